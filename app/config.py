@@ -1,0 +1,185 @@
+"""Settings read from the environment, exactly as DESIGN.md's contracts table names them.
+
+A wrong or incomplete configuration raises ``ConfigError`` naming the variable; the entry
+point turns it into one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
+MIN_SECRET_KEY_CHARS = 32
+
+
+class ConfigError(Exception):
+    """A configuration problem, always tied to one environment variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class SlackSettings:
+    signing_secret: str | None
+    bot_token: str | None
+    client_id: str | None
+    client_secret: str | None
+    state_secret: str | None
+    app_token: str | None
+    api_url: str
+    authorize_url: str
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.bot_token or self.client_id)
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id)
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+    def describe(self) -> str:
+        if not self.enabled:
+            return "not configured"
+        install = "multi-workspace OAuth" if self.oauth else "single workspace (SLACK_BOT_TOKEN)"
+        transport = "Socket Mode" if self.socket_mode else "HTTP (POST /slack/events)"
+        return f"{install}, {transport}, API {self.api_url}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    port: int
+    redis_url: str | None
+    data_dir: Path
+    env: str
+    secret_key: str | None
+    log_format: str | None
+    slack: SlackSettings
+    admins: frozenset[str] = field(default_factory=frozenset)
+    microsoft_app_id: str | None = None
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def embedded_redis(self) -> bool:
+        return self.redis_url is None
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _url(env: Mapping[str, str], name: str, default: str, *, trailing_slash: bool) -> str:
+    value = _get(env, name) or default
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(name, f"must be an http(s) URL, got {value!r}")
+    if trailing_slash and not value.endswith("/"):
+        value += "/"
+    return value
+
+
+def _slack(env: Mapping[str, str]) -> SlackSettings:
+    slack = SlackSettings(
+        signing_secret=_get(env, "SLACK_SIGNING_SECRET"),
+        bot_token=_get(env, "SLACK_BOT_TOKEN"),
+        client_id=_get(env, "SLACK_CLIENT_ID"),
+        client_secret=_get(env, "SLACK_CLIENT_SECRET"),
+        state_secret=_get(env, "SLACK_STATE_SECRET"),
+        app_token=_get(env, "SLACK_APP_TOKEN"),
+        api_url=_url(env, "SLACK_API_URL", DEFAULT_SLACK_API_URL, trailing_slash=True),
+        authorize_url=_url(env, "SLACK_AUTHORIZE_URL", DEFAULT_SLACK_AUTHORIZE_URL, trailing_slash=False),
+    )
+    if slack.bot_token and not slack.bot_token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
+    if slack.app_token and not slack.app_token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
+    if slack.bot_token and slack.client_id:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN",
+            "set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (OAuth install), not both",
+        )
+    if slack.client_id:
+        for name, value in (
+            ("SLACK_CLIENT_SECRET", slack.client_secret),
+            ("SLACK_STATE_SECRET", slack.state_secret),
+        ):
+            if not value:
+                raise ConfigError(name, "is required when SLACK_CLIENT_ID is set (OAuth install)")
+    elif slack.client_secret:
+        raise ConfigError("SLACK_CLIENT_ID", "is required when SLACK_CLIENT_SECRET is set")
+    if slack.enabled and not slack.socket_mode and not slack.signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET", "is required to verify Slack requests over HTTP")
+    if slack.socket_mode and not slack.enabled:
+        raise ConfigError("SLACK_BOT_TOKEN", "Socket Mode (SLACK_APP_TOKEN) also needs SLACK_BOT_TOKEN or OAuth")
+    if slack.oauth and slack.socket_mode:
+        raise ConfigError("SLACK_APP_TOKEN", "OAuth installs need the HTTP endpoints; unset SLACK_APP_TOKEN")
+    return slack
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate every setting; raise ``ConfigError`` on the first problem."""
+    env = os.environ if env is None else env
+    port_text = _get(env, "PORT") or "3000"
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise ConfigError("PORT", f"must be a number, got {port_text!r}") from None
+    if not 0 <= port <= 65535:
+        raise ConfigError("PORT", f"must be between 0 and 65535, got {port}")
+
+    redis_url = _get(env, "REDIS_URL")
+    if redis_url and urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError("REDIS_URL", f"must start with redis://, rediss:// or unix://, got {redis_url!r}")
+
+    cercle_env = (_get(env, "CERCLE_ENV") or "development").lower()
+    if cercle_env not in ("development", "production"):
+        raise ConfigError("CERCLE_ENV", f"must be development or production, got {cercle_env!r}")
+
+    secret_key = _get(env, "CERCLE_SECRET_KEY")
+    if secret_key is not None and len(secret_key) < MIN_SECRET_KEY_CHARS:
+        raise ConfigError("CERCLE_SECRET_KEY", f"must be at least {MIN_SECRET_KEY_CHARS} characters long")
+    if cercle_env == "production" and secret_key is None:
+        raise ConfigError("CERCLE_SECRET_KEY", "is required when CERCLE_ENV=production")
+
+    log_format = (_get(env, "LOG_FORMAT") or "").lower() or None
+    if log_format not in (None, "json", "console"):
+        raise ConfigError("LOG_FORMAT", f"must be json or console, got {log_format!r}")
+
+    slack = _slack(env)
+    if cercle_env == "production" and slack.enabled and not slack.socket_mode and not slack.signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET", "is required when CERCLE_ENV=production")
+
+    microsoft_app_id = _get(env, "MICROSOFT_APP_ID")
+    if _get(env, "MICROSOFT_APP_PASSWORD") and not microsoft_app_id:
+        raise ConfigError("MICROSOFT_APP_ID", "is required when MICROSOFT_APP_PASSWORD is set")
+
+    admins = frozenset(a.strip() for a in (_get(env, "CERCLE_ADMINS") or "").split(",") if a.strip())
+    return Settings(
+        port=port,
+        redis_url=redis_url,
+        data_dir=Path(_get(env, "CERCLE_DATA_DIR") or "./data"),
+        env=cercle_env,
+        secret_key=secret_key,
+        log_format=log_format,
+        slack=slack,
+        admins=admins,
+        microsoft_app_id=microsoft_app_id,
+    )

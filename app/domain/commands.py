@@ -1,0 +1,92 @@
+"""The `/ask` command language, shared by Slack (`/ask ...`) and Teams (`ask ...`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_QUESTION_CHARS = 1000
+
+
+class CommandKind(StrEnum):
+    HELP = "help"
+    ASK = "ask"
+    LIST = "list"
+    END = "end"
+    PARTNERS = "partners"
+    PARTNERS_INVITE = "partners invite"
+    PARTNERS_ACCEPT = "partners accept"
+    PARTNERS_REMOVE = "partners remove"
+    INBOX = "inbox"
+    NETWORKS = "networks"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    kind: CommandKind
+    argument: str = ""
+    error: str = ""
+
+
+HELP_LINES: tuple[tuple[str, str], ...] = (
+    ("/ask <question>", "open a “stuck on a topic” thread here and send the question to your network"),
+    ("/ask help", "show this help"),
+    ("/ask list", "list the open topics of this channel"),
+    ("/ask end", "end the meeting: close every topic and post the summary"),
+    ("/ask partners", "list your partner organisations"),
+    ("/ask partners invite", "get a one-time code for another organisation (admins)"),
+    ("/ask partners accept <code>", "accept a partner's invitation code (admins)"),
+    ("/ask partners remove <org>", "end a partnership on both sides (admins)"),
+    ("/ask inbox", "make this channel receive your partners' questions (admins)"),
+    ("/ask networks", "show which public networks are connected"),
+)
+
+
+def help_text(*, command: str = "/ask") -> str:
+    lines = ["*Cercle* puts your question to your network while the meeting goes on.", ""]
+    for usage, meaning in HELP_LINES:
+        lines.append(f"• `{usage.replace('/ask', command, 1)}`: {meaning}")
+    return "\n".join(lines)
+
+
+def _question(text: str) -> Command:
+    if not text.strip():
+        return Command(CommandKind.INVALID, error="Your question is empty: type it after `/ask`.")
+    question = " ".join(text.split()) if "\n" not in text else text.strip()
+    if len(question) > MAX_QUESTION_CHARS:
+        return Command(
+            CommandKind.INVALID,
+            error=(
+                f"Your question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}. "
+                "Shorten it and ask again."
+            ),
+        )
+    return Command(CommandKind.ASK, argument=question)
+
+
+def parse_command(text: str) -> Command:
+    """Turn what followed `/ask` into a command; anything that is not a keyword is a question."""
+    if text == "":
+        return Command(CommandKind.HELP)
+    words = text.split()
+    if not words:
+        return _question(text)
+    head = words[0].lower()
+    rest = words[1:]
+    if len(words) == 1 and head in ("help", "list", "end", "inbox", "networks", "partners"):
+        return Command(CommandKind(head))
+    if head == "partners" and rest:
+        sub = rest[0].lower()
+        argument = " ".join(rest[1:])
+        if sub == "invite" and not argument:
+            return Command(CommandKind.PARTNERS_INVITE)
+        if sub == "accept":
+            if not argument:
+                return Command(CommandKind.INVALID, error="Give the code: `/ask partners accept <code>`.")
+            return Command(CommandKind.PARTNERS_ACCEPT, argument=argument)
+        if sub == "remove":
+            if not argument:
+                return Command(CommandKind.INVALID, error="Name the partner: `/ask partners remove <org>`.")
+            return Command(CommandKind.PARTNERS_REMOVE, argument=argument)
+    return _question(text)

@@ -1,0 +1,235 @@
+"""The job queue: a Redis Stream read by a consumer group, plus a sorted set of scheduled jobs.
+
+A job is acknowledged (and deleted) only after its handler returned, so a worker killed in
+the middle leaves it pending; another worker re-claims it after ``claim_idle_ms``. Handlers
+must therefore be idempotent: they record their result before returning and check it first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import socket
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+
+from app import keys
+from app.logs import get_logger
+
+log = get_logger("app.queue")
+
+JobHandler = Callable[["Job"], Awaitable[None]]
+
+# Moves due scheduled jobs into the stream; atomic, so each runs once whatever the workers.
+_PROMOTE_DUE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, member in ipairs(due) do
+  redis.call('ZREM', KEYS[1], member)
+  local job = cjson.decode(member)
+  redis.call('XADD', KEYS[2], '*', 'kind', job['kind'], 'payload', job['payload'], 'job_id', job['job_id'])
+end
+return #due
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    stream_id: str
+    job_id: str
+    kind: str
+    payload: dict[str, Any]
+    deliveries: int = 1
+
+
+class JobQueue:
+    def __init__(
+        self,
+        *,
+        redis: aioredis.Redis,
+        stream: str = keys.JOBS_STREAM,
+        group: str = keys.JOBS_GROUP,
+        claim_idle_ms: int = 30_000,
+        max_deliveries: int = 20,
+    ) -> None:
+        self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
+        self.stream = stream
+        self.group = group
+        self.scheduled = f"{stream}:scheduled"
+        self.dead = f"{stream}:dead"
+        self.claim_idle_ms = claim_idle_ms
+        self.max_deliveries = max_deliveries
+        self._promote: Any = redis.register_script(_PROMOTE_DUE)
+
+    async def ensure_group(self) -> None:
+        try:
+            await self._redis.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+    async def enqueue(self, *, kind: str, payload: Mapping[str, Any], job_id: str | None = None) -> str:
+        """Add a job; with ``job_id``, the same job enqueued twice runs once."""
+        job_id = job_id or secrets.token_hex(8)
+        if not await self._redis.set(keys.dedupe("job", job_id), "1", nx=True, ex=7 * 24 * 3600):
+            return job_id
+        await self._redis.xadd(self.stream, {"kind": kind, "payload": json.dumps(payload), "job_id": job_id})
+        return job_id
+
+    async def schedule(self, *, kind: str, payload: Mapping[str, Any], at: float, job_id: str) -> None:
+        """Run at ``at`` (epoch seconds); scheduling the same ``job_id`` again moves it."""
+        member = json.dumps({"kind": kind, "payload": json.dumps(payload), "job_id": job_id}, sort_keys=True)
+        marker = keys.dedupe("scheduled", job_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.get(marker)
+            pipe.set(marker, member, ex=30 * 24 * 3600)
+            previous, _ = await pipe.execute()
+        if previous and previous != member:
+            await self._redis.zrem(self.scheduled, previous)
+        await self._redis.zadd(self.scheduled, {member: at})
+
+    async def cancel(self, *, job_id: str) -> None:
+        member = await self._redis.getdel(keys.dedupe("scheduled", job_id))
+        if member:
+            await self._redis.zrem(self.scheduled, member)
+
+    async def promote_due(self, *, now: float, limit: int = 100) -> int:
+        return int(await self._promote(keys=[self.scheduled, self.stream], args=[repr(now), limit]))
+
+    async def depth(self) -> int:
+        """Jobs waiting or running (acknowledged ones are deleted from the stream)."""
+        return int(await self._redis.xlen(self.stream))
+
+    async def scheduled_count(self) -> int:
+        return int(await self._redis.zcard(self.scheduled))
+
+    def _parse(self, stream_id: str, fields: Mapping[str, str], deliveries: int = 1) -> Job:
+        return Job(
+            stream_id=stream_id,
+            job_id=fields.get("job_id", stream_id),
+            kind=fields.get("kind", ""),
+            payload=json.loads(fields.get("payload") or "{}"),
+            deliveries=deliveries,
+        )
+
+    async def claim_stale(self, *, consumer: str, count: int = 10) -> list[Job]:
+        """Take over jobs whose worker went silent. XAUTOCLAIM answers 2 items on Redis 6.2, 3 on 7."""
+        reply = await self._redis.xautoclaim(
+            self.stream, self.group, consumer, min_idle_time=self.claim_idle_ms, start_id="0-0", count=count
+        )
+        messages = reply[1] if isinstance(reply, list | tuple) and len(reply) >= 2 else []
+        jobs: list[Job] = []
+        for stream_id, fields in messages:
+            if fields is None:  # deleted while pending (Redis 6.2 lists it with no fields)
+                await self._redis.xack(self.stream, self.group, stream_id)
+                continue
+            pending = await self._redis.xpending_range(self.stream, self.group, stream_id, stream_id, 1)
+            deliveries = int(pending[0]["times_delivered"]) if pending else 2
+            jobs.append(self._parse(stream_id, fields, deliveries))
+        return jobs
+
+    async def read_new(self, *, consumer: str, count: int = 10, block_ms: int = 1000) -> list[Job]:
+        reply = await self._redis.xreadgroup(self.group, consumer, {self.stream: ">"}, count=count, block=block_ms)
+        jobs: list[Job] = []
+        for _stream, messages in reply or []:
+            for stream_id, fields in messages:
+                jobs.append(self._parse(stream_id, fields))
+        return jobs
+
+    async def ack(self, job: Job) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.xack(self.stream, self.group, job.stream_id)
+            pipe.xdel(self.stream, job.stream_id)
+            await pipe.execute()
+
+    async def bury(self, job: Job, *, reason: str) -> None:
+        """Give up on a job that keeps failing: keep it for an operator, out of the way."""
+        await self._redis.xadd(
+            self.dead,
+            {"kind": job.kind, "payload": json.dumps(job.payload), "job_id": job.job_id, "reason": reason},
+            maxlen=10_000,
+            approximate=True,
+        )
+        await self.ack(job)
+
+
+def consumer_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+class Worker:
+    """Runs jobs from the queue with the registered handlers until ``stop`` is called."""
+
+    def __init__(
+        self,
+        *,
+        queue: JobQueue,
+        handlers: Mapping[str, JobHandler],
+        clock: Callable[[], float],
+        concurrency: int = 8,
+        block_ms: int = 500,
+    ) -> None:
+        self._queue = queue
+        self._handlers = dict(handlers)
+        self._clock = clock
+        self._concurrency = concurrency
+        self._block_ms = block_ms
+        self._stopping = asyncio.Event()
+        self.consumer = consumer_name()
+        self.processed = 0
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def _run_one(self, job: Job) -> None:
+        bound = log.bind(job_id=job.job_id, kind=job.kind, deliveries=job.deliveries)
+        handler = self._handlers.get(job.kind)
+        if handler is None:
+            bound.error("job.unknown_kind")
+            await self._queue.bury(job, reason="unknown kind")
+            return
+        try:
+            await handler(job)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            bound.exception("job.failed", error=str(error))
+            if job.deliveries >= self._queue.max_deliveries:
+                await self._queue.bury(job, reason=str(error)[:500])
+            return  # left pending: re-claimed after claim_idle_ms
+        await self._queue.ack(job)
+        self.processed += 1
+
+    async def run(self) -> None:
+        await self._queue.ensure_group()
+        log.info("worker.started", consumer=self._consumer_label())
+        while not self._stopping.is_set():
+            try:
+                await self._queue.promote_due(now=self._clock())
+                jobs = await self._queue.claim_stale(consumer=self.consumer, count=self._concurrency)
+                if not jobs:
+                    jobs = await self._queue.read_new(
+                        consumer=self.consumer, count=self._concurrency, block_ms=self._block_ms
+                    )
+                if jobs:
+                    await asyncio.gather(*(self._run_one(job) for job in jobs))
+            except (RedisConnectionError, OSError) as error:
+                log.warning("worker.redis_unavailable", error=str(error))
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), 1.0)
+            except ResponseError as error:
+                if "NOGROUP" in str(error):  # Redis restarted empty: recreate the group
+                    await self._queue.ensure_group()
+                else:
+                    raise
+        log.info("worker.stopped", consumer=self._consumer_label(), processed=self.processed)
+
+    def _consumer_label(self) -> str:
+        return self.consumer

@@ -1,0 +1,151 @@
+"""The Redis-backed repository of meetings and topics."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from app import keys
+from app.domain.models import Meeting, MeetingStatus, Person, Place, Platform, Reach, Topic, TopicStatus
+
+# Closes a topic only if it is open: the one caller that wins sees 1.
+_CLOSE_IF_OPEN = """
+if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'closed', 'closed_by', ARGV[1], 'closed_at', ARGV[2])
+return 1
+"""
+
+
+def new_id() -> str:
+    return secrets.token_hex(6)
+
+
+def _place_fields(prefix: str, place: Place) -> dict[str, str]:
+    return {
+        f"{prefix}platform": str(place.platform),
+        f"{prefix}tenant": place.tenant,
+        f"{prefix}channel": place.channel,
+        f"{prefix}thread": place.thread or "",
+    }
+
+
+def _place(prefix: str, data: dict[str, str]) -> Place:
+    return Place(
+        platform=Platform(data[f"{prefix}platform"]),
+        tenant=data[f"{prefix}tenant"],
+        channel=data[f"{prefix}channel"],
+        thread=data.get(f"{prefix}thread") or None,
+    )
+
+
+def topic_to_hash(topic: Topic) -> dict[str, str]:
+    return {
+        "id": topic.id,
+        "meeting_id": topic.meeting_id,
+        "question": topic.question,
+        "asker_id": topic.asker.id,
+        "asker_name": topic.asker.name,
+        **_place_fields("", topic.place),
+        "created_at": repr(topic.created_at),
+        "status": str(topic.status),
+        "reach": str(topic.reach),
+        "permalink": topic.permalink,
+        "closed_at": "" if topic.closed_at is None else repr(topic.closed_at),
+        "closed_by": topic.closed_by or "",
+    }
+
+
+def topic_from_hash(data: dict[str, str]) -> Topic:
+    return Topic(
+        id=data["id"],
+        meeting_id=data["meeting_id"],
+        question=data["question"],
+        asker=Person(id=data["asker_id"], name=data["asker_name"]),
+        place=_place("", data),
+        created_at=float(data["created_at"]),
+        status=TopicStatus(data["status"]),
+        reach=Reach(data.get("reach") or Reach.PARTNERS),
+        permalink=data.get("permalink", ""),
+        closed_at=float(data["closed_at"]) if data.get("closed_at") else None,
+        closed_by=data.get("closed_by") or None,
+    )
+
+
+class RedisTopicRepository:
+    """Implements ``app.domain.ports.TopicRepository`` on Redis hashes and sorted sets."""
+
+    def __init__(self, *, redis: aioredis.Redis) -> None:
+        self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
+        self._close_script: Any = redis.register_script(_CLOSE_IF_OPEN)
+
+    async def ensure_meeting(self, *, place: Place, now: float) -> Meeting:
+        channel_place = Place(place.platform, place.tenant, place.channel)
+        pointer = keys.channel_meeting(channel_place.channel_key)
+        candidate = new_id()
+        if await self._redis.set(pointer, candidate, nx=True):
+            meeting = Meeting(id=candidate, place=channel_place, started_at=now)
+            await self._redis.hset(
+                keys.meeting(candidate),
+                mapping={
+                    "id": candidate,
+                    **_place_fields("", channel_place),
+                    "started_at": repr(now),
+                    "status": str(MeetingStatus.OPEN),
+                },
+            )
+            return meeting
+        meeting_id = await self._redis.get(pointer)
+        data = await self._redis.hgetall(keys.meeting(meeting_id))
+        if not data:  # pointer written but hash not yet: a concurrent first ask
+            return Meeting(id=meeting_id, place=channel_place, started_at=now)
+        return Meeting(
+            id=meeting_id,
+            place=_place("", data),
+            started_at=float(data["started_at"]),
+            status=MeetingStatus(data["status"]),
+        )
+
+    async def add_topic(self, *, topic: Topic) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.topic(topic.id), mapping=topic_to_hash(topic))
+            pipe.zadd(keys.meeting_topics(topic.meeting_id), {topic.id: topic.created_at})
+            await pipe.execute()
+
+    async def get_topic(self, *, topic_id: str) -> Topic | None:
+        data = await self._redis.hgetall(keys.topic(topic_id))
+        return topic_from_hash(data) if data else None
+
+    async def open_topics(self, *, place: Place) -> list[Topic]:
+        channel_key = Place(place.platform, place.tenant, place.channel).channel_key
+        meeting_id = await self._redis.get(keys.channel_meeting(channel_key))
+        if not meeting_id:
+            return []
+        topic_ids = await self._redis.zrange(keys.meeting_topics(meeting_id), 0, -1)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic_id in topic_ids:
+                pipe.hgetall(keys.topic(topic_id))
+            rows = await pipe.execute()
+        topics = [topic_from_hash(row) for row in rows if row]
+        return [t for t in topics if t.is_open]
+
+    async def close_topic(self, *, topic_id: str, by: str, at: float) -> Topic | None:
+        changed = await self._close_script(keys=[keys.topic(topic_id)], args=[by, repr(at)])
+        if not changed:
+            return None
+        return await self.get_topic(topic_id=topic_id)
+
+
+class Deduplicator:
+    """Exactly-once effects: the first caller to claim a key wins for ``ttl`` seconds."""
+
+    def __init__(self, *, redis: aioredis.Redis, ttl_seconds: int = 24 * 3600) -> None:
+        self._redis = redis
+        self._ttl = ttl_seconds
+
+    async def claim(self, *, scope: str, key: str) -> bool:
+        return bool(await self._redis.set(keys.dedupe(scope, key), "1", nx=True, ex=self._ttl))
+
+    async def release(self, *, scope: str, key: str) -> None:
+        await self._redis.delete(keys.dedupe(scope, key))

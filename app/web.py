@@ -1,0 +1,102 @@
+"""The aiohttp application of the `web` process."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from redis.exceptions import RedisError
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from app.logs import get_logger
+from app.metrics import Metrics
+from app.queue import JobQueue
+
+log = get_logger("app.web")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _metrics_middleware(metrics: Metrics) -> Any:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            metrics.requests.labels(route, str(error.status)).inc()
+            raise
+        except Exception:
+            metrics.requests.labels(route, "500").inc()
+            metrics.errors.labels("http").inc()
+            log.exception("http.unhandled_error", route=route)
+            raise
+        metrics.requests.labels(route, str(response.status)).inc()
+        return response
+
+    return middleware
+
+
+def build_web_app(
+    *,
+    metrics: Metrics,
+    redis: object,
+    queue: JobQueue,
+    slack_app: AsyncApp | None,
+    started_at: float | None = None,
+) -> web.Application:
+    app = web.Application(middlewares=[_metrics_middleware(metrics)], client_max_size=1024**2)
+    started = started_at or time.time()
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "uptime_s": round(time.time() - started, 1)})
+
+    async def readyz(_: web.Request) -> web.Response:
+        try:
+            await redis.ping()  # type: ignore[attr-defined]
+        except (RedisError, OSError) as error:
+            return web.json_response({"status": "unavailable", "redis": str(error)[:200]}, status=503)
+        return web.json_response({"status": "ready", "redis": "ok"})
+
+    async def metrics_endpoint(_: web.Request) -> web.Response:
+        try:
+            metrics.queue_depth.set(await queue.depth())
+            metrics.scheduled.set(await queue.scheduled_count())
+        except (RedisError, OSError):
+            metrics.errors.labels("redis").inc()
+        return web.Response(body=metrics.render(), headers={"Content-Type": metrics.content_type})
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_endpoint)
+
+    if slack_app is None:
+
+        async def slack_not_configured(_: web.Request) -> web.Response:
+            return web.json_response(
+                {"ok": False, "error": "slack_not_configured", "hint": "set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN"},
+                status=503,
+            )
+
+        app.router.add_post("/slack/events", slack_not_configured)
+        return app
+
+    async def slack_events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await slack_app.async_dispatch(await to_bolt_request(request)))
+
+    app.router.add_post("/slack/events", slack_events)
+    flow = slack_app.oauth_flow
+    if flow is not None:
+
+        async def slack_install(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+        async def slack_oauth_redirect(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+        app.router.add_get(flow.install_path, slack_install)
+        app.router.add_get(flow.redirect_uri_path, slack_oauth_redirect)
+    return app
