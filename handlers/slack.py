@@ -105,7 +105,6 @@ def build_slack_app(
     else:
         client.token = settings.bot_token
         app = AsyncApp(
-            token=settings.bot_token,
             signing_secret=settings.signing_secret or "",
             client=client,
             request_verification_enabled=not settings.socket_mode or bool(settings.signing_secret),

@@ -1,0 +1,608 @@
+"""A stand-in for Slack: Web API, OAuth authorize page, response_url and Socket Mode.
+
+Every Web API call is checked against Slack's OpenAPI (tests/specs/slack/web-api.slim.json):
+unknown method, unknown or missing parameter, wrong type, or an answer of ours that does not
+fit the success schema is recorded in ``violations``, which the fixture asserts empty. It
+answers as Slack does: HTTP 200 with ``ok: false`` for errors, 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import secrets
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import jsonschema
+from aiohttp import WSMsgType, web
+
+SPEC_PATH = Path(__file__).resolve().parents[1] / "specs" / "slack" / "web-api.slim.json"
+# Documented after the 2021 snapshot: see tests/specs/SOURCES.md.
+DOCUMENTED_EXTRA_METHODS = {"apps.connections.open": {"optional": set(), "required": set()}}
+DOCUMENTED_EXTRA_PARAMS = {"oauth.v2.access": {"grant_type", "refresh_token"}}
+# slack_sdk sends the workspace as team_id on every call of an app that knows it (org-wide apps need it).
+GLOBAL_PARAMS = {"token", "team_id"}
+
+# Block Kit limits (docs.slack.dev/reference/block-kit/blocks): what Slack rejects as invalid_blocks.
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_BUTTON_TEXT = 75
+MAX_TEXT = 40_000
+KNOWN_BLOCKS = {"section", "context", "actions", "divider", "header", "rich_text", "image", "input"}
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    is_private: bool = False
+    members: set[str] = field(default_factory=set)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Workspace:
+    team_id: str
+    name: str
+    domain: str
+    bot_token: str
+    bot_user_id: str
+    bot_id: str
+    installed: bool = True
+    channels: dict[str, Channel] = field(default_factory=dict)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    refresh_token: str | None = None
+
+    def add_channel(self, channel_id: str, name: str, *, private: bool = False, bot_member: bool = True) -> Channel:
+        channel = Channel(id=channel_id, name=name, is_private=private)
+        if bot_member:
+            channel.members.add(self.bot_user_id)
+        self.channels[channel_id] = channel
+        return channel
+
+    def add_user(self, user_id: str, name: str, *, admin: bool = False, owner: bool = False) -> None:
+        self.users[user_id] = {"id": user_id, "name": name, "is_admin": admin, "is_owner": owner}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    at: float
+    status: int = 200
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+class SlackStandIn:
+    def __init__(self) -> None:
+        self.spec = json.loads(SPEC_PATH.read_text())
+        self.workspaces: dict[str, Workspace] = {}
+        self.calls: list[Call] = []
+        self.violations: list[str] = []
+        self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
+        self.failures: dict[str, deque[tuple[str, Any]]] = defaultdict(deque)
+        self.client_id = "111.222"
+        self.client_secret = "standin-client-secret"
+        self.app_token = "xapp-1-A111-standin"
+        self.rotate_tokens = False
+        self.redirect_uri = ""  # where the authorize page sends the browser back when none is given
+        self.channel_rate_per_s: float | None = None
+        self._channel_last_post: dict[str, deque[float]] = defaultdict(deque)
+        self._codes: dict[str, tuple[str, str]] = {}
+        self._ts = itertools.count(1)
+        self._installer: tuple[str, str] | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: dict[str, Any] = {}
+        self._ack_event = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ----- set-up -------------------------------------------------------------------------
+    def add_workspace(self, team_id: str, name: str, *, installed: bool = True) -> Workspace:
+        slug = name.lower().replace(" ", "")
+        workspace = Workspace(
+            team_id=team_id,
+            name=name,
+            domain=slug,
+            bot_token=f"xoxb-{team_id}-{secrets.token_hex(6)}",
+            bot_user_id=f"U0BOT{team_id[1:]}",
+            bot_id=f"B0BOT{team_id[1:]}",
+            installed=installed,
+        )
+        self.workspaces[team_id] = workspace
+        return workspace
+
+    def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
+        """Answer the next call(s) of ``method`` with ``ok: false, error`` (or "429" for a rate limit)."""
+        for _ in range(times):
+            self.failures[method].append(("error", error))
+
+    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        for _ in range(times):
+            self.failures[method].append(("429", retry_after))
+
+    def authorize_as(self, team_id: str, user_id: str) -> None:
+        """The next visit to the authorize page is this user approving the install."""
+        self._installer = (team_id, user_id)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.base_url}/oauth/v2/authorize"
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and c.status == 200 and c.response.get("ok")]
+
+    def response_url(self, team_id: str) -> str:
+        return f"{self.base_url}/commands/{team_id}/{next(self._ts)}/{secrets.token_hex(8)}"
+
+    # ----- server ---------------------------------------------------------------------------
+    async def start(self) -> SlackStandIn:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
+        app.router.add_post("/commands/{team}/{n}/{token}", self._response_url)
+        app.router.add_get("/socket/{id}", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ----- Web API ----------------------------------------------------------------------------
+    async def _params(self, request: web.Request) -> tuple[dict[str, Any], bool]:
+        params: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+                params.update(body)
+                return params, True
+            params.update(dict(parse_qsl(await request.text(), keep_blank_values=True)))
+        return params, False
+
+    def _check_against_spec(self, method: str, params: dict[str, Any], is_json: bool, token: str | None) -> None:
+        if method in DOCUMENTED_EXTRA_METHODS:
+            return
+        path = self.spec["paths"].get(f"/{method}")
+        if path is None:
+            self.violations.append(f"{method}: not a method of the Slack Web API spec")
+            return
+        operation = next(iter(path.values()))
+        declared = {p["name"]: p for p in operation["parameters"] if p["in"] in ("formData", "query")}
+        extra_allowed = DOCUMENTED_EXTRA_PARAMS.get(method, set())
+        for name, value in params.items():
+            if name in GLOBAL_PARAMS:
+                continue
+            if name not in declared and name not in extra_allowed:
+                self.violations.append(f"{method}: unknown parameter {name!r}")
+                continue
+            if name in declared:
+                expected = declared[name].get("type")
+                if expected == "boolean" and not (isinstance(value, bool) or str(value) in ("true", "false", "1", "0")):
+                    self.violations.append(f"{method}: {name} should be a boolean, got {value!r}")
+                if expected == "integer" and not str(value).lstrip("-").isdigit():
+                    self.violations.append(f"{method}: {name} should be an integer, got {value!r}")
+                if expected == "string" and not is_json and not isinstance(value, str):
+                    self.violations.append(f"{method}: {name} should be a string")
+        for name, declaration in declared.items():
+            if name == "token" and token:
+                continue  # sent as "Authorization: Bearer", which Slack accepts everywhere
+            if declaration.get("required") and name not in params:
+                self.violations.append(f"{method}: required parameter {name!r} missing")
+
+    def _check_response(self, method: str, response: dict[str, Any]) -> None:
+        path = self.spec["paths"].get(f"/{method}")
+        if path is None or not response.get("ok"):
+            return
+        schema = next(iter(path.values()))["responses"]["200"]["schema"]
+        resolver_root = {"definitions": self.spec["definitions"], **schema}
+        try:
+            jsonschema.validate(response, resolver_root, cls=jsonschema.Draft4Validator)
+        except jsonschema.ValidationError as error:
+            self.violations.append(f"{method}: stand-in answer breaks the success schema: {error.message[:200]}")
+
+    def _check_blocks(self, method: str, params: dict[str, Any]) -> str | None:
+        blocks = params.get("blocks")
+        if blocks is None:
+            return None
+        if isinstance(blocks, str):
+            try:
+                blocks = json.loads(blocks)
+            except ValueError:
+                return "invalid_blocks_format"
+        if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
+            return "invalid_blocks"
+        for block in blocks:
+            if block.get("type") not in KNOWN_BLOCKS:
+                return "invalid_blocks"
+            text = (block.get("text") or {}).get("text", "")
+            if block["type"] == "section" and len(text) > MAX_SECTION_TEXT:
+                return "invalid_blocks"
+            for element in block.get("elements", []):
+                if element.get("type") == "button" and len(element["text"]["text"]) > MAX_BUTTON_TEXT:
+                    return "invalid_blocks"
+        params["blocks"] = blocks
+        return None
+
+    def _token(self, request: web.Request, params: dict[str, Any]) -> str | None:
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            return header.removeprefix("Bearer ")
+        return params.get("token")
+
+    def _workspace_for(self, token: str | None) -> Workspace | None:
+        for workspace in self.workspaces.values():
+            if workspace.installed and token == workspace.bot_token:
+                return workspace
+        return None
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params, is_json = await self._params(request)
+        token = self._token(request, params)
+        call = Call(method=method, params=params, token=token, at=time.time())
+        self.calls.append(call)
+        self._check_against_spec(method, params, is_json, token)
+        if self.failures[method]:
+            kind, value = self.failures[method].popleft()
+            if kind == "429":
+                call.status = 429
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(value)}
+                )
+            call.response = {"ok": False, "error": value}
+            return web.json_response(call.response)
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            call.response = {"ok": False, "error": "unknown_method"}
+            return web.json_response(call.response, status=404)
+        if method in ("oauth.v2.access", "apps.connections.open"):
+            response = handler(params, token)
+        else:
+            workspace = self._workspace_for(token)
+            if workspace is None:
+                response = {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+            else:
+                blocks_error = self._check_blocks(method, params)
+                if blocks_error:
+                    response = {"ok": False, "error": blocks_error}
+                else:
+                    response = handler(workspace, params)
+            if response.get("error") == "ratelimited":
+                call.status = 429
+                return web.json_response(response, status=429, headers={"Retry-After": "1"})
+        self._check_response(method, response)
+        call.response = response
+        return web.json_response(response)
+
+    # ----- methods -------------------------------------------------------------------------------
+    def _new_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _channel(self, workspace: Workspace, params: dict[str, Any]) -> Channel | dict[str, Any]:
+        channel = workspace.channels.get(str(params.get("channel", "")))
+        if channel is None or (channel.is_private and workspace.bot_user_id not in channel.members):
+            return {"ok": False, "error": "channel_not_found"}
+        return channel
+
+    def _m_auth_test(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": f"https://{ws.domain}.slack.com/",
+            "team": ws.name,
+            "user": "cercle",
+            "team_id": ws.team_id,
+            "user_id": ws.bot_user_id,
+            "bot_id": ws.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _m_api_test(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True}
+
+    def _rate_limited(self, channel_id: str) -> bool:
+        if self.channel_rate_per_s is None:
+            return False
+        now = time.monotonic()
+        window = self._channel_last_post[channel_id]
+        while window and now - window[0] > 1.0:
+            window.popleft()
+        if len(window) >= max(1, int(self.channel_rate_per_s)):
+            return True
+        window.append(now)
+        return False
+
+    def _m_chat_postMessage(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, params)
+        if isinstance(channel, dict):
+            return channel
+        if ws.bot_user_id not in channel.members:
+            return {"ok": False, "error": "not_in_channel"}
+        text = params.get("text") or ""
+        if not text and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        if len(text) > MAX_TEXT:
+            return {"ok": False, "error": "msg_too_long"}
+        if self._rate_limited(channel.id):
+            return {"ok": False, "error": "ratelimited"}
+        ts = self._new_ts()
+        message: dict[str, Any] = {
+            "type": "message",
+            "text": text,
+            "ts": ts,
+            "user": ws.bot_user_id,
+            "bot_id": ws.bot_id,
+            "team": ws.team_id,
+        }
+        if params.get("blocks"):
+            message["blocks"] = params["blocks"]
+        if params.get("thread_ts"):
+            message["thread_ts"] = params["thread_ts"]
+        channel.messages.append(message)
+        return {"ok": True, "channel": channel.id, "ts": ts, "message": message}
+
+    def _m_chat_update(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, params)
+        if isinstance(channel, dict):
+            return channel
+        message = next((m for m in channel.messages if m["ts"] == params.get("ts")), None)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if message.get("user") != ws.bot_user_id:
+            return {"ok": False, "error": "cant_update_message"}
+        message["text"] = params.get("text") or message["text"]
+        if params.get("blocks") is not None:
+            message["blocks"] = params["blocks"]
+        message["edited"] = {"user": ws.bot_user_id, "ts": self._new_ts()}
+        return {"ok": True, "channel": channel.id, "ts": message["ts"], "text": message["text"]}
+
+    def _m_chat_delete(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, params)
+        if isinstance(channel, dict):
+            return channel
+        before = len(channel.messages)
+        channel.messages = [m for m in channel.messages if m["ts"] != params.get("ts")]
+        if len(channel.messages) == before:
+            return {"ok": False, "error": "message_not_found"}
+        return {"ok": True, "channel": channel.id, "ts": params["ts"]}
+
+    def _m_chat_getPermalink(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, params)
+        if isinstance(channel, dict):
+            return channel
+        ts = str(params.get("message_ts", ""))
+        if not any(m["ts"] == ts for m in channel.messages):
+            return {"ok": False, "error": "message_not_found"}
+        link = f"https://{ws.domain}.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel.id, "permalink": link}
+
+    def _m_chat_postEphemeral(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, params)
+        if isinstance(channel, dict):
+            return channel
+        return {"ok": True, "message_ts": self._new_ts()}
+
+    def _conversation(self, channel: Channel) -> dict[str, Any]:
+        return {
+            "id": channel.id,
+            "name": channel.name,
+            "is_channel": not channel.is_private,
+            "is_group": channel.is_private,
+            "is_im": False,
+            "is_private": channel.is_private,
+            "is_archived": False,
+            "is_general": False,
+            "is_shared": False,
+            "is_org_shared": False,
+            "is_member": True,
+            "created": 1600000000,
+            "creator": "U0CREATOR",
+            "name_normalized": channel.name,
+            "is_mpim": False,
+            "is_ext_shared": False,
+            "is_pending_ext_shared": False,
+            "unlinked": 0,
+            "topic": {"value": "", "creator": "", "last_set": 0},
+            "purpose": {"value": "", "creator": "", "last_set": 0},
+        }
+
+    def _m_conversations_join(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = ws.channels.get(str(params.get("channel", "")))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.is_private:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        channel.members.add(ws.bot_user_id)
+        return {"ok": True, "channel": self._conversation(channel)}
+
+    def _m_conversations_info(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, params)
+        if isinstance(channel, dict):
+            return channel
+        return {"ok": True, "channel": self._conversation(channel)}
+
+    def _m_users_info(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        user = ws.users.get(str(params.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        profile = {
+            "real_name": user["name"].title(),
+            "display_name": user["name"],
+            "avatar_hash": "",
+            "status_text": "",
+            "status_emoji": "",
+            "real_name_normalized": user["name"].title(),
+            "display_name_normalized": user["name"],
+            "title": "",
+            "phone": "",
+            "skype": "",
+            "fields": None,
+            "image_24": "https://example.invalid/24.png",
+            "image_32": "https://example.invalid/32.png",
+            "image_48": "https://example.invalid/48.png",
+            "image_72": "https://example.invalid/72.png",
+            "image_192": "https://example.invalid/192.png",
+            "image_512": "https://example.invalid/512.png",
+            "team": ws.team_id,
+        }
+        return {
+            "ok": True,
+            "user": {
+                "id": user["id"],
+                "team_id": ws.team_id,
+                "name": user["name"],
+                "real_name": user["name"].title(),
+                "deleted": False,
+                "is_admin": user["is_admin"],
+                "is_owner": user["is_owner"],
+                "is_primary_owner": user["is_owner"],
+                "is_restricted": False,
+                "is_ultra_restricted": False,
+                "is_bot": False,
+                "is_app_user": False,
+                "updated": 1600000000,
+                "profile": profile,
+            },
+        }
+
+    def _m_team_info(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "team": {
+                "id": ws.team_id,
+                "name": ws.name,
+                "domain": ws.domain,
+                "email_domain": "",
+                "icon": {"image_default": True, "image_34": "https://example.invalid/34.png"},
+            },
+        }
+
+    def _m_views_publish(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        if str(params.get("user_id", "")) not in ws.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True}
+
+    def _m_oauth_v2_access(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if params.get("client_id") != self.client_id or params.get("client_secret") != self.client_secret:
+            return {"ok": False, "error": "invalid_client_id"}
+        if params.get("grant_type") == "refresh_token":
+            ws = next((w for w in self.workspaces.values() if w.refresh_token == params.get("refresh_token")), None)
+            if ws is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            ws.bot_token = f"xoxe.xoxb-{ws.team_id}-{secrets.token_hex(6)}"
+            ws.refresh_token = f"xoxe-1-{secrets.token_hex(8)}"
+            return {
+                "ok": True,
+                "access_token": ws.bot_token,
+                "refresh_token": ws.refresh_token,
+                "expires_in": 43200,
+                "token_type": "bot",
+                "team": {"id": ws.team_id, "name": ws.name},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
+        grant = self._codes.pop(str(params.get("code", "")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        team_id, user_id = grant
+        ws = self.workspaces[team_id]
+        ws.installed = True
+        response: dict[str, Any] = {
+            "ok": True,
+            "app_id": "A0CERCLE",
+            "authed_user": {"id": user_id},
+            "scope": "commands,chat:write,chat:write.public,channels:join,channels:history,groups:history,"
+            "reactions:read,users:read,team:read",
+            "token_type": "bot",
+            "access_token": ws.bot_token,
+            "bot_user_id": ws.bot_user_id,
+            "team": {"id": ws.team_id, "name": ws.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if self.rotate_tokens:
+            ws.bot_token = f"xoxe.xoxb-{ws.team_id}-{secrets.token_hex(6)}"
+            ws.refresh_token = f"xoxe-1-{secrets.token_hex(8)}"
+            response.update(access_token=ws.bot_token, refresh_token=ws.refresh_token, expires_in=43200)
+        return response
+
+    def _m_apps_connections_open(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if token != self.app_token:
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket/{secrets.token_hex(4)}"}
+
+    # ----- OAuth authorize page, response_url, Socket Mode --------------------------------------
+    async def _authorize(self, request: web.Request) -> web.Response:
+        query = request.query
+        if query.get("client_id") != self.client_id:
+            return web.Response(status=400, text="invalid client_id")
+        if self._installer is None:
+            return web.Response(status=400, text="nobody is approving: call authorize_as() first")
+        scopes = set((query.get("scope") or "").split(","))
+        if "commands" not in scopes or "chat:write" not in scopes:
+            self.violations.append(f"authorize: scopes missing from {sorted(scopes)}")
+        code = secrets.token_hex(8)
+        self._codes[code] = self._installer
+        self._installer = None
+        redirect = query.get("redirect_uri") or self.redirect_uri
+        location = f"{redirect}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+        raise web.HTTPFound(location)
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        body["_team"] = request.match_info["team"]
+        self.responses.append(body)
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0CERCLE"}})
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                data = json.loads(message.data)
+                if "envelope_id" in data:
+                    self.socket_acks[data["envelope_id"]] = data.get("payload")
+                    self._ack_event.set()
+        self._sockets.remove(ws)
+        return ws
+
+    async def push_socket(self, envelope: dict[str, Any], *, timeout: float = 5.0) -> Any:
+        """Send an envelope to the connected app and wait for its acknowledgement."""
+        deadline = time.monotonic() + timeout
+        while not self._sockets and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        if not self._sockets:
+            raise AssertionError("no Socket Mode connection")
+        await self._sockets[0].send_json(envelope)
+        while envelope["envelope_id"] not in self.socket_acks and time.monotonic() < deadline:
+            self._ack_event.clear()
+            try:
+                await asyncio.wait_for(self._ack_event.wait(), max(0.01, deadline - time.monotonic()))
+            except TimeoutError:
+                break
+        if envelope["envelope_id"] not in self.socket_acks:
+            raise AssertionError(f"envelope {envelope['envelope_id']} was not acknowledged")
+        return self.socket_acks[envelope["envelope_id"]]

@@ -1,0 +1,94 @@
+"""Copy the slices of ../shared/specs that the tests use into tests/specs/.
+
+Run by a maintainer when the specs or the set of methods change; the tests read only the
+copies, so `make test` passes on a clone where ../shared does not exist.
+    python tools/slim_specs.py ../shared/specs
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+SLACK_METHODS = (
+    "api.test",
+    "auth.test",
+    "chat.delete",
+    "chat.getPermalink",
+    "chat.postEphemeral",
+    "chat.postMessage",
+    "chat.update",
+    "conversations.info",
+    "conversations.join",
+    "conversations.replies",
+    "oauth.v2.access",
+    "reactions.get",
+    "team.info",
+    "users.info",
+    "views.publish",
+)
+WEB_API_SOURCE = (
+    "slackapi/slack-api-specs web-api/slack_web_openapi_v2_without_examples.json "
+    "@ bc08db49625630e3585bf2f1322128ea04f2a7f3 (via shared/specs/slack/web-api)"
+)
+COPIED = (
+    "slack/manifest-schema/manifest.schema.json",
+    "slack/manifest-schema/manifest.schema.1.0.0.json",
+    "slack/manifest-schema/manifest.schema.2.0.0.json",
+    "slack/payloads/signing_test_vector.slash_command.json",
+    "slack/payloads/slash_command.bolt-python.json",
+    "slack/payloads/events.bolt-python.json",
+    "slack/payloads/interactivity.bolt-python.json",
+    "slack/payloads/socket_mode.slash_command.python-slack-sdk.json",
+    "slack/events-api/slack_common_event_wrapper_schema.json",
+)
+
+
+def _refs(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            found.add(ref.removeprefix("#/definitions/"))
+        for value in node.values():
+            _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+
+
+def slim_web_api(source: Path) -> dict[str, Any]:
+    spec = json.loads(source.read_text())
+    paths = {f"/{m}": spec["paths"][f"/{m}"] for m in SLACK_METHODS if f"/{m}" in spec["paths"]}
+    wanted: set[str] = set()
+    _refs(paths, wanted)
+    definitions: dict[str, Any] = {}
+    while wanted - definitions.keys():
+        for name in sorted(wanted - definitions.keys()):
+            definitions[name] = spec["definitions"][name]
+            _refs(definitions[name], wanted)
+    return {
+        "_source": WEB_API_SOURCE,
+        "_slimmed": f"paths limited to {len(paths)} methods the tests use, with the definitions they reference",
+        "swagger": spec["swagger"],
+        "info": spec["info"],
+        "paths": paths,
+        "definitions": definitions,
+    }
+
+
+def main(shared_specs: Path, target: Path) -> None:
+    (target / "slack").mkdir(parents=True, exist_ok=True)
+    slim = slim_web_api(shared_specs / "slack/web-api/slack_web_openapi_v2_without_examples.json")
+    (target / "slack/web-api.slim.json").write_text(json.dumps(slim, indent=1, sort_keys=True) + "\n")
+    for relative in COPIED:
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shared_specs / relative, destination)
+    print(f"wrote {target}: {len(slim['paths'])} Slack methods, {len(COPIED)} files copied")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/specs"), Path("tests/specs"))
