@@ -375,7 +375,9 @@ class SlackStandIn:
         if params.get("blocks") is not None:
             message["blocks"] = params["blocks"]
         message["edited"] = {"user": ws.bot_user_id, "ts": self._new_ts()}
-        return {"ok": True, "channel": channel.id, "ts": message["ts"], "text": message["text"]}
+        # The 2021 schema types message.blocks as an object, so the echo leaves blocks out.
+        echo = {"text": message["text"]}
+        return {"ok": True, "channel": channel.id, "ts": message["ts"], "text": message["text"], "message": echo}
 
     def _m_chat_delete(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(ws, params)
