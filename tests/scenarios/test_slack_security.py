@@ -40,7 +40,9 @@ async def test_bad_missing_and_stale_signatures_get_401_and_change_nothing(start
     wrong_secret = signed_headers(secret="not-the-secret", body=body, content_type=form)
     missing = {"Content-Type": form}
     stale = signed_headers(secret=cercle.signing_secret, body=body, timestamp=int(time.time()) - 301, content_type=form)
-    future = signed_headers(secret=cercle.signing_secret, body=body, timestamp=int(time.time()) + 301, content_type=form)
+    future = signed_headers(
+        secret=cercle.signing_secret, body=body, timestamp=int(time.time()) + 301, content_type=form
+    )
     tampered = signed_headers(secret=cercle.signing_secret, body=body, content_type=form)
     for headers, sent in (
         (wrong_secret, body),
@@ -82,7 +84,10 @@ async def test_retried_event_is_handled_once(start_cercle, slack, workspace):
     event = {"type": "app_home_opened", "user": "U0ASKER", "channel": "D0HOME0001", "tab": "home", "event_ts": "1"}
     first = await cercle.event(event, team_id="TALPHA0001", event_id="Ev0RETRY01")
     again = await cercle.event(
-        event, team_id="TALPHA0001", event_id="Ev0RETRY01", **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        event,
+        team_id="TALPHA0001",
+        event_id="Ev0RETRY01",
+        **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
     )
     assert first.status == again.status == 200
     await eventually(lambda: slack.calls_to("views.publish"))
@@ -96,7 +101,9 @@ async def test_url_verification_and_hostile_question(start_cercle, slack, worksp
     response = await cercle.post_signed(body, content_type="application/json")
     assert json.loads(await response.text())["challenge"] == challenge
 
-    await cercle.ask("<!channel> look <https://evil.example|bank.com> \u202eevil", team_id="TALPHA0001", channel_id="C0MEET0001")
+    await cercle.ask(
+        "<!channel> look <https://evil.example|bank.com> \u202eevil", team_id="TALPHA0001", channel_id="C0MEET0001"
+    )
     await eventually(lambda: slack.responses)
     posted = slack.calls_to("chat.postMessage")[0].params
     rendered = posted["text"] + json.dumps(posted["blocks"])

@@ -9,6 +9,7 @@ answers as Slack does: HTTP 200 with ``ok: false`` for errors, 429 with ``Retry-
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import secrets
@@ -92,6 +93,7 @@ class SlackStandIn:
         self.client_secret = "standin-client-secret"
         self.app_token = "xapp-1-A111-standin"
         self.rotate_tokens = False
+        self.token_lifetime_s = 43200
         self.redirect_uri = ""  # where the authorize page sends the browser back when none is given
         self.channel_rate_per_s: float | None = None
         self._channel_last_post: dict[str, deque[float]] = defaultdict(deque)
@@ -208,6 +210,8 @@ class SlackStandIn:
         for name, declaration in declared.items():
             if name == "token" and token:
                 continue  # sent as "Authorization: Bearer", which Slack accepts everywhere
+            if method == "oauth.v2.access" and name == "code" and params.get("grant_type") == "refresh_token":
+                continue  # token rotation exchanges a refresh_token instead of a code
             if declaration.get("required") and name not in params:
                 self.violations.append(f"{method}: required parameter {name!r} missing")
 
@@ -278,6 +282,10 @@ class SlackStandIn:
             call.response = {"ok": False, "error": "unknown_method"}
             return web.json_response(call.response, status=404)
         if method in ("oauth.v2.access", "apps.connections.open"):
+            basic = request.headers.get("Authorization", "")
+            if basic.startswith("Basic "):  # Slack accepts the client credentials as HTTP Basic auth
+                client_id, _, client_secret = base64.b64decode(basic[6:]).decode().partition(":")
+                params = {**params, "client_id": client_id, "client_secret": client_secret}
             response = handler(params, token)
         else:
             workspace = self._workspace_for(token)
@@ -518,7 +526,7 @@ class SlackStandIn:
                 "ok": True,
                 "access_token": ws.bot_token,
                 "refresh_token": ws.refresh_token,
-                "expires_in": 43200,
+                "expires_in": self.token_lifetime_s,
                 "token_type": "bot",
                 "team": {"id": ws.team_id, "name": ws.name},
                 "enterprise": None,
@@ -546,7 +554,7 @@ class SlackStandIn:
         if self.rotate_tokens:
             ws.bot_token = f"xoxe.xoxb-{ws.team_id}-{secrets.token_hex(6)}"
             ws.refresh_token = f"xoxe-1-{secrets.token_hex(8)}"
-            response.update(access_token=ws.bot_token, refresh_token=ws.refresh_token, expires_in=43200)
+            response.update(access_token=ws.bot_token, refresh_token=ws.refresh_token, expires_in=self.token_lifetime_s)
         return response
 
     def _m_apps_connections_open(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:

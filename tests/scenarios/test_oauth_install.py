@@ -1,0 +1,116 @@
+"""Scenario: two workspaces install Cercle through OAuth; tokens are encrypted and rotated."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import aiohttp
+import redis.asyncio as aioredis
+
+from tests.waiting import eventually
+
+
+async def install(cercle, slack, *, team_id: str, user_id: str) -> aiohttp.ClientResponse:
+    """What a browser does: open /slack/install, follow 'Add to Slack', approve, come back."""
+    page = await cercle.session.get(f"{cercle.url}/slack/install", allow_redirects=False)
+    assert page.status == 200
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    authorize = html.unescape(re.search(r'<a href="([^"]+)"><img alt="Add to Slack"', await page.text()).group(1))
+    assert authorize.startswith(slack.authorize_url)
+    slack.authorize_as(team_id, user_id)
+    approved = await cercle.session.get(authorize, allow_redirects=False)
+    assert approved.status == 302
+    callback = approved.headers["Location"]
+    return await cercle.session.get(callback, headers={"Cookie": cookie}, allow_redirects=False)
+
+
+async def test_two_workspaces_install_and_each_gets_its_own_topics(start_cercle, slack, redis_url):
+    alpha = slack.add_workspace("TALPHA0001", "Alpha Corp", installed=False)
+    beta = slack.add_workspace("TBETA00001", "Beta Org", installed=False)
+    for ws in (alpha, beta):
+        ws.add_channel("C0MEET0001", "meeting")
+        ws.add_user("U0ADMIN", "grace", admin=True)
+    cercle = await start_cercle(oauth=True)
+    slack.redirect_uri = f"{cercle.url}/slack/oauth_redirect"
+
+    for ws in (alpha, beta):
+        done = await install(cercle, slack, team_id=ws.team_id, user_id="U0ADMIN")
+        assert done.status == 200, await done.text()
+        assert "Thank you!" in await done.text()
+    assert len(slack.calls_to("oauth.v2.access")) == 2
+
+    await cercle.ask("Alpha question?", team_id="TALPHA0001", channel_id="C0MEET0001")
+    await cercle.ask("Beta question?", team_id="TBETA00001", channel_id="C0MEET0001")
+    await eventually(lambda: len(slack.responses) == 2)
+    posts = {c.params["text"]: c.token for c in slack.calls_to("chat.postMessage")}
+    assert posts["Stuck on a topic: Alpha question?"] == alpha.bot_token
+    assert posts["Stuck on a topic: Beta question?"] == beta.bot_token
+
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    stored = {
+        k: await redis.get(k) async for k in redis.scan_iter(match="cercle:slack:*") if await redis.type(k) == "string"
+    }
+    await redis.aclose()
+    assert stored, "installations are kept in Redis"
+    for value in stored.values():
+        assert alpha.bot_token not in value and beta.bot_token not in value and "xoxb-" not in value
+
+
+async def test_forged_or_reused_state_is_refused(start_cercle, slack):
+    ws = slack.add_workspace("TALPHA0001", "Alpha Corp", installed=False)
+    ws.add_user("U0ADMIN", "grace", admin=True)
+    cercle = await start_cercle(oauth=True)
+    slack.redirect_uri = f"{cercle.url}/slack/oauth_redirect"
+    page = await cercle.session.get(f"{cercle.url}/slack/install")
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    authorize = html.unescape(re.search(r'<a href="([^"]+)"><img alt="Add to Slack"', await page.text()).group(1))
+    slack.authorize_as("TALPHA0001", "U0ADMIN")
+    callback = (await cercle.session.get(authorize, allow_redirects=False)).headers["Location"]
+    forged = re.sub(r"state=[^&]+", "state=forged.0000", callback)
+    assert (await cercle.session.get(forged, headers={"Cookie": cookie})).status == 400  # not this browser's
+    forged_cookie = {"Cookie": "slack-app-oauth-state=forged.0000"}
+    assert (await cercle.session.get(forged, headers=forged_cookie)).status == 401  # not a state we issued
+    assert (await cercle.session.get(callback, headers={"Cookie": cookie})).status == 200
+    again = await cercle.session.get(callback, headers={"Cookie": cookie})  # the state works once
+    assert again.status == 401
+    assert len(slack.calls_to("oauth.v2.access")) == 1
+
+
+async def test_expiring_token_is_rotated_through_slack_api_url(start_cercle, slack):
+    ws = slack.add_workspace("TALPHA0001", "Alpha Corp", installed=False)
+    ws.add_channel("C0MEET0001", "meeting")
+    ws.add_user("U0ADMIN", "grace", admin=True)
+    slack.rotate_tokens = True
+    slack.token_lifetime_s = 60  # inside Bolt's 120-minute refresh margin: refreshed on next use
+    cercle = await start_cercle(oauth=True)
+    slack.redirect_uri = f"{cercle.url}/slack/oauth_redirect"
+    assert (await install(cercle, slack, team_id="TALPHA0001", user_id="U0ADMIN")).status == 200
+    first_token = ws.bot_token
+
+    await cercle.ask("Rotated?", team_id="TALPHA0001", channel_id="C0MEET0001")
+    await eventually(lambda: slack.responses)
+    refresh = [c for c in slack.calls_to("oauth.v2.access") if c.params.get("grant_type") == "refresh_token"]
+    assert len(refresh) == 1
+    assert ws.bot_token != first_token
+    assert slack.calls_to("chat.postMessage")[0].token == ws.bot_token
+
+
+async def test_uninstall_forgets_the_workspace(start_cercle, slack, redis_url):
+    ws = slack.add_workspace("TALPHA0001", "Alpha Corp", installed=False)
+    ws.add_channel("C0MEET0001", "meeting")
+    ws.add_user("U0ADMIN", "grace", admin=True)
+    cercle = await start_cercle(oauth=True)
+    slack.redirect_uri = f"{cercle.url}/slack/oauth_redirect"
+    assert (await install(cercle, slack, team_id="TALPHA0001", user_id="U0ADMIN")).status == 200
+    response = await cercle.event({"type": "app_uninstalled", "event_ts": "1700000000.000100"}, team_id="TALPHA0001")
+    assert response.status == 200
+
+    async def forgotten() -> bool:
+        redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+        try:
+            return [k async for k in redis.scan_iter(match="cercle:slack:*TALPHA0001*")] == []
+        finally:
+            await redis.aclose()
+
+    await eventually(forgotten)
