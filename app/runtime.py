@@ -54,7 +54,13 @@ class Runtime:
 
     async def start_web(self, *, host: str = "0.0.0.0") -> int:
         """Serve HTTP; returns the bound port (useful when PORT=0)."""
-        app = build_web_app(metrics=self.metrics, redis=self.redis, queue=self.queue, slack_app=self.slack_app)
+        app = build_web_app(
+            metrics=self.metrics,
+            redis=self.redis,
+            queue=self.queue,
+            slack_app=self.slack_app,
+            slack_over_http=bool(self.settings.slack.signing_secret),  # unsigned HTTP is never accepted
+        )
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, self.settings.port, backlog=1024)

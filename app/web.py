@@ -46,6 +46,7 @@ def build_web_app(
     redis: object,
     queue: JobQueue,
     slack_app: AsyncApp | None,
+    slack_over_http: bool = True,
     started_at: float | None = None,
 ) -> web.Application:
     app = web.Application(middlewares=[_metrics_middleware(metrics)], client_max_size=1024**2)
@@ -73,11 +74,16 @@ def build_web_app(
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
 
-    if slack_app is None:
+    if slack_app is None or not slack_over_http:
+        hint = (
+            "set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN"
+            if slack_app is None
+            else "Socket Mode is on; set SLACK_SIGNING_SECRET to also accept signed HTTP requests"
+        )
 
         async def slack_not_configured(_: web.Request) -> web.Response:
             return web.json_response(
-                {"ok": False, "error": "slack_not_configured", "hint": "set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN"},
+                {"ok": False, "error": "slack_not_configured", "hint": hint},
                 status=503,
             )
 
