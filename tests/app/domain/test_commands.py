@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from app.domain.commands import MAX_QUESTION_CHARS, CommandKind, help_text, parse_command
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "argument"),
+    [
+        ("", CommandKind.HELP, ""),
+        ("help", CommandKind.HELP, ""),
+        ("Help", CommandKind.HELP, ""),
+        ("list", CommandKind.LIST, ""),
+        ("end", CommandKind.END, ""),
+        ("inbox", CommandKind.INBOX, ""),
+        ("networks", CommandKind.NETWORKS, ""),
+        ("partners", CommandKind.PARTNERS, ""),
+        ("partners invite", CommandKind.PARTNERS_INVITE, ""),
+        ("partners accept AB12-CD34", CommandKind.PARTNERS_ACCEPT, "AB12-CD34"),
+        ("partners remove Beta Org", CommandKind.PARTNERS_REMOVE, "Beta Org"),
+        ("How do we price a pilot?", CommandKind.ASK, "How do we price a pilot?"),
+        ("  how   do we\tprice it?  ", CommandKind.ASK, "how do we price it?"),
+        ("help me price a pilot", CommandKind.ASK, "help me price a pilot"),
+        ("end of year pricing?", CommandKind.ASK, "end of year pricing?"),
+        ("partners for a pilot: who?", CommandKind.ASK, "partners for a pilot: who?"),
+        ("Comment fixer le prix d'un pilote ?", CommandKind.ASK, "Comment fixer le prix d'un pilote ?"),
+    ],
+)
+def test_parse(text, kind, argument):
+    command = parse_command(text)
+    assert command.kind == kind and command.argument == argument
+
+
+@pytest.mark.parametrize("text", [" ", "\t\n ", "partners accept", "partners remove"])
+def test_incomplete_input_is_refused_with_a_reason(text):
+    command = parse_command(text)
+    assert command.kind == CommandKind.INVALID and command.error
+
+
+def test_length_limit_counts_characters_not_bytes():
+    assert parse_command("é" * MAX_QUESTION_CHARS).kind == CommandKind.ASK
+    too_long = parse_command("é" * (MAX_QUESTION_CHARS + 1))
+    assert too_long.kind == CommandKind.INVALID and str(MAX_QUESTION_CHARS) in too_long.error
+
+
+def test_multiline_question_keeps_its_lines():
+    assert parse_command("Pricing:\n- pilot\n- scale").argument == "Pricing:\n- pilot\n- scale"
+
+
+def test_help_uses_the_installed_command_name():
+    assert "`/cercle list`" in help_text(command="/cercle")

@@ -1,0 +1,95 @@
+"""The job queue on a real Redis: idempotent enqueue, re-claim, scheduled jobs run once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import redis.asyncio as aioredis
+
+from app.queue import Job, JobQueue, Worker
+from tests.waiting import eventually
+
+
+async def _redis(url: str) -> aioredis.Redis:
+    return aioredis.Redis.from_url(url, decode_responses=True)
+
+
+async def test_enqueue_with_the_same_job_id_runs_once(redis_url):
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis)
+    await queue.ensure_group()
+    for _ in range(3):
+        await queue.enqueue(kind="k", payload={"n": 1}, job_id="same")
+    assert await queue.depth() == 1
+    await redis.aclose()
+
+
+async def test_a_job_left_by_a_dead_consumer_is_reclaimed_and_then_acked(redis_url):
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis, claim_idle_ms=100)
+    await queue.ensure_group()
+    await queue.enqueue(kind="k", payload={"n": 7})
+    taken = await queue.read_new(consumer="dead-worker", block_ms=10)
+    assert [j.payload for j in taken] == [{"n": 7}]  # ... and it dies without acking
+    assert await queue.claim_stale(consumer="survivor") == []  # not idle long enough yet
+    await asyncio.sleep(0.15)
+    (reclaimed,) = await queue.claim_stale(consumer="survivor")
+    assert reclaimed.payload == {"n": 7} and reclaimed.deliveries == 2
+    await queue.ack(reclaimed)
+    assert await queue.depth() == 0
+    await asyncio.sleep(0.15)
+    assert await queue.claim_stale(consumer="survivor") == []
+    await redis.aclose()
+
+
+async def test_failing_job_is_retried_then_buried(redis_url):
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis, claim_idle_ms=20, max_deliveries=3)
+    attempts: list[int] = []
+
+    async def always_fails(job: Job) -> None:
+        attempts.append(job.deliveries)
+        raise RuntimeError("partner down")
+
+    worker = Worker(queue=queue, handlers={"k": always_fails}, clock=time.time, block_ms=20)
+    task = asyncio.create_task(worker.run())
+    await queue.enqueue(kind="k", payload={})
+    await eventually(lambda: len(attempts) >= 3, timeout=5)
+    await eventually(lambda: redis.xlen(queue.dead), timeout=5)
+    worker.stop()
+    await task
+    assert attempts[:3] == [1, 2, 3]
+    assert await queue.depth() == 0
+    await redis.aclose()
+
+
+async def test_scheduled_job_runs_once_with_two_workers(redis_url):
+    redis = await _redis(redis_url)
+    runs: list[str] = []
+
+    async def record(job: Job) -> None:
+        runs.append(job.job_id)
+
+    queues = [JobQueue(redis=redis) for _ in range(2)]
+    workers = [Worker(queue=q, handlers={"idle": record}, clock=time.time, block_ms=20) for q in queues]
+    tasks = [asyncio.create_task(w.run()) for w in workers]
+    await queues[0].schedule(kind="idle", payload={"m": 1}, at=time.time() + 0.2, job_id="idle:m1")
+    await queues[1].schedule(kind="idle", payload={"m": 1}, at=time.time() + 0.3, job_id="idle:m1")  # moved
+    assert await queues[0].scheduled_count() == 1
+    await eventually(lambda: runs, timeout=5)
+    await asyncio.sleep(0.3)
+    for worker in workers:
+        worker.stop()
+    await asyncio.gather(*tasks)
+    assert runs == ["idle:m1"]
+    await redis.aclose()
+
+
+async def test_cancelled_schedule_never_runs(redis_url):
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis)
+    await queue.schedule(kind="idle", payload={}, at=time.time() - 1, job_id="gone")
+    await queue.cancel(job_id="gone")
+    assert await queue.promote_due(now=time.time()) == 0
+    await redis.aclose()

@@ -1,0 +1,127 @@
+"""Scenario: an operator runs `python -m app` — configuration errors, `check`, start and stop,
+and topics that survive a restart, also after `kill -9`."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from app.embedded_redis import free_port
+from tests.conftest import SIGNING_SECRET, reply_text
+from tests.processes import ROOT, clean_env, start_app, stop, wait_http
+from tests.slack_signing import form_body, signed_headers
+from tests.waiting import eventually
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"PORT": "eighty"}, "PORT"),
+        ({"CERCLE_ENV": "staging"}, "CERCLE_ENV"),
+        ({"CERCLE_ENV": "production"}, "CERCLE_SECRET_KEY"),
+        ({"CERCLE_SECRET_KEY": "short"}, "CERCLE_SECRET_KEY"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_SECRET"),
+        ({"SLACK_API_URL": "slack.com/api", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, "SLACK_API_URL"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+    ],
+)
+def test_a_wrong_configuration_stops_with_one_line_and_status_2(variables, named, tmp_path):
+    result = run(env=clean_env(CERCLE_DATA_DIR=str(tmp_path), **variables))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0] and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_web_alone_needs_a_shared_redis(tmp_path):
+    result = run("web", env=clean_env(CERCLE_DATA_DIR=str(tmp_path)))
+    assert result.returncode == 2 and "REDIS_URL" in result.stderr
+
+
+def test_check_reports_what_is_enabled(tmp_path):
+    ok = run("check", env=clean_env(CERCLE_DATA_DIR=str(tmp_path)))
+    assert ok.returncode == 0, ok.stderr
+    assert "redis: reachable, version 6.2" in ok.stdout and "slack: not configured" in ok.stdout
+    unreachable = run("check", env=clean_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"))
+    assert unreachable.returncode == 1 and "UNREACHABLE" in unreachable.stdout
+
+
+def test_start_without_slack_says_how_to_configure_and_serves_health(tmp_path):
+    port = free_port()
+    log = tmp_path / "run.log"
+    process = start_app(env=clean_env(PORT=str(port), CERCLE_DATA_DIR=str(tmp_path / "data")), log=log)
+    try:
+        assert wait_http(f"http://127.0.0.1:{port}/healthz", process=process) == 200
+        assert wait_http(f"http://127.0.0.1:{port}/readyz", process=process) == 200
+    finally:
+        assert stop(process) == 0  # SIGTERM is a clean stop
+    text = log.read_text()
+    assert "Slack is not configured" in text and "SLACK_SIGNING_SECRET" in text
+    assert "redis.embedded_stopped" in text
+
+
+async def _ask(port: int, text: str, *, channel: str = "C0MEET0001") -> str:
+    import aiohttp
+
+    body = form_body(
+        {
+            "team_id": "TALPHA0001",
+            "channel_id": channel,
+            "user_id": "U0ASKER",
+            "user_name": "ada",
+            "command": "/ask",
+            "text": text,
+            "trigger_id": f"trigger-{text}-{asyncio.get_running_loop().time()}",
+            "response_url": "http://127.0.0.1:9/unused",
+        }
+    )
+    headers = signed_headers(secret=SIGNING_SECRET, body=body, content_type="application/x-www-form-urlencoded")
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers)
+        return await reply_text(response)
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+async def test_a_topic_survives_a_restart(how, slack, workspace, tmp_path):
+    port = free_port()
+    data = tmp_path / "data"
+    env = clean_env(
+        PORT=str(port),
+        CERCLE_DATA_DIR=str(data),
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_BOT_TOKEN=workspace.bot_token,
+        SLACK_API_URL=slack.api_url,
+        LOG_FORMAT="json",
+    )
+    first = start_app(env=env, log=tmp_path / "first.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=first)
+        await _ask(port, "Will I survive?")
+        await eventually(lambda: slack.calls_to("chat.getPermalink"), timeout=10)
+        await asyncio.sleep(1.2)  # appendfsync everysec; SIGKILL of *our* process still lets Redis flush
+    finally:
+        first.send_signal(how)
+        first.wait(15)
+
+    second = start_app(env=env, log=tmp_path / "second.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=second)
+        listing = await _ask(port, "list")
+        assert "Open topics here (1)" in listing and "Will I survive?" in listing
+    finally:
+        assert stop(second) == 0
