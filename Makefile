@@ -25,7 +25,7 @@ test: lint
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 bench: $(STAMP)
-	$(BIN)/python bench/ack_latency.py
+	$(BIN)/python -m bench.ack_latency
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

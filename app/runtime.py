@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -66,6 +67,13 @@ class Runtime:
         site = web.TCPSite(self._runner, host, self.settings.port, backlog=1024)
         await site.start()
         port = int(self._runner.addresses[0][1])
+        if self.slack_app is not None and self.slack_app.client.session is None:
+            # One pooled HTTP session for every Slack call of this process (Bolt copies it into
+            # each request's client); without it slack_sdk opens a new connection per call.
+            self.slack_app.client.session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=200, ttl_dns_cache=300),
+                timeout=aiohttp.ClientTimeout(total=30),
+            )
         log.info("web.started", port=port, slack=self.settings.slack.describe())
         if self.slack_app is not None and self.settings.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
