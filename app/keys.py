@@ -51,3 +51,44 @@ def slack_oauth_state(state: str) -> str:
 
 JOBS_STREAM = f"{PREFIX}:jobs"
 JOBS_GROUP = "workers"
+
+
+def organisation(org_key: str) -> str:
+    """Hash: name, inbox, platform, tenant."""
+    return f"{PREFIX}:org:{org_key}"
+
+
+def partners(org_key: str) -> str:
+    """Hash: partner org key → JSON {since, by}. Written on both sides at once."""
+    return f"{PREFIX}:partners:{org_key}"
+
+
+def invitation(code: str) -> str:
+    return f"{PREFIX}:invite:{code}"
+
+
+def topic_mirrors(topic_id: str) -> str:
+    """Hash: partner org key → JSON mirror record."""
+    return f"{PREFIX}:{{t:{topic_id}}}:mirrors"
+
+
+def topic_answers(topic_id: str) -> str:
+    """Sorted set of answer ids by arrival time."""
+    return f"{PREFIX}:{{t:{topic_id}}}:answers"
+
+
+def answer(topic_id: str, answer_id: str) -> str:
+    return f"{PREFIX}:{{t:{topic_id}}}:answer:{answer_id}"
+
+
+def message_ref(kind: str, channel_key: str, message_id: str) -> str:
+    """Which topic (and answer) a platform message belongs to: kind is mirror, source or injected."""
+    return f"{PREFIX}:ref:{kind}:{channel_key}:{message_id}"
+
+
+def rate_bucket(channel_key: str) -> str:
+    return f"{PREFIX}:ratelimit:{channel_key}"
+
+
+def user_name_cache(org_key: str, user_id: str) -> str:
+    return f"{PREFIX}:cache:user:{org_key}:{user_id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -15,12 +15,19 @@ from slack_bolt.async_app import AsyncApp
 
 from app.config import Settings
 from app.crypto import TokenCipher, development_secret
+from app.jobs import JobDeps, job_handlers
 from app.logs import get_logger
 from app.metrics import Metrics
-from app.queue import JobHandler, JobQueue, Worker
+from app.partners_store import RedisPartnerRepository
+from app.queue import JobQueue, Worker
+from app.ratelimit import ChannelRateLimiter
+from app.relay_store import RedisRelayRepository
 from app.store import Deduplicator, RedisTopicRepository
 from app.web import build_web_app
 from handlers.slack import SlackServices, build_slack_app
+from integrations.slack.client import new_session
+from integrations.slack.directory import SlackDirectory
+from integrations.slack.stores import RedisInstallationStore
 
 log = get_logger("app.runtime")
 
@@ -40,21 +47,37 @@ def connect_redis(url: str, *, pool_size: int = REDIS_POOL_SIZE) -> aioredis.Red
 class Runtime:
     settings: Settings
     redis: aioredis.Redis
-    repository: RedisTopicRepository
+    topics: RedisTopicRepository
+    partners: RedisPartnerRepository
+    relay: RedisRelayRepository
     dedupe: Deduplicator
     queue: JobQueue
+    limiter: ChannelRateLimiter
     metrics: Metrics
-    slack_app: AsyncApp | None
-    job_handlers: dict[str, JobHandler] = field(default_factory=dict)
+    slack_app: AsyncApp | None = None
+    directory: SlackDirectory | None = None
+    _session: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
     _socket_handler: Any = None
 
-    def cipher(self) -> TokenCipher:
-        secret = self.settings.secret_key or development_secret(data_dir=self.settings.data_dir)
-        return TokenCipher(secret=secret)
+    @property
+    def repository(self) -> RedisTopicRepository:
+        return self.topics
+
+    def _open_session(self) -> None:
+        """One pooled HTTP session for every Slack call of this process (Bolt copies the app
+        client's session into each request's client), created inside the running loop."""
+        if self._session is not None:
+            return
+        self._session = new_session()
+        if self.slack_app is not None:
+            self.slack_app.client.session = self._session
+        if self.directory is not None:
+            self.directory.use_session(self._session)
 
     async def start_web(self, *, host: str = "0.0.0.0") -> int:
         """Serve HTTP; returns the bound port (useful when PORT=0)."""
+        self._open_session()
         app = build_web_app(
             metrics=self.metrics,
             redis=self.redis,
@@ -67,13 +90,6 @@ class Runtime:
         site = web.TCPSite(self._runner, host, self.settings.port, backlog=1024)
         await site.start()
         port = int(self._runner.addresses[0][1])
-        if self.slack_app is not None and self.slack_app.client.session is None:
-            # One pooled HTTP session for every Slack call of this process (Bolt copies it into
-            # each request's client); without it slack_sdk opens a new connection per call.
-            self.slack_app.client.session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=200, ttl_dns_cache=300),
-                timeout=aiohttp.ClientTimeout(total=30),
-            )
         log.info("web.started", port=port, slack=self.settings.slack.describe())
         if self.slack_app is not None and self.settings.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -83,8 +99,20 @@ class Runtime:
             log.info("slack.socket_mode_connected")
         return port
 
-    def worker(self) -> Worker:
-        return Worker(queue=self.queue, handlers=self.job_handlers, clock=time.time)
+    def worker(self, *, concurrency: int = 8) -> Worker:
+        self._open_session()
+        handlers = {}
+        if self.directory is not None:
+            deps = JobDeps(
+                topics=self.topics,
+                partners=self.partners,
+                relay=self.relay,
+                directory=self.directory,
+                limiter=self.limiter,
+                queue=self.queue,
+            )
+            handlers = job_handlers(deps)
+        return Worker(queue=self.queue, handlers=handlers, clock=time.time, concurrency=concurrency)
 
     async def close(self) -> None:
         if self._socket_handler is not None:
@@ -92,33 +120,45 @@ class Runtime:
                 await self._socket_handler.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
-        if self.slack_app is not None:
-            session = self.slack_app.client.session
-            if session is not None and not session.closed:
-                await session.close()
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
         await self.redis.aclose()
         await asyncio.sleep(0)
 
 
+def _cipher(settings: Settings) -> TokenCipher:
+    return TokenCipher(secret=settings.secret_key or development_secret(data_dir=settings.data_dir))
+
+
 def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
     redis = connect_redis(redis_url)
-    metrics = Metrics()
-    repository = RedisTopicRepository(redis=redis)
-    dedupe = Deduplicator(redis=redis)
     runtime = Runtime(
         settings=settings,
         redis=redis,
-        repository=repository,
-        dedupe=dedupe,
+        topics=RedisTopicRepository(redis=redis),
+        partners=RedisPartnerRepository(redis=redis),
+        relay=RedisRelayRepository(redis=redis),
+        dedupe=Deduplicator(redis=redis),
         queue=JobQueue(redis=redis),
-        metrics=metrics,
-        slack_app=None,
+        limiter=ChannelRateLimiter(redis=redis),
+        metrics=Metrics(),
     )
     if settings.slack.enabled:
+        store = RedisInstallationStore(redis=redis, cipher=_cipher(settings)) if settings.slack.oauth else None
+        runtime.directory = SlackDirectory(settings=settings.slack, installation_store=store)
+        services = SlackServices(
+            topics=runtime.topics,
+            partners=runtime.partners,
+            relay=runtime.relay,
+            directory=runtime.directory,
+            jobs=runtime.queue,
+            limiter=runtime.limiter,
+            dedupe=runtime.dedupe,
+            metrics=runtime.metrics,
+            admins=settings.admins,
+            multi_workspace=settings.slack.oauth,
+        )
         runtime.slack_app = build_slack_app(
-            settings=settings.slack,
-            services=SlackServices(repository=repository, dedupe=dedupe, metrics=metrics),
-            redis=redis,
-            cipher=runtime.cipher() if settings.slack.oauth else None,
+            settings=settings.slack, services=services, installation_store=store, redis=redis
         )
     return runtime

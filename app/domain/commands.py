@@ -27,10 +27,15 @@ class Command:
     kind: CommandKind
     argument: str = ""
     error: str = ""
+    share_asker: bool = False
+
+
+SHARE_NAME_FLAG = "--with-name"
 
 
 HELP_LINES: tuple[tuple[str, str], ...] = (
     ("/ask <question>", "open a “stuck on a topic” thread here and send the question to your network"),
+    ("/ask --with-name <question>", "the same, with your name shown to partners (by default only your organisation)"),
     ("/ask help", "show this help"),
     ("/ask list", "list the open topics of this channel"),
     ("/ask end", "end the meeting: close every topic and post the summary"),
@@ -51,6 +56,10 @@ def help_text(*, command: str = "/ask") -> str:
 
 
 def _question(text: str) -> Command:
+    share_asker = False
+    if text.strip().lower().startswith(SHARE_NAME_FLAG):
+        share_asker = True
+        text = text.strip()[len(SHARE_NAME_FLAG) :]
     if not text.strip():
         return Command(CommandKind.INVALID, error="Your question is empty: type it after `/ask`.")
     question = " ".join(text.split()) if "\n" not in text else text.strip()
@@ -62,7 +71,7 @@ def _question(text: str) -> Command:
                 "Shorten it and ask again."
             ),
         )
-    return Command(CommandKind.ASK, argument=question)
+    return Command(CommandKind.ASK, argument=question, share_asker=share_asker)
 
 
 def parse_command(text: str) -> Command:

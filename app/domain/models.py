@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -75,6 +76,7 @@ class Topic:
     created_at: float
     status: TopicStatus = TopicStatus.OPEN
     reach: Reach = Reach.PARTNERS
+    share_asker: bool = False  # the asker's name travels with the question only if they said so
     permalink: str = ""
     closed_at: float | None = None
     closed_by: str | None = None
@@ -102,3 +104,69 @@ class TopicView:
 
     topic: Topic
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """A workspace (or tenant) where Cercle is installed; ``inbox`` receives partners' questions."""
+
+    platform: Platform
+    tenant: str
+    name: str
+    inbox: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.tenant}"
+
+    @property
+    def inbox_place(self) -> Place | None:
+        return Place(self.platform, self.tenant, self.inbox) if self.inbox else None
+
+
+class MirrorStatus(StrEnum):
+    PENDING = "pending"
+    POSTING = "posting"
+    POSTED = "posted"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Mirror:
+    """The copy of a topic in one partner's inbox; ``place.thread`` is the copy's root id."""
+
+    topic_id: str
+    partner: str  # Organisation.key
+    partner_name: str
+    status: MirrorStatus
+    place: Place | None = None
+    reason: str = ""
+    started_at: float = 0.0
+
+
+class AnswerStatus(StrEnum):
+    NEW = "new"
+    INJECTED = "injected"
+    LATE = "late"  # arrived after the topic closed: kept for the summary, never injected
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    id: str
+    topic_id: str
+    source: Place  # the mirror thread where it was written
+    source_message_id: str
+    author: Person
+    organisation: str
+    text: str  # as written; sanitised when rendered for a platform
+    created_at: float
+    link: str = ""
+    status: AnswerStatus = AnswerStatus.NEW
+    injected_id: str = ""  # the message in the live thread, once injected
+    posting_since: float = 0.0
+
+
+def answer_id_for(source: Place, message_id: str) -> str:
+    """Stable id from where the reply was written: the same reply always maps to one answer."""
+    return hashlib.sha1(f"{source.channel_key}:{message_id}".encode()).hexdigest()[:16]

@@ -1,10 +1,11 @@
-"""The two small interfaces the core talks to; integrations implement them."""
+"""The small interfaces the core talks to; integrations and stores implement them."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
-from app.domain.models import Meeting, Place, PostedMessage, Topic
+from app.domain.models import Answer, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
 
 
 class PlatformError(Exception):
@@ -20,14 +21,59 @@ class BotNotInChannel(PlatformError):
     """The bot cannot post where it was asked, and cannot join by itself (private channel)."""
 
 
+# Error codes meaning "this installation is gone": skip the place, never retry.
+REVOKED_CODES = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed", "team_not_found"})
+# Error codes meaning "this channel cannot receive our message": skip it, never retry.
+UNREACHABLE_CODES = frozenset({"channel_not_found", "not_in_channel", "is_archived", "restricted_action"})
+
+
 class ChatPlatform(Protocol):
-    """A chat platform seen from the core: Slack or Teams."""
+    """One installation of Cercle on a chat platform (a Slack workspace, a Teams tenant)."""
+
+    tenant: str
 
     async def post_topic(self, *, topic: Topic) -> PostedMessage:
         """Post the root of a topic thread in the topic's channel."""
 
-    async def update_topic(self, *, topic: Topic, place: Place) -> None:
-        """Re-render a topic root after its status changed."""
+    async def update_topic(self, *, topic: Topic, place: Place, mirrors: Sequence[Mirror] = ()) -> None:
+        """Re-render a topic root: its status and where the question went."""
+
+    async def post_mirror(self, *, topic: Topic, inbox: Place, asker_org: str, show_asker: bool) -> PostedMessage:
+        """Post a partner's question as a thread root in this organisation's inbox."""
+
+    async def find_mirror(self, *, topic_id: str, inbox: Place, since: float) -> str | None:
+        """The id of a mirror root already posted (a crash between posting and recording)."""
+
+    async def close_mirror(self, *, topic: Topic, mirror: Place, asker_org: str) -> None: ...
+
+    async def post_answer(self, *, answer: Answer, topic: Topic) -> str:
+        """Inject an answer into the topic's live thread; returns the new message id."""
+
+    async def find_answer(self, *, answer_id: str, live: Place, since: float) -> str | None: ...
+
+    async def update_answer(self, *, answer: Answer, topic: Topic) -> None: ...
+
+    async def delete_message(self, *, place: Place, message_id: str) -> None: ...
+
+    async def permalink(self, *, place: Place, message_id: str) -> str: ...
+
+    async def user_name(self, *, user_id: str) -> str: ...
+
+    async def is_admin(self, *, user_id: str) -> bool: ...
+
+    async def join(self, *, channel: str) -> None:
+        """Join a channel; raises BotNotInChannel where the bot must be invited."""
+
+    async def post_notice(self, *, place: Place, text: str) -> None:
+        """A short announcement from Cercle (partnership changes)."""
+
+    async def organisation_name(self) -> str: ...
+
+
+class ChatDirectory(Protocol):
+    """Finds the installation of an organisation; None when Cercle is not (or no longer) there."""
+
+    async def chat_for(self, *, tenant: str) -> ChatPlatform | None: ...
 
 
 class TopicRepository(Protocol):
@@ -46,3 +92,57 @@ class TopicRepository(Protocol):
 
     async def close_topic(self, *, topic_id: str, by: str, at: float) -> Topic | None:
         """Close an open topic; None when it was not open (already closed or unknown)."""
+
+
+class PartnerRepository(Protocol):
+    async def save_organisation(self, *, org: Organisation) -> None: ...
+
+    async def organisation(self, *, org_key: str) -> Organisation | None: ...
+
+    async def set_inbox(self, *, org: Organisation, channel: str) -> None: ...
+
+    async def create_invitation(self, *, org: Organisation, by: str, now: float) -> str: ...
+
+    async def peek_invitation(self, *, code: str) -> dict[str, Any] | None: ...
+
+    async def consume_invitation(self, *, code: str) -> dict[str, Any] | None: ...
+
+    async def link(self, *, a: str, b: str, by: str, now: float) -> None: ...
+
+    async def unlink(self, *, a: str, b: str) -> bool: ...
+
+    async def partner_keys(self, *, org_key: str) -> list[str]: ...
+
+    async def are_partners(self, *, a: str, b: str) -> bool: ...
+
+
+class RelayRepository(Protocol):
+    async def save_mirror(self, *, mirror: Mirror) -> None: ...
+
+    async def mirror(self, *, topic_id: str, partner: str) -> Mirror | None: ...
+
+    async def mirrors(self, *, topic_id: str) -> list[Mirror]: ...
+
+    async def topic_for_mirror_thread(self, *, place: Place) -> str | None: ...
+
+    async def add_answer(self, *, answer: Answer) -> bool: ...
+
+    async def answer(self, *, topic_id: str, answer_id: str) -> Answer | None: ...
+
+    async def answer_for_source(self, *, place: Place, message_id: str) -> Answer | None: ...
+
+    async def answers(self, *, topic_id: str) -> list[Answer]: ...
+
+    async def update_answer(self, *, answer: Answer, live: Place) -> None: ...
+
+    async def mark_posting(self, *, answer: Answer, now: float) -> Answer: ...
+
+
+class Jobs(Protocol):
+    async def enqueue(self, *, kind: str, payload: Mapping[str, Any], job_id: str | None = None) -> str: ...
+
+    async def schedule(self, *, kind: str, payload: Mapping[str, Any], at: float, job_id: str) -> None: ...
+
+
+class RateLimiter(Protocol):
+    async def acquire(self, *, channel_key: str) -> float: ...

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from app.domain.models import Person, Place, Reach, Topic
+from app.domain.models import Mirror, Person, Place, Reach, Topic
 from app.domain.ports import BotNotInChannel, ChatPlatform, PlatformError, TopicRepository
 
 
@@ -51,6 +52,7 @@ async def open_topic(
     question: str,
     now: float,
     reach: Reach = Reach.PARTNERS,
+    share_asker: bool = False,
 ) -> TopicOpened | TopicRefused:
     """Post the topic root first, store it only once it exists: no half-written topic."""
     draft = Topic(
@@ -61,6 +63,7 @@ async def open_topic(
         place=place,
         created_at=now,
         reach=reach,
+        share_asker=share_asker,
     )
     try:
         posted = await chat.post_topic(topic=draft)
@@ -73,13 +76,19 @@ async def open_topic(
 
 
 async def close_topic(
-    *, repository: TopicRepository, chat: ChatPlatform, topic_id: str, by: str, now: float
+    *,
+    repository: TopicRepository,
+    chat: ChatPlatform,
+    topic_id: str,
+    by: str,
+    now: float,
+    mirrors: Sequence[Mirror] = (),
 ) -> Topic | None:
     """Close once: a second click, or a click on an unknown topic, changes nothing."""
     topic = await repository.close_topic(topic_id=topic_id, by=by, at=now)
     if topic is None:
         return None
-    await chat.update_topic(topic=topic, place=topic.place)
+    await chat.update_topic(topic=topic, place=topic.place, mirrors=mirrors)
     return topic
 
 

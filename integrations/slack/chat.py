@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.domain.models import Place, PostedMessage, Topic
+from app.domain.models import Answer, Mirror, Place, PostedMessage, Topic
 from app.domain.ports import BotNotInChannel, PlatformError
 from app.logs import get_logger
-from integrations.slack.render import topic_fallback_text, topic_root_blocks
+from integrations.slack import render
+from integrations.slack.sanitize import sanitise
 
 log = get_logger("integrations.slack")
 
 # What conversations.join answers for a channel the bot may not join on its own.
 _CANNOT_JOIN = {"method_not_supported_for_channel_type", "channel_not_found", "is_private", "missing_scope"}
+# How far back a recovery looks for a message we may have posted before a crash.
+_RECOVERY_PAGE = 200
 
 
 def _error_code(error: SlackApiError) -> str:
@@ -21,66 +27,177 @@ def _error_code(error: SlackApiError) -> str:
 
 
 class SlackChat:
+    """One workspace's installation of Cercle."""
+
     def __init__(self, *, client: AsyncWebClient, team_id: str) -> None:
         self._client = client
-        self._team_id = team_id
+        self.tenant = team_id
 
-    async def _post(self, *, topic: Topic) -> str:
+    async def _call(self, method: str, **kwargs: Any) -> Any:
+        try:
+            return await getattr(self._client, method)(**kwargs)
+        except SlackApiError as error:
+            code = _error_code(error)
+            log.error("slack.call_failed", platform="slack", team=self.tenant, method=method, code=code)
+            raise PlatformError(code) from error
+
+    # --- topic roots in the live channel ----------------------------------------------------
+    async def _post_root(self, *, topic: Topic) -> str:
         response = await self._client.chat_postMessage(
             channel=topic.place.channel,
-            text=topic_fallback_text(topic),
-            blocks=topic_root_blocks(topic),
+            text=render.topic_fallback_text(topic),
+            blocks=render.topic_root_blocks(topic),
             unfurl_links=False,
             unfurl_media=False,
         )
         return str(response["ts"])
 
     async def post_topic(self, *, topic: Topic) -> PostedMessage:
-        bound = log.bind(platform="slack", team=self._team_id, channel=topic.place.channel, topic=topic.id)
+        bound = log.bind(platform="slack", team=self.tenant, channel=topic.place.channel, topic=topic.id)
         try:
             try:
-                ts = await self._post(topic=topic)
+                ts = await self._post_root(topic=topic)
             except SlackApiError as error:
                 if _error_code(error) != "not_in_channel":
                     raise
                 bound.info("slack.joining_channel")
-                try:
-                    await self._client.conversations_join(channel=topic.place.channel)
-                except SlackApiError as join_error:
-                    code = _error_code(join_error)
-                    bound.warning("slack.join_refused", code=code)
-                    if code in _CANNOT_JOIN:
-                        raise BotNotInChannel(code) from join_error
-                    raise
-                ts = await self._post(topic=topic)
+                await self.join(channel=topic.place.channel)
+                ts = await self._post_root(topic=topic)
         except SlackApiError as error:
             code = _error_code(error)
             bound.error("slack.post_failed", method="chat.postMessage", code=code)
             if code == "channel_not_found":
                 raise BotNotInChannel(code) from error
             raise PlatformError(code) from error
-        permalink = await self._permalink(channel=topic.place.channel, ts=ts)
+        permalink = await self.permalink(place=topic.place, message_id=ts)
         return PostedMessage(place=topic.place.in_thread(ts), message_id=ts, permalink=permalink)
 
-    async def _permalink(self, *, channel: str, ts: str) -> str:
+    async def update_topic(self, *, topic: Topic, place: Place, mirrors: Sequence[Mirror] = ()) -> None:
+        if not place.thread:
+            return
+        await self._call(
+            "chat_update",
+            channel=place.channel,
+            ts=place.thread,
+            text=render.topic_fallback_text(topic),
+            blocks=render.topic_root_blocks(topic, mirrors=mirrors),
+        )
+
+    # --- mirrors in partner inboxes ---------------------------------------------------------
+    async def post_mirror(self, *, topic: Topic, inbox: Place, asker_org: str, show_asker: bool) -> PostedMessage:
+        response = await self._call(
+            "chat_postMessage",
+            channel=inbox.channel,
+            text=render.mirror_fallback_text(topic, asker_org=asker_org),
+            blocks=render.mirror_blocks(topic, asker_org=asker_org, show_asker=show_asker),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        ts = str(response["ts"])
+        return PostedMessage(place=inbox.in_thread(ts), message_id=ts)
+
+    async def find_mirror(self, *, topic_id: str, inbox: Place, since: float) -> str | None:
+        response = await self._call(
+            "conversations_history", channel=inbox.channel, oldest=f"{since - 5:.6f}", limit=_RECOVERY_PAGE
+        )
+        return render.find_marked(response.get("messages") or [], render.mirror_marker(topic_id))
+
+    async def close_mirror(self, *, topic: Topic, mirror: Place, asker_org: str) -> None:
+        if not mirror.thread:
+            return
+        await self._call(
+            "chat_update",
+            channel=mirror.channel,
+            ts=mirror.thread,
+            text=render.mirror_fallback_text(topic, asker_org=asker_org),
+            blocks=render.mirror_blocks(topic, asker_org=asker_org, show_asker=topic.share_asker),
+        )
+
+    # --- answers in the live thread ---------------------------------------------------------
+    async def post_answer(self, *, answer: Answer, topic: Topic) -> str:
+        response = await self._call(
+            "chat_postMessage",
+            channel=topic.place.channel,
+            thread_ts=topic.place.thread,
+            text=render.answer_fallback_text(answer),
+            blocks=render.answer_blocks(answer),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response["ts"])
+
+    async def find_answer(self, *, answer_id: str, live: Place, since: float) -> str | None:
+        response = await self._call(
+            "conversations_replies",
+            channel=live.channel,
+            ts=live.thread,
+            oldest=f"{since - 5:.6f}",
+            limit=_RECOVERY_PAGE,
+        )
+        return render.find_marked(response.get("messages") or [], render.answer_marker(answer_id))
+
+    async def update_answer(self, *, answer: Answer, topic: Topic) -> None:
+        await self._call(
+            "chat_update",
+            channel=topic.place.channel,
+            ts=answer.injected_id,
+            text=render.answer_fallback_text(answer),
+            blocks=render.answer_blocks(answer),
+        )
+
+    async def delete_message(self, *, place: Place, message_id: str) -> None:
+        await self._call("chat_delete", channel=place.channel, ts=message_id)
+
+    # --- people, channels, notices ----------------------------------------------------------
+    async def permalink(self, *, place: Place, message_id: str) -> str:
         try:
-            response = await self._client.chat_getPermalink(channel=channel, message_ts=ts)
+            response = await self._client.chat_getPermalink(channel=place.channel, message_ts=message_id)
         except SlackApiError as error:
-            log.warning("slack.permalink_failed", platform="slack", team=self._team_id, code=_error_code(error))
+            log.warning("slack.permalink_failed", platform="slack", team=self.tenant, code=_error_code(error))
             return ""
         return str(response.get("permalink") or "")
 
-    async def update_topic(self, *, topic: Topic, place: Place) -> None:
-        if not place.thread:
-            return
+    async def _user(self, user_id: str) -> dict[str, Any]:
+        response = await self._call("users_info", user=user_id)
+        return dict(response.get("user") or {})
+
+    async def user_name(self, *, user_id: str) -> str:
         try:
-            await self._client.chat_update(
-                channel=place.channel,
-                ts=place.thread,
-                text=topic_fallback_text(topic),
-                blocks=topic_root_blocks(topic),
-            )
+            user = await self._user(user_id)
+        except PlatformError:
+            return user_id
+        profile = user.get("profile") or {}
+        return str(profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user_id)
+
+    async def is_admin(self, *, user_id: str) -> bool:
+        try:
+            user = await self._user(user_id)
+        except PlatformError:
+            return False
+        return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+    async def join(self, *, channel: str) -> None:
+        try:
+            await self._client.conversations_join(channel=channel)
         except SlackApiError as error:
             code = _error_code(error)
-            log.error("slack.update_failed", platform="slack", team=self._team_id, topic=topic.id, code=code)
+            log.warning("slack.join_refused", platform="slack", team=self.tenant, channel=channel, code=code)
+            if code in _CANNOT_JOIN:
+                raise BotNotInChannel(code) from error
             raise PlatformError(code) from error
+
+    async def post_notice(self, *, place: Place, text: str) -> None:
+        await self._call(
+            "chat_postMessage",
+            channel=place.channel,
+            text=sanitise(text, limit=3000),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+    async def organisation_name(self) -> str:
+        try:
+            response = await self._call("team_info")
+        except PlatformError:
+            return self.tenant
+        return str((response.get("team") or {}).get("name") or self.tenant)

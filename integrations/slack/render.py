@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -15,11 +16,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.domain.models import Topic
+from app.domain.models import Answer, Mirror, MirrorStatus, Topic
 from integrations.slack.sanitize import sanitise
 
 CLOSE_TOPIC_ACTION = "cercle_close_topic"
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_SAFE_LINK = re.compile(r"https://[^\s<>|]+")
 
 
 def user_mention(user_id: str, fallback: str) -> str:
@@ -30,7 +32,27 @@ def topic_fallback_text(topic: Topic) -> str:
     return f"Stuck on a topic: {sanitise(topic.question)}"
 
 
-def topic_root_blocks(topic: Topic) -> Sequence[Block]:
+def mirrors_line(mirrors: Sequence[Mirror]) -> str | None:
+    """Where the question went, for the live root: the reach is what the asker wants to see."""
+    if not mirrors:
+        return None
+    sent = [sanitise(m.partner_name, limit=80) for m in mirrors if m.status is MirrorStatus.POSTED]
+    waiting = [m for m in mirrors if m.status in (MirrorStatus.PENDING, MirrorStatus.POSTING)]
+    skipped = [
+        f"{sanitise(m.partner_name, limit=80)} ({m.reason})" for m in mirrors if m.status is MirrorStatus.SKIPPED
+    ]
+    parts = []
+    if sent:
+        noun = "partner" if len(sent) == 1 else "partners"
+        parts.append(f":incoming_envelope: Sent to {len(sent)} {noun}: {', '.join(sent)}")
+    if waiting:
+        parts.append(f"sending to {len(waiting)} more…")
+    if skipped:
+        parts.append(f"not sent: {', '.join(skipped)}")
+    return " · ".join(parts)
+
+
+def topic_root_blocks(topic: Topic, *, mirrors: Sequence[Mirror] = ()) -> Sequence[Block]:
     asker = user_mention(topic.asker.id, topic.asker.name)
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f":thinking_face: *Stuck on a topic*\n{sanitise(topic.question)}")),
@@ -60,6 +82,9 @@ def topic_root_blocks(topic: Topic) -> Sequence[Block]:
         closer = user_mention(topic.closed_by, topic.closed_by) if topic.closed_by else "someone"
         status = f"Asked by {asker} · *Closed* by {closer}"
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=status)]))
+    reach = mirrors_line(mirrors)
+    if reach:
+        blocks.append(ContextBlock(block_id="topic_reach", elements=[MarkdownTextObject(text=reach)]))
     return blocks
 
 
@@ -74,6 +99,67 @@ def topic_list_text(topics: Sequence[Topic]) -> str:
     return "\n".join(lines)
 
 
-def topic_opened_text(topic: Topic) -> str:
+def topic_opened_text(topic: Topic, *, partners: int = 0) -> str:
     where = f"<{topic.permalink}|the topic thread>" if topic.permalink.startswith("http") else "the topic thread"
-    return f"Your question is open in {where}. Replies from your network will be posted there."
+    reach = (
+        f" It is on its way to {partners} partner{'s' if partners != 1 else ''}; their replies will be posted there."
+        if partners
+        else " Replies from your network will be posted there."
+    )
+    return f"Your question is open in {where}.{reach}"
+
+
+# --- mirrors in partner inboxes ---------------------------------------------------------------
+def mirror_marker(topic_id: str) -> str:
+    """A block_id that lets a retried job find the mirror it may already have posted."""
+    return f"cercle-mirror-{topic_id}"
+
+
+def answer_marker(answer_id: str) -> str:
+    return f"cercle-answer-{answer_id}"
+
+
+def find_marked(messages: Sequence[dict[str, Any]], marker: str) -> str | None:
+    for message in messages:
+        if any(block.get("block_id") == marker for block in message.get("blocks") or []):
+            return str(message["ts"])
+    return None
+
+
+def mirror_fallback_text(topic: Topic, *, asker_org: str) -> str:
+    verb = "is" if topic.is_open else "was"
+    return f"{sanitise(asker_org, limit=80)} {verb} stuck on: {sanitise(topic.question)}"
+
+
+def mirror_blocks(topic: Topic, *, asker_org: str, show_asker: bool) -> Sequence[Block]:
+    org = sanitise(asker_org, limit=80)
+    who = f"{sanitise(topic.asker.name, limit=80)} ({org})" if show_asker else org
+    if topic.is_open:
+        head = f":raising_hand: *{who} is stuck on:*\n{sanitise(topic.question)}"
+        foot = "Reply in this thread to help: your answer goes to their meeting, with your name."
+    else:
+        head = f"*{who} was stuck on:*\n{sanitise(topic.question)}"
+        foot = ":white_check_mark: This topic is closed, thank you. Later replies still reach them in the summary."
+    return [
+        SectionBlock(block_id=mirror_marker(topic.id), text=MarkdownTextObject(text=head)),
+        ContextBlock(elements=[MarkdownTextObject(text=foot)]),
+    ]
+
+
+# --- answers injected in the live thread -------------------------------------------------------
+def answer_fallback_text(answer: Answer) -> str:
+    return (
+        f"{sanitise(answer.author.name, limit=80)} ({sanitise(answer.organisation, limit=80)}): {sanitise(answer.text)}"
+    )
+
+
+def answer_blocks(answer: Answer) -> Sequence[Block]:
+    author = f"*{sanitise(answer.author.name, limit=80)}* ({sanitise(answer.organisation, limit=80)})"
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id=answer_marker(answer.id), text=MarkdownTextObject(text=f"{author}: {sanitise(answer.text)}")
+        )
+    ]
+    if _SAFE_LINK.fullmatch(answer.link):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"<{answer.link}|see the original>")]))
+    return blocks

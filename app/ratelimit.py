@@ -1,0 +1,52 @@
+"""A token bucket per destination channel, in Redis, shared by every process.
+
+Slack allows about one message per second per channel with short bursts (FACTS #7); posting
+to the live thread and to partner inboxes waits here first. The clock is Redis's own TIME, so
+processes on different machines agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from app import keys
+
+_TAKE = """
+local now_t = redis.call('TIME')
+local now = tonumber(now_t[1]) * 1000 + math.floor(tonumber(now_t[2]) / 1000)
+local rate = tonumber(ARGV[1]) / 1000
+local burst = tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or burst
+local ts = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+else
+  wait = math.ceil((1 - tokens) / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], 60000)
+return wait
+"""
+
+
+class ChannelRateLimiter:
+    def __init__(self, *, redis: aioredis.Redis, per_second: float = 1.0, burst: int = 2) -> None:
+        self._take: Any = redis.register_script(_TAKE)
+        self._per_second = per_second
+        self._burst = burst
+
+    async def acquire(self, *, channel_key: str) -> float:
+        """Wait until this channel may receive one more message; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            wait_ms = int(await self._take(keys=[keys.rate_bucket(channel_key)], args=[self._per_second, self._burst]))
+            if wait_ms <= 0:
+                return waited
+            await asyncio.sleep(wait_ms / 1000)
+            waited += wait_ms / 1000

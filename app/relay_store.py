@@ -1,0 +1,170 @@
+"""Mirrors, answers and the map from platform messages to them (cf. matterbridge's message-id map)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from app import keys
+from app.domain.models import Answer, AnswerStatus, Mirror, MirrorStatus, Person, Place, Platform
+
+REF_TTL_S = 90 * 24 * 3600
+
+
+def _place_json(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {"platform": str(place.platform), "tenant": place.tenant, "channel": place.channel, "thread": place.thread}
+
+
+def _place_from(data: dict[str, Any] | None) -> Place | None:
+    if not data:
+        return None
+    return Place(Platform(data["platform"]), data["tenant"], data["channel"], data.get("thread"))
+
+
+def mirror_to_json(mirror: Mirror) -> str:
+    return json.dumps(
+        {
+            "topic_id": mirror.topic_id,
+            "partner": mirror.partner,
+            "partner_name": mirror.partner_name,
+            "status": str(mirror.status),
+            "place": _place_json(mirror.place),
+            "reason": mirror.reason,
+            "started_at": mirror.started_at,
+        }
+    )
+
+
+def mirror_from_json(raw: str) -> Mirror:
+    data = json.loads(raw)
+    return Mirror(
+        topic_id=data["topic_id"],
+        partner=data["partner"],
+        partner_name=data["partner_name"],
+        status=MirrorStatus(data["status"]),
+        place=_place_from(data.get("place")),
+        reason=data.get("reason", ""),
+        started_at=float(data.get("started_at") or 0),
+    )
+
+
+def answer_to_hash(answer: Answer) -> dict[str, str]:
+    return {
+        "id": answer.id,
+        "topic_id": answer.topic_id,
+        "source": json.dumps(_place_json(answer.source)),
+        "source_message_id": answer.source_message_id,
+        "author_id": answer.author.id,
+        "author_name": answer.author.name,
+        "organisation": answer.organisation,
+        "text": answer.text,
+        "created_at": repr(answer.created_at),
+        "link": answer.link,
+        "status": str(answer.status),
+        "injected_id": answer.injected_id,
+        "posting_since": repr(answer.posting_since),
+    }
+
+
+def answer_from_hash(data: dict[str, str]) -> Answer:
+    source = _place_from(json.loads(data["source"]))
+    assert source is not None
+    return Answer(
+        id=data["id"],
+        topic_id=data["topic_id"],
+        source=source,
+        source_message_id=data["source_message_id"],
+        author=Person(data["author_id"], data["author_name"]),
+        organisation=data["organisation"],
+        text=data["text"],
+        created_at=float(data["created_at"]),
+        link=data.get("link", ""),
+        status=AnswerStatus(data["status"]),
+        injected_id=data.get("injected_id", ""),
+        posting_since=float(data.get("posting_since") or 0),
+    )
+
+
+class RedisRelayRepository:
+    def __init__(self, *, redis: aioredis.Redis) -> None:
+        self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
+
+    # --- mirrors ----------------------------------------------------------------------------
+    async def save_mirror(self, *, mirror: Mirror) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.topic_mirrors(mirror.topic_id), mirror.partner, mirror_to_json(mirror))
+            if mirror.status is MirrorStatus.POSTED and mirror.place and mirror.place.thread:
+                ref = keys.message_ref("mirror", mirror.place.channel_key, mirror.place.thread)
+                pipe.set(ref, mirror.topic_id, ex=REF_TTL_S)
+            await pipe.execute()
+
+    async def mirror(self, *, topic_id: str, partner: str) -> Mirror | None:
+        raw = await self._redis.hget(keys.topic_mirrors(topic_id), partner)
+        return mirror_from_json(raw) if raw else None
+
+    async def mirrors(self, *, topic_id: str) -> list[Mirror]:
+        raw = await self._redis.hgetall(keys.topic_mirrors(topic_id))
+        return sorted((mirror_from_json(v) for v in raw.values()), key=lambda m: m.partner_name.lower())
+
+    async def topic_for_mirror_thread(self, *, place: Place) -> str | None:
+        if not place.thread:
+            return None
+        found = await self._redis.get(keys.message_ref("mirror", place.channel_key, place.thread))
+        return str(found) if found else None
+
+    # --- answers ----------------------------------------------------------------------------
+    async def add_answer(self, *, answer: Answer) -> bool:
+        """Store a new answer; False when this source message was already an answer."""
+        ref = keys.message_ref("source", answer.source.channel_key, answer.source_message_id)
+        if not await self._redis.set(ref, f"{answer.topic_id}/{answer.id}", nx=True, ex=REF_TTL_S):
+            return False
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.answer(answer.topic_id, answer.id), mapping=answer_to_hash(answer))
+            pipe.zadd(keys.topic_answers(answer.topic_id), {answer.id: answer.created_at})
+            await pipe.execute()
+        return True
+
+    async def answer(self, *, topic_id: str, answer_id: str) -> Answer | None:
+        data = await self._redis.hgetall(keys.answer(topic_id, answer_id))
+        return answer_from_hash(data) if data else None
+
+    async def answer_for_source(self, *, place: Place, message_id: str) -> Answer | None:
+        ref = await self._redis.get(keys.message_ref("source", place.channel_key, message_id))
+        if not ref:
+            return None
+        topic_id, _, answer_id = str(ref).partition("/")
+        return await self.answer(topic_id=topic_id, answer_id=answer_id)
+
+    async def answer_for_injected(self, *, place: Place, message_id: str) -> Answer | None:
+        ref = await self._redis.get(keys.message_ref("injected", place.channel_key, message_id))
+        if not ref:
+            return None
+        topic_id, _, answer_id = str(ref).partition("/")
+        return await self.answer(topic_id=topic_id, answer_id=answer_id)
+
+    async def answers(self, *, topic_id: str) -> list[Answer]:
+        ids = await self._redis.zrange(keys.topic_answers(topic_id), 0, -1)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for answer_id in ids:
+                pipe.hgetall(keys.answer(topic_id, answer_id))
+            rows = await pipe.execute()
+        return [answer_from_hash(row) for row in rows if row]
+
+    async def update_answer(self, *, answer: Answer, live: Place) -> None:
+        """Save the answer; once injected, the live message maps back to it (for votes and edits)."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.answer(answer.topic_id, answer.id), mapping=answer_to_hash(answer))
+            if answer.injected_id:
+                ref = keys.message_ref("injected", live.channel_key, answer.injected_id)
+                pipe.set(ref, f"{answer.topic_id}/{answer.id}", ex=REF_TTL_S)
+            await pipe.execute()
+
+    async def mark_posting(self, *, answer: Answer, now: float) -> Answer:
+        updated = replace(answer, posting_since=now)
+        await self._redis.hset(keys.answer(answer.topic_id, answer.id), "posting_since", repr(now))
+        return updated

@@ -1,0 +1,183 @@
+"""Replies written in a mirror thread become answers in the live thread."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from app.domain.models import Answer, AnswerStatus, Person, Place, Topic, answer_id_for
+from app.domain.ports import (
+    REVOKED_CODES,
+    ChatDirectory,
+    Jobs,
+    PartnerRepository,
+    PlatformError,
+    RateLimiter,
+    RelayRepository,
+    TopicRepository,
+)
+
+INJECT_JOB = "answer.inject"
+UPDATE_JOB = "answer.update"
+DELETE_JOB = "answer.delete"
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingReply:
+    """A message seen in a thread of some organisation's channel, as the platform reported it."""
+
+    place: Place  # thread = the root the reply belongs to
+    message_id: str
+    user_id: str
+    text: str
+    from_a_bot: bool
+    at: float
+
+
+async def receive_reply(
+    *,
+    reply: IncomingReply,
+    topics: TopicRepository,
+    partners: PartnerRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    jobs: Jobs,
+) -> Answer | None:
+    """Turn a human reply in a mirror thread into an Answer; anything else is ignored."""
+    if reply.from_a_bot or not reply.text.strip():
+        return None  # loop prevention: neither our own mirrors nor another bot's messages are answers
+    topic_id = await relay.topic_for_mirror_thread(place=reply.place)
+    if topic_id is None:
+        return None
+    topic = await topics.get_topic(topic_id=topic_id)
+    if topic is None:
+        return None
+    org_key = f"{reply.place.platform}:{reply.place.tenant}"
+    org = await partners.organisation(org_key=org_key)
+    chat = await directory.chat_for(tenant=reply.place.tenant)
+    name, link = reply.user_id, ""
+    if chat is not None:
+        name = await chat.user_name(user_id=reply.user_id)
+        link = await chat.permalink(place=reply.place, message_id=reply.message_id)
+    answer = Answer(
+        id=answer_id_for(reply.place, reply.message_id),
+        topic_id=topic.id,
+        source=reply.place,
+        source_message_id=reply.message_id,
+        author=Person(reply.user_id, name),
+        organisation=org.name if org else reply.place.tenant,
+        text=reply.text,
+        created_at=reply.at,
+        link=link,
+        status=AnswerStatus.NEW if topic.is_open else AnswerStatus.LATE,
+    )
+    if not await relay.add_answer(answer=answer):
+        return None  # the same message seen again
+    if answer.status is AnswerStatus.NEW:
+        await jobs.enqueue(
+            kind=INJECT_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"inject:{answer.id}"
+        )
+    return answer
+
+
+async def inject_answer(
+    *,
+    topic_id: str,
+    answer_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    limiter: RateLimiter,
+    now: float,
+) -> Answer | None:
+    """Post the answer in the live thread once, even when the job runs again after a crash."""
+    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
+    topic = await topics.get_topic(topic_id=topic_id)
+    if answer is None or topic is None or answer.status is not AnswerStatus.NEW:
+        return answer
+    if not topic.is_open:
+        late = replace(answer, status=AnswerStatus.LATE)
+        await relay.update_answer(answer=late, live=topic.place)
+        return late
+    chat = await directory.chat_for(tenant=topic.place.tenant)
+    if chat is None:
+        return answer
+    if answer.posting_since:
+        found = await chat.find_answer(answer_id=answer.id, live=topic.place, since=answer.posting_since)
+        if found:
+            return await _injected(relay=relay, answer=answer, topic=topic, message_id=found)
+    answer = await relay.mark_posting(answer=answer, now=now)
+    await limiter.acquire(channel_key=topic.place.channel_key)
+    try:
+        message_id = await chat.post_answer(answer=answer, topic=topic)
+    except PlatformError as error:
+        if error.code in REVOKED_CODES:
+            return answer
+        raise
+    return await _injected(relay=relay, answer=answer, topic=topic, message_id=message_id)
+
+
+async def _injected(*, relay: RelayRepository, answer: Answer, topic: Topic, message_id: str) -> Answer:
+    done = replace(answer, status=AnswerStatus.INJECTED, injected_id=message_id)
+    await relay.update_answer(answer=done, live=topic.place)
+    return done
+
+
+async def edit_reply(
+    *, place: Place, message_id: str, text: str, topics: TopicRepository, relay: RelayRepository, jobs: Jobs
+) -> Answer | None:
+    answer = await relay.answer_for_source(place=place, message_id=message_id)
+    if answer is None or answer.status is AnswerStatus.DELETED or answer.text == text:
+        return None
+    topic = await topics.get_topic(topic_id=answer.topic_id)
+    if topic is None:
+        return None
+    edited = replace(answer, text=text)
+    await relay.update_answer(answer=edited, live=topic.place)
+    if edited.status is AnswerStatus.INJECTED:
+        version = hashlib.sha1(text.encode()).hexdigest()[:10]
+        await jobs.enqueue(
+            kind=UPDATE_JOB,
+            payload={"topic_id": topic.id, "answer_id": answer.id},
+            job_id=f"answer-update:{answer.id}:{version}",
+        )
+    return edited
+
+
+async def delete_reply(
+    *, place: Place, message_id: str, topics: TopicRepository, relay: RelayRepository, jobs: Jobs
+) -> Answer | None:
+    answer = await relay.answer_for_source(place=place, message_id=message_id)
+    if answer is None or answer.status is AnswerStatus.DELETED:
+        return None
+    topic = await topics.get_topic(topic_id=answer.topic_id)
+    if topic is None:
+        return None
+    deleted = replace(answer, status=AnswerStatus.DELETED)
+    await relay.update_answer(answer=deleted, live=topic.place)
+    if answer.injected_id:
+        await jobs.enqueue(
+            kind=DELETE_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"answer-delete:{answer.id}"
+        )
+    return deleted
+
+
+async def sync_injected(
+    *, topic_id: str, answer_id: str, topics: TopicRepository, relay: RelayRepository, directory: ChatDirectory
+) -> None:
+    """Make the live copy match the answer: updated text, or gone when the reply was deleted."""
+    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
+    topic = await topics.get_topic(topic_id=topic_id)
+    if answer is None or topic is None or not answer.injected_id:
+        return
+    chat = await directory.chat_for(tenant=topic.place.tenant)
+    if chat is None:
+        return
+    try:
+        if answer.status is AnswerStatus.DELETED:
+            await chat.delete_message(place=topic.place, message_id=answer.injected_id)
+        else:
+            await chat.update_answer(answer=answer, topic=topic)
+    except PlatformError as error:
+        if error.code not in REVOKED_CODES | {"message_not_found"}:
+            raise

@@ -1,0 +1,122 @@
+"""Builds the Bolt AsyncApp for the configured Slack mode and registers the listeners."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+
+from app.config import SlackSettings
+from app.domain.ports import ChatDirectory, Jobs, RateLimiter
+from app.logs import get_logger
+from app.metrics import Metrics
+from app.partners_store import RedisPartnerRepository
+from app.relay_store import RedisRelayRepository
+from app.store import Deduplicator, RedisTopicRepository
+from integrations.slack.client import build_client
+from integrations.slack.stores import RedisOAuthStateStore
+
+log = get_logger("handlers.slack")
+
+# Every bot scope the whole product needs (the manifest lists the same).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "channels:join",
+    "channels:history",
+    "groups:history",
+    "reactions:read",
+    "users:read",
+    "team:read",
+)
+
+
+@dataclass
+class SlackServices:
+    """What the listeners need; built once per process by the runtime."""
+
+    topics: RedisTopicRepository
+    partners: RedisPartnerRepository
+    relay: RedisRelayRepository
+    directory: ChatDirectory
+    jobs: Jobs
+    limiter: RateLimiter
+    dedupe: Deduplicator
+    metrics: Metrics
+    admins: frozenset[str] = frozenset()
+    multi_workspace: bool = False
+    clock: Callable[[], float] = time.time
+
+
+def _delivery_key(body: dict[str, Any]) -> str | None:
+    """What makes a delivery unique: the event id, else the interaction's trigger id."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("trigger_id"):
+        return f"trigger:{body['trigger_id']}"
+    return None
+
+
+def build_slack_app(
+    *,
+    settings: SlackSettings,
+    services: SlackServices,
+    installation_store: AsyncInstallationStore | None,
+    redis: Any,
+) -> AsyncApp:
+    client = build_client(settings=settings, token=None if settings.oauth else settings.bot_token)
+    if settings.oauth:
+        assert settings.client_id and settings.client_secret and settings.state_secret and installation_store
+        oauth = AsyncOAuthSettings(
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            scopes=list(BOT_SCOPES),
+            user_scopes=[],
+            installation_store=installation_store,
+            state_store=RedisOAuthStateStore(redis=redis, state_secret=settings.state_secret),
+            authorization_url=settings.authorize_url,
+        )
+        # Bolt builds its token rotator with a default client: point it at SLACK_API_URL too.
+        oauth.authorize.token_rotator = AsyncTokenRotator(  # type: ignore[attr-defined]
+            client_id=settings.client_id, client_secret=settings.client_secret, client=client
+        )
+        app = AsyncApp(signing_secret=settings.signing_secret or "", client=client, oauth_settings=oauth)
+        app.enable_token_revocation_listeners()
+    else:
+        app = AsyncApp(
+            signing_secret=settings.signing_secret or "",
+            client=client,
+            request_verification_enabled=not settings.socket_mode or bool(settings.signing_secret),
+        )
+    _register_exactly_once(app=app, services=services)
+    from handlers.slack import actions, commands, events
+
+    commands.register(app=app, services=services)
+    actions.register(app=app, services=services)
+    events.register(app=app, services=services)
+    return app
+
+
+def _register_exactly_once(*, app: AsyncApp, services: SlackServices) -> None:
+    @app.middleware
+    async def exactly_once(
+        req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        key = _delivery_key(req.body)
+        if key is None:
+            return await next()
+        team = req.context.team_id or req.context.enterprise_id or "-"
+        if await services.dedupe.claim(scope=f"slack:{team}", key=key):
+            return await next()
+        retry = req.headers.get("x-slack-retry-num", [None])[0]
+        log.info("slack.duplicate_ignored", platform="slack", team=team, key=key, retry=retry)
+        return BoltResponse(status=200, body="")

@@ -1,0 +1,92 @@
+"""Events API: replies in mirror threads (relay), App Home, reactions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from app.domain.commands import help_text
+from app.domain.models import Place, Platform
+from app.logs import get_logger
+from app.usecases.relay import IncomingReply, delete_reply, edit_reply, receive_reply
+from handlers.slack.app import SlackServices
+
+log = get_logger("handlers.slack.events")
+
+# Message subtypes written by people that can be answers; all others (joins, bot posts…) are not.
+_HUMAN_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
+
+
+def _from_a_bot(message: dict[str, Any], bot_user_ids: set[str]) -> bool:
+    return bool(
+        message.get("bot_id")
+        or message.get("bot_profile")
+        or message.get("subtype") == "bot_message"
+        or message.get("user") in bot_user_ids
+    )
+
+
+def _bot_users(body: dict[str, Any]) -> set[str]:
+    return {a["user_id"] for a in body.get("authorizations") or [] if a.get("is_bot") and a.get("user_id")}
+
+
+def register(*, app: AsyncApp, services: SlackServices) -> None:
+    @app.event("message")
+    async def message(event: dict[str, Any], body: dict[str, Any]) -> None:
+        team_id = body.get("team_id") or event.get("team") or ""
+        subtype = event.get("subtype")
+        channel = event.get("channel") or ""
+        common: dict[str, Any] = {"topics": services.topics, "relay": services.relay, "jobs": services.jobs}
+        if subtype == "message_changed":
+            changed = event.get("message") or {}
+            if _from_a_bot(changed, _bot_users(body)):
+                return
+            ts = changed.get("ts") or (event.get("previous_message") or {}).get("ts")
+            place = Place(Platform.SLACK, team_id, channel, changed.get("thread_ts"))
+            await edit_reply(place=place, message_id=str(ts), text=str(changed.get("text") or ""), **common)
+            return
+        if subtype == "message_deleted":
+            previous = event.get("previous_message") or {}
+            place = Place(Platform.SLACK, team_id, channel, previous.get("thread_ts"))
+            await delete_reply(place=place, message_id=str(event.get("deleted_ts") or previous.get("ts")), **common)
+            return
+        thread_ts = event.get("thread_ts")
+        if subtype not in _HUMAN_SUBTYPES or not thread_ts or thread_ts == event.get("ts"):
+            return  # only replies inside threads can answer a mirrored question
+        reply = IncomingReply(
+            place=Place(Platform.SLACK, team_id, channel, thread_ts),
+            message_id=str(event["ts"]),
+            user_id=str(event.get("user") or ""),
+            text=str(event.get("text") or ""),
+            from_a_bot=_from_a_bot(event, _bot_users(body)),
+            at=float(event["ts"]),
+        )
+        answer = await receive_reply(
+            reply=reply,
+            topics=services.topics,
+            partners=services.partners,
+            relay=services.relay,
+            directory=services.directory,
+            jobs=services.jobs,
+        )
+        if answer is not None:
+            log.info("answer.received", platform="slack", team=team_id, topic=answer.topic_id, answer=answer.id)
+
+    @app.event("app_home_opened")
+    async def home(event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab") != "home":
+            return
+        await client.views_publish(
+            user_id=event["user"],
+            view={"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": help_text()}}]},
+        )
+
+    @app.event("reaction_added")
+    async def reaction_added(event: dict[str, Any]) -> None:
+        """Acknowledged so Slack does not retry; votes are counted by the votes feature."""
+
+    @app.event("reaction_removed")
+    async def reaction_removed(event: dict[str, Any]) -> None:
+        """Acknowledged so Slack does not retry; votes are counted by the votes feature."""
