@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -148,17 +149,31 @@ def cercle_env(slack: SlackStandIn, *, data_dir: Path, oauth: bool = False, **ex
 
 @pytest.fixture
 async def start_cercle(redis_url: str, slack: SlackStandIn, tmp_path: Path) -> AsyncIterator[Any]:
+    """Start Cercle's web server (and, with ``worker=True``, a worker in the same process);
+    the stand-in then delivers Slack events to it as Slack would."""
     started: list[Cercle] = []
+    workers: list[tuple[Any, asyncio.Task[None]]] = []
 
-    async def start(*, oauth: bool = False, **extra: str) -> Cercle:
+    async def start(*, oauth: bool = False, worker: bool = False, **extra: str) -> Cercle:
         settings = load_settings(cercle_env(slack, data_dir=tmp_path, oauth=oauth, **extra))
         runtime = build_runtime(settings=settings, redis_url=redis_url)
         port = await runtime.start_web(host="127.0.0.1")
         cercle = Cercle(runtime=runtime, port=port, slack=slack, session=aiohttp.ClientSession())
+        slack.events_url = f"{cercle.url}/slack/events"
+        slack.signing_secret = settings.slack.signing_secret or ""
+        slack.redirect_uri = f"{cercle.url}/slack/oauth_redirect"
+        if worker:
+            runner = runtime.worker()
+            runner._queue.claim_idle_ms = 1000
+            workers.append((runner, asyncio.create_task(runner.run())))
         started.append(cercle)
         return cercle
 
     yield start
+    await slack.settle(timeout=5)
+    for runner, task in workers:
+        runner.stop()
+        await asyncio.wait_for(task, 10)
     for cercle in started:
         await cercle.session.close()
         await cercle.runtime.close()

@@ -21,6 +21,7 @@ SLACK_METHODS = (
     "chat.postEphemeral",
     "chat.postMessage",
     "chat.update",
+    "conversations.history",
     "conversations.info",
     "conversations.join",
     "conversations.replies",

@@ -2,34 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-
+from tests.flows import click_close
 from tests.waiting import eventually
-
-
-def _click(*, team_id: str, channel_id: str, ts: str, topic_id: str, user_id: str, response_url: str) -> dict:
-    return {
-        "type": "block_actions",
-        "team": {"id": team_id, "domain": "alphacorp"},
-        "user": {"id": user_id, "username": "grace", "team_id": team_id},
-        "api_app_id": "A0CERCLE",
-        "token": "legacy-verification-token",
-        "container": {"type": "message", "message_ts": ts, "channel_id": channel_id, "is_ephemeral": False},
-        "trigger_id": f"{secrets.randbelow(10**12)}.{secrets.token_hex(12)}",
-        "channel": {"id": channel_id, "name": "meeting"},
-        "message": {"type": "message", "ts": ts, "text": "Stuck on a topic"},
-        "response_url": response_url,
-        "actions": [
-            {
-                "action_id": "cercle_close_topic",
-                "block_id": "topic_actions",
-                "text": {"type": "plain_text", "text": "Close topic"},
-                "value": topic_id,
-                "type": "button",
-                "action_ts": "1700000000.000100",
-            }
-        ],
-    }
 
 
 async def test_close_button_closes_once_and_updates_the_root(start_cercle, slack, workspace):
@@ -40,7 +14,7 @@ async def test_close_button_closes_once_and_updates_the_root(start_cercle, slack
     ts = post.response["ts"]
     topic_id = post.params["blocks"][2]["elements"][0]["value"]
 
-    click = _click(
+    click = click_close(
         team_id="TALPHA0001",
         channel_id="C0MEET0001",
         ts=ts,
@@ -74,7 +48,7 @@ async def test_click_from_another_workspace_is_refused(start_cercle, slack, work
     await eventually(lambda: slack.responses)
     post = slack.calls_to("chat.postMessage")[0]
     topic_id = post.params["blocks"][2]["elements"][0]["value"]
-    click = _click(
+    click = click_close(
         team_id="TOTHER0001",
         channel_id="C0MEET0001",
         ts=post.response["ts"],

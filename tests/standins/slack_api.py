@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
+import hmac
 import itertools
 import json
 import secrets
@@ -106,6 +108,13 @@ class SlackStandIn:
         self._ack_event = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Events API: where Slack would deliver events, signed with the app's signing secret.
+        self.events_url: str | None = None
+        self.signing_secret = ""
+        self.deliveries: list[dict[str, Any]] = []
+        self._delivery_tasks: set[asyncio.Task[None]] = set()
+        self._event_ids = itertools.count(1)
+        self.latency_s: dict[str, float] = {}
 
     # ----- set-up -------------------------------------------------------------------------
     def add_workspace(self, team_id: str, name: str, *, installed: bool = True) -> Workspace:
@@ -169,6 +178,7 @@ class SlackStandIn:
         return self
 
     async def stop(self) -> None:
+        await self.settle(timeout=5)
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -281,6 +291,8 @@ class SlackStandIn:
                 )
             call.response = {"ok": False, "error": value}
             return web.json_response(call.response)
+        if self.latency_s.get(method):
+            await asyncio.sleep(self.latency_s[method])
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             call.response = {"ok": False, "error": "unknown_method"}
@@ -372,6 +384,8 @@ class SlackStandIn:
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
         channel.messages.append(message)
+        # Slack tells the app about its own posts too: Cercle must not take them for answers.
+        self._deliver_message(ws, channel, {**message, "bot_profile": {"id": ws.bot_id, "name": "cercle"}})
         return {"ok": True, "channel": channel.id, "ts": ts, "message": message}
 
     def _m_chat_update(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
@@ -449,6 +463,163 @@ class SlackStandIn:
             return {"ok": False, "error": "method_not_supported_for_channel_type"}
         channel.members.add(ws.bot_user_id)
         return {"ok": True, "channel": self._conversation(channel)}
+
+    def _history_view(self, message: dict[str, Any]) -> dict[str, Any]:
+        view = {
+            k: v for k, v in message.items() if k in ("type", "text", "ts", "user", "bot_id", "thread_ts", "blocks")
+        }
+        view.setdefault("user", "U0UNKNOWN")
+        return view
+
+    def _m_conversations_history(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, params)
+        if isinstance(channel, dict):
+            return channel
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        roots = [m for m in channel.messages if m.get("thread_ts") in (None, m["ts"]) and float(m["ts"]) >= oldest]
+        roots.sort(key=lambda m: float(m["ts"]), reverse=True)
+        page = [self._history_view(m) for m in roots[:limit]]
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": len(roots) > limit,
+            "pin_count": 0,
+            "channel_actions_ts": [None],
+            "channel_actions_count": 0,
+        }
+
+    def _m_conversations_replies(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, params)
+        if isinstance(channel, dict):
+            return channel
+        root_ts = str(params.get("ts") or "")
+        root = next((m for m in channel.messages if m["ts"] == root_ts), None)
+        if root is None:
+            return {"ok": False, "error": "thread_not_found"}
+        oldest = float(params.get("oldest") or 0)
+        replies = [m for m in channel.messages if m.get("thread_ts") == root_ts and m["ts"] != root_ts]
+        replies = [m for m in replies if float(m["ts"]) >= oldest][: int(params.get("limit") or 100)]
+        return {"ok": True, "messages": [self._history_view(m) for m in [root, *replies]], "has_more": False}
+
+    # ----- what people do in Slack, and the events Slack sends about it --------------------------
+    def user_post(self, team_id: str, channel_id: str, user_id: str, text: str, *, thread_ts: str | None = None) -> str:
+        ws = self.workspaces[team_id]
+        channel = ws.channels[channel_id]
+        ts = self._new_ts()
+        message: dict[str, Any] = {"type": "message", "text": text, "ts": ts, "user": user_id, "team": team_id}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        channel.messages.append(message)
+        self._deliver_message(ws, channel, {**message, "client_msg_id": secrets.token_hex(8)})
+        return ts
+
+    def user_edit(self, team_id: str, channel_id: str, ts: str, text: str) -> None:
+        ws = self.workspaces[team_id]
+        channel = ws.channels[channel_id]
+        message = next(m for m in channel.messages if m["ts"] == ts)
+        previous = dict(message)
+        message["text"] = text
+        message["edited"] = {"user": message["user"], "ts": self._new_ts()}
+        self._deliver_message(
+            ws,
+            channel,
+            {
+                "type": "message",
+                "subtype": "message_changed",
+                "hidden": True,
+                "message": dict(message),
+                "previous_message": previous,
+                "ts": self._new_ts(),
+            },
+        )
+
+    def user_delete(self, team_id: str, channel_id: str, ts: str) -> None:
+        ws = self.workspaces[team_id]
+        channel = ws.channels[channel_id]
+        previous = next(m for m in channel.messages if m["ts"] == ts)
+        channel.messages.remove(previous)
+        self._deliver_message(
+            ws,
+            channel,
+            {
+                "type": "message",
+                "subtype": "message_deleted",
+                "hidden": True,
+                "deleted_ts": ts,
+                "previous_message": previous,
+                "ts": self._new_ts(),
+            },
+        )
+
+    def _deliver_message(self, ws: Workspace, channel: Channel, event: dict[str, Any]) -> None:
+        if ws.bot_user_id not in channel.members:
+            return  # Slack only sends message events for channels the app is in
+        event = {**event, "channel": channel.id, "event_ts": event.get("ts") or self._new_ts()}
+        event["channel_type"] = "group" if channel.is_private else "channel"
+        self.deliver_event(ws.team_id, event)
+
+    def deliver_event(self, team_id: str, event: dict[str, Any], *, event_id: str | None = None) -> str:
+        """Send an event to the app as Slack does: signed, retried on failure (3 retries)."""
+        event_id = event_id or f"Ev{next(self._event_ids):09d}"
+        if not self.events_url or not self.workspaces[team_id].installed:
+            return event_id
+        ws = self.workspaces[team_id]
+        envelope = {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "api_app_id": "A0CERCLE",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": team_id,
+                    "user_id": ws.bot_user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+        task = asyncio.get_running_loop().create_task(self._post_event(envelope))
+        self._delivery_tasks.add(task)
+        task.add_done_callback(self._delivery_tasks.discard)
+        return event_id
+
+    async def _post_event(self, envelope: dict[str, Any]) -> None:
+        import aiohttp
+
+        body = json.dumps(envelope)
+        async with aiohttp.ClientSession() as http:
+            for attempt in range(4):
+                ts = str(int(time.time()))
+                digest = hmac.new(self.signing_secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+                headers = {
+                    "Content-Type": "application/json",
+                    "X-Slack-Request-Timestamp": ts,
+                    "X-Slack-Signature": f"v0={digest}",
+                }
+                if attempt:
+                    headers.update({"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_error"})
+                try:
+                    async with http.post(self.events_url, data=body, headers=headers) as response:  # type: ignore[arg-type]
+                        self.deliveries.append({"event_id": envelope["event_id"], "status": response.status})
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    self.deliveries.append({"event_id": envelope["event_id"], "status": 0})
+                await asyncio.sleep(0.2 * (attempt + 1))
+
+    async def settle(self, *, timeout: float = 10.0) -> None:
+        """Wait until every event sent so far was delivered."""
+        if self._delivery_tasks:
+            await asyncio.wait(set(self._delivery_tasks), timeout=timeout)
+
+    def channel_messages(self, team_id: str, channel_id: str) -> list[dict[str, Any]]:
+        return self.workspaces[team_id].channels[channel_id].messages
 
     def _m_conversations_info(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(ws, params)

@@ -1,0 +1,222 @@
+"""Scenario: a question reaches the partners' inboxes and their replies come back into the meeting."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+from tests.flows import click_close, command, install, organisation, partner_up
+from tests.integrations.slack.test_sanitize import HOSTILE
+from tests.waiting import eventually
+
+ALPHA, BETA, GAMMA = "TALPHA0001", "TBETA00001", "TGAMMA0001"
+MEET, INBOX = "C0MEET0001", "C0INBOX001"
+
+
+def roots(slack, team: str, channel: str) -> list[dict]:
+    return [m for m in slack.channel_messages(team, channel) if "thread_ts" not in m and m.get("blocks")]
+
+
+def thread(slack, team: str, channel: str, ts: str) -> list[dict]:
+    return [m for m in slack.channel_messages(team, channel) if m.get("thread_ts") == ts]
+
+
+def mirror_roots(slack, team: str) -> list[dict]:
+    return [m for m in roots(slack, team, INBOX) if "stuck on" in m["text"]]
+
+
+async def asked(cercle, slack, question: str, *, team: str = ALPHA, user: str = "U0MEMBER") -> dict:
+    await command(cercle, slack, question, team_id=team, channel=MEET, user=user)
+    return next(m for m in roots(slack, team, MEET) if question.split()[-1] in m["text"])
+
+
+async def network(start_cercle, slack, *teams: tuple[str, str]):
+    orgs = [organisation(slack, team, name) for team, name in teams]
+    cercle = await start_cercle(oauth=True, worker=True)
+    for other in orgs[1:]:
+        await partner_up(cercle, slack, orgs[0], other)
+    return cercle, orgs
+
+
+async def test_ask_mirror_reply_inject_edit_delete(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "How do we price a pilot?")
+
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    assert mirror["text"] == "Alpha Corp is stuck on: How do we price a pilot?"
+    assert "linus" not in json.dumps(mirror["blocks"])  # the asker's name stays home by default
+    await eventually(lambda: "Sent to 1 partner: Beta Org" in json.dumps(roots(slack, ALPHA, MEET)[0]["blocks"]))
+
+    reply_ts = slack.user_post(BETA, INBOX, "U0ADMIN", "Run a paid pilot at 20% of list price.", thread_ts=mirror["ts"])
+    injected = (await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"])))[0]
+    assert injected["text"] == "grace (Beta Org): Run a paid pilot at 20% of list price."
+    blocks = json.dumps(injected["blocks"])
+    assert f"https://betaorg.slack.com/archives/{INBOX}/p{reply_ts.replace('.', '')}|see the original" in blocks
+
+    slack.user_edit(BETA, INBOX, reply_ts, "Run a paid pilot at 30% of list price.")
+    await eventually(lambda: "30%" in thread(slack, ALPHA, MEET, live["ts"])[0]["text"])
+    slack.user_delete(BETA, INBOX, reply_ts)
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]) == [])
+    assert len(slack.calls_to("chat.delete")) == 1
+
+
+async def test_asker_may_share_their_name(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    await asked(cercle, slack, "--with-name Who has run a pilot in pharma?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    assert "ada (Alpha Corp) is stuck on" in json.dumps(mirror["blocks"])
+
+
+async def test_three_workspaces_and_no_loops(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
+    # Beta and Alpha are partners, and Gamma with Alpha: each mirrors to the other.
+    live = await asked(cercle, slack, "Which CRM for a 20-person team?")
+    await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
+    await eventually(
+        lambda: "Sent to 2 partners: Beta Org, Gamma Inc" in json.dumps(roots(slack, ALPHA, MEET)[0]["blocks"])
+    )
+    beta_live = await asked(cercle, slack, "Anyone tried four-day weeks?", team=BETA)
+    await eventually(lambda: mirror_roots(slack, ALPHA))
+
+    for team in (BETA, GAMMA):
+        mirror = mirror_roots(slack, team)[0]
+        slack.user_post(team, INBOX, "U0ADMIN", f"Answer from {team}", thread_ts=mirror["ts"])
+    # Another app's bot replying in a mirror thread is not an answer either.
+    beta_mirror = mirror_roots(slack, BETA)[0]
+    bot_reply = {
+        "type": "message",
+        "text": "I am a bot",
+        "ts": "1800000000.000001",
+        "bot_id": "B0OTHERBOT",
+        "thread_ts": beta_mirror["ts"],
+        "channel": INBOX,
+        "event_ts": "1800000000.000001",
+    }
+    slack.deliver_event(BETA, bot_reply)
+    await eventually(lambda: len(thread(slack, ALPHA, MEET, live["ts"])) == 2)
+    await slack.settle()
+    await asyncio.sleep(1.5)  # room for any wrong relay to happen
+    injected = thread(slack, ALPHA, MEET, live["ts"])
+    assert sorted(m["text"] for m in injected) == [
+        f"grace (Beta Org): Answer from {BETA}",
+        f"grace (Gamma Inc): Answer from {GAMMA}",
+    ]
+    assert thread(slack, BETA, MEET, beta_live["ts"]) == []  # Cercle's own posts never come back as answers
+    assert all(
+        len(thread(slack, team, INBOX, m["ts"])) <= 1 for team in (BETA, GAMMA) for m in mirror_roots(slack, team)
+    )
+
+
+async def test_consent_no_inbox_revoked_and_removed_partners(start_cercle, slack):
+    alpha, beta, gamma = (
+        organisation(slack, t, n) for t, n in ((ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
+    )
+    delta = organisation(slack, "TDELTA0001", "Delta Co")
+    cercle = await start_cercle(oauth=True, worker=True)
+    await partner_up(cercle, slack, alpha, beta)
+    await partner_up(cercle, slack, alpha, gamma)
+    # Delta partners with Alpha but never chooses an inbox.
+    assert (await install(cercle, slack, team_id=delta.team_id, user_id="U0ADMIN")).status == 200
+    invite = await command(cercle, slack, "partners invite", team_id=ALPHA, channel=MEET, user="U0ADMIN")
+    code = re.search(r"`([A-Z0-9]{4}-[A-Z0-9]{4})`", invite).group(1)
+    await command(cercle, slack, f"partners accept {code}", team_id=delta.team_id, channel=MEET, user="U0ADMIN")
+    # Gamma uninstalls Cercle.
+    slack.deliver_event(GAMMA, {"type": "app_uninstalled", "event_ts": "1800000000.000002"})
+    await slack.settle()
+    gamma.installed = False
+
+    await asked(cercle, slack, "Is anyone hiring data engineers?")
+    await eventually(lambda: mirror_roots(slack, BETA))
+    line = await eventually(
+        lambda: next(
+            (
+                b["elements"][0]["text"]
+                for b in roots(slack, ALPHA, MEET)[0]["blocks"]
+                if b.get("block_id") == "topic_reach" and "more" not in b["elements"][0]["text"]
+            ),
+            None,
+        )
+    )
+    assert "Sent to 1 partner: Beta Org" in line
+    assert "Delta Co (no inbox)" in line and "Gamma Inc (Cercle removed)" in line
+    assert mirror_roots(slack, GAMMA) == [] and mirror_roots(slack, "TDELTA0001") == []
+
+    await command(cercle, slack, "partners remove Beta Org", team_id=ALPHA, channel=MEET, user="U0ADMIN")
+    await asked(cercle, slack, "Second question after the break?")
+    await asyncio.sleep(1.5)
+    assert len(mirror_roots(slack, BETA)) == 1  # not a partner any more: nothing new reaches Beta
+
+
+async def test_hostile_replies_never_ping_the_meeting(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "Hostile test question?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    for text in HOSTILE:
+        slack.user_post(BETA, INBOX, "U0ADMIN", text, thread_ts=mirror["ts"])
+    injected = await eventually(
+        lambda: len(thread(slack, ALPHA, MEET, live["ts"])) == len(HOSTILE) and thread(slack, ALPHA, MEET, live["ts"]),
+        timeout=20,
+    )
+    for message in injected:
+        section = message["blocks"][0]["text"]["text"]
+        for rendered in (message["text"], section):
+            assert "<" not in rendered and ">" not in rendered, rendered
+            assert not re.search(r"(?<![\w＠])@(channel|here|everyone)\b", rendered, re.I), rendered
+            assert not any(ch in rendered for ch in "\u200b\u202e\u202c"), rendered
+        context = message["blocks"][1]["elements"][0]["text"]
+        assert re.fullmatch(r"<https://betaorg\.slack\.com/archives/\S+\|see the original>", context)
+    # ... and the meeting received them at about one per second (a burst of 2, then 1/s).
+    times = sorted(c.at for c in slack.calls_to("chat.postMessage") if c.params.get("thread_ts") == live["ts"])
+    assert max(sum(1 for t in times if start <= t < start + 1.0) for start in times) <= 3
+    assert times[-1] - times[0] >= len(HOSTILE) - 3
+
+
+async def test_retried_event_and_rate_limited_post_inject_once(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "Retry question?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    event = {
+        "type": "message",
+        "text": "Once only",
+        "user": "U0ADMIN",
+        "ts": "1800000000.000100",
+        "thread_ts": mirror["ts"],
+        "channel": INBOX,
+        "event_ts": "1800000000.000100",
+        "channel_type": "channel",
+    }
+    slack.rate_limit_next("chat.postMessage", retry_after=1)
+    for _ in range(3):  # Slack's retries carry the same event_id
+        slack.deliver_event(BETA, event, event_id="Ev0SAMEEVENT")
+    slack.deliver_event(BETA, event, event_id="Ev0OTHERID1")  # even a new id for the same message
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]), timeout=8)
+    await slack.settle()
+    await asyncio.sleep(1.5)
+    assert [m["text"] for m in thread(slack, ALPHA, MEET, live["ts"])] == ["grace (Beta Org): Once only"]
+    assert [c.status for c in slack.calls if c.method == "chat.postMessage"].count(429) == 1
+
+
+async def test_closing_tells_the_mirrors_and_late_replies_wait(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "Closing question?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await cercle.interact(
+        click_close(
+            team_id=ALPHA,
+            channel_id=MEET,
+            ts=live["ts"],
+            topic_id=topic_id,
+            user_id="U0MEMBER",
+            response_url=slack.response_url(ALPHA),
+        )
+    )
+    await eventually(lambda: "This topic is closed" in json.dumps(mirror_roots(slack, BETA)[0]["blocks"]))
+    assert mirror_roots(slack, BETA)[0]["text"].startswith("Alpha Corp was stuck on")
+
+    slack.user_post(BETA, INBOX, "U0ADMIN", "Sorry I am late", thread_ts=mirror["ts"])
+    answers = await eventually(lambda: cercle.runtime.relay.answers(topic_id=topic_id))
+    assert answers[0].status == "late" and answers[0].text == "Sorry I am late"
+    await asyncio.sleep(1)
+    assert thread(slack, ALPHA, MEET, live["ts"]) == []
