@@ -68,6 +68,7 @@ class Settings:
     slack: SlackSettings
     admins: frozenset[str] = field(default_factory=frozenset)
     microsoft_app_id: str | None = None
+    job_retry_seconds: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -171,6 +172,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if _get(env, "MICROSOFT_APP_PASSWORD") and not microsoft_app_id:
         raise ConfigError("MICROSOFT_APP_ID", "is required when MICROSOFT_APP_PASSWORD is set")
 
+    retry_text = _get(env, "CERCLE_JOB_RETRY_SECONDS") or "30"
+    try:
+        job_retry_seconds = float(retry_text)
+    except ValueError:
+        raise ConfigError("CERCLE_JOB_RETRY_SECONDS", f"must be a number of seconds, got {retry_text!r}") from None
+    if job_retry_seconds <= 0:
+        raise ConfigError("CERCLE_JOB_RETRY_SECONDS", "must be more than 0")
+
     admins = frozenset(a.strip() for a in (_get(env, "CERCLE_ADMINS") or "").split(",") if a.strip())
     return Settings(
         port=port,
@@ -182,4 +191,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack=slack,
         admins=admins,
         microsoft_app_id=microsoft_app_id,
+        job_retry_seconds=job_retry_seconds,
     )

@@ -139,7 +139,7 @@ def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
         partners=RedisPartnerRepository(redis=redis),
         relay=RedisRelayRepository(redis=redis),
         dedupe=Deduplicator(redis=redis),
-        queue=JobQueue(redis=redis),
+        queue=JobQueue(redis=redis, claim_idle_ms=int(settings.job_retry_seconds * 1000)),
         limiter=ChannelRateLimiter(redis=redis),
         metrics=Metrics(),
     )

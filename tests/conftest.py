@@ -135,6 +135,7 @@ def cercle_env(slack: SlackStandIn, *, data_dir: Path, oauth: bool = False, **ex
         "SLACK_API_URL": slack.api_url,
         "SLACK_AUTHORIZE_URL": slack.authorize_url,
         "LOG_FORMAT": "console",
+        "CERCLE_JOB_RETRY_SECONDS": "1",
     }
     if oauth:
         env.update(
@@ -164,7 +165,6 @@ async def start_cercle(redis_url: str, slack: SlackStandIn, tmp_path: Path) -> A
         slack.redirect_uri = f"{cercle.url}/slack/oauth_redirect"
         if worker:
             runner = runtime.worker()
-            runner._queue.claim_idle_ms = 1000
             workers.append((runner, asyncio.create_task(runner.run())))
         started.append(cercle)
         return cercle

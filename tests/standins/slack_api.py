@@ -115,6 +115,7 @@ class SlackStandIn:
         self._delivery_tasks: set[asyncio.Task[None]] = set()
         self._event_ids = itertools.count(1)
         self.latency_s: dict[str, float] = {}
+        self.latency_after_s: dict[str, float] = {}  # done, then slow to answer: the caller may die first
 
     # ----- set-up -------------------------------------------------------------------------
     def add_workspace(self, team_id: str, name: str, *, installed: bool = True) -> Workspace:
@@ -318,6 +319,8 @@ class SlackStandIn:
                 return web.json_response(response, status=429, headers={"Retry-After": "1"})
         self._check_response(method, response)
         call.response = response
+        if self.latency_after_s.get(method):
+            await asyncio.sleep(self.latency_after_s[method])
         return web.json_response(response)
 
     # ----- methods -------------------------------------------------------------------------------
@@ -485,7 +488,7 @@ class SlackStandIn:
             "messages": page,
             "has_more": len(roots) > limit,
             "pin_count": 0,
-            "channel_actions_ts": [None],
+            "channel_actions_ts": [],
             "channel_actions_count": 0,
         }
 
