@@ -85,7 +85,8 @@ class Runtime:
             slack_app=self.slack_app,
             slack_over_http=bool(self.settings.slack.signing_secret),  # unsigned HTTP is never accepted
         )
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=False)
+        # Bounded graceful stop: keep-alive clients must not hold a deploy for a minute.
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=False, shutdown_timeout=5.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, self.settings.port, backlog=1024)
         await site.start()

@@ -20,6 +20,14 @@ def build() -> web.Application:
     async def ask(ack):  # type: ignore[no-untyped-def]
         await ack()
 
+    relay_to = os.environ.get("BARE_RELAY_CHANNEL")
+
+    @bolt.event("message")
+    async def message(event, client):  # type: ignore[no-untyped-def]
+        """The least a relay can do: repost a thread reply somewhere, no checks, no queue, no store."""
+        if relay_to and event.get("thread_ts") and not event.get("bot_id") and not event.get("subtype"):
+            await client.chat_postMessage(channel=relay_to, text=f"relay: {event.get('text')}")
+
     @bolt.event("reaction_added")
     async def reaction_added(ack):  # type: ignore[no-untyped-def]
         await ack()

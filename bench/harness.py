@@ -123,8 +123,13 @@ def cercle_process(*, port: int, redis_url: str, api_url: str, bot_token: str, e
     )
 
 
-def bare_bolt_process(*, port: int, api_url: str, bot_token: str):
-    env = {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": bot_token, "SLACK_API_URL": api_url}
+def bare_bolt_process(*, port: int, api_url: str, bot_token: str, relay_to: str = ""):
+    env = {
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": bot_token,
+        "SLACK_API_URL": api_url,
+        "BARE_RELAY_CHANNEL": relay_to,
+    }
     return process(
         [sys.executable, str(ROOT / "bench" / "bare_bolt_app.py"), str(port)],
         env=env,

@@ -125,3 +125,18 @@ async def test_a_topic_survives_a_restart(how, slack, workspace, tmp_path):
         assert "Open topics here (1)" in listing and "Will I survive?" in listing
     finally:
         assert stop(second) == 0
+
+
+def test_procfile_processes_share_one_redis_and_stop_cleanly(redis_url, tmp_path):
+    port = free_port()
+    env = clean_env(PORT=str(port), REDIS_URL=redis_url, CERCLE_DATA_DIR=str(tmp_path))
+    web = start_app("web", env=env, log=tmp_path / "web.log")
+    worker = start_app("worker", env=env, log=tmp_path / "worker.log")
+    try:
+        assert wait_http(f"http://127.0.0.1:{port}/readyz", process=web) == 200
+        assert worker.poll() is None
+    finally:
+        assert stop(web, timeout=10) == 0
+        assert stop(worker, timeout=10) == 0
+    assert "worker.started" in (tmp_path / "worker.log").read_text()
+    assert "worker.stopped" in (tmp_path / "worker.log").read_text()
