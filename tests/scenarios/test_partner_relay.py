@@ -220,3 +220,15 @@ async def test_closing_tells_the_mirrors_and_late_replies_wait(start_cercle, sla
     assert answers[0].status == "late" and answers[0].text == "Sorry I am late"
     await asyncio.sleep(1)
     assert thread(slack, ALPHA, MEET, live["ts"]) == []
+
+
+async def test_a_429_storm_outlasting_the_sdk_retries_delays_the_mirror_but_never_drops_it(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    posts_before = len([c for c in slack.calls if c.method == "chat.postMessage"])
+    slack.rate_limit_next("chat.postMessage", retry_after=1, times=7, team=BETA)  # the SDK gives up after 5 retries
+    await command(cercle, slack, "Storm question?", team_id=ALPHA, channel=MEET, user="U0MEMBER")
+    await eventually(lambda: mirror_roots(slack, BETA), timeout=30)
+    await asyncio.sleep(1.5)
+    assert len(mirror_roots(slack, BETA)) == 1
+    statuses = [c.status for c in slack.calls if c.method == "chat.postMessage"][posts_before:]
+    assert statuses.count(429) == 7

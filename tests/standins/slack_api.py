@@ -91,7 +91,7 @@ class SlackStandIn:
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
-        self.failures: dict[str, deque[tuple[str, Any]]] = defaultdict(deque)
+        self.failures: dict[str, deque[tuple[str, Any, str | None]]] = defaultdict(deque)
         self.client_id = "111.222"
         self.client_secret = "standin-client-secret"
         self.app_token = "xapp-1-A111-standin"
@@ -132,14 +132,24 @@ class SlackStandIn:
         self.workspaces[team_id] = workspace
         return workspace
 
-    def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
-        """Answer the next call(s) of ``method`` with ``ok: false, error`` (or "429" for a rate limit)."""
+    def fail_next(self, method: str, error: str, *, times: int = 1, team: str | None = None) -> None:
+        """Answer the next call(s) of ``method`` (in ``team`` only, if given) with ``ok: false, error``."""
         for _ in range(times):
-            self.failures[method].append(("error", error))
+            self.failures[method].append(("error", error, team))
 
-    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1, team: str | None = None) -> None:
+        """Answer the next call(s) of ``method`` (in ``team`` only, if given) with 429 and Retry-After."""
         for _ in range(times):
-            self.failures[method].append(("429", retry_after))
+            self.failures[method].append(("429", retry_after, team))
+
+    def _injected_failure(self, method: str, token: str | None) -> tuple[str, Any] | None:
+        caller = self._workspace_for(token)
+        for entry in self.failures[method]:
+            kind, value, team = entry
+            if team is None or (caller is not None and caller.team_id == team):
+                self.failures[method].remove(entry)
+                return kind, value
+        return None
 
     def authorize_as(self, team_id: str, user_id: str) -> None:
         """The next visit to the authorize page is this user approving the install."""
@@ -283,8 +293,9 @@ class SlackStandIn:
         call = Call(method=method, params=params, token=token, at=time.time())
         self.calls.append(call)
         self._check_against_spec(method, params, is_json, token)
-        if self.failures[method]:
-            kind, value = self.failures[method].popleft()
+        failure = self._injected_failure(method, token)
+        if failure is not None:
+            kind, value = failure
             if kind == "429":
                 call.status = 429
                 return web.json_response(
