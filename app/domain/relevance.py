@@ -1,0 +1,195 @@
+"""How relevant an outside reply is to the question: a score in [0, 1] with its reasons.
+
+Pure Python, no network: a logistic model over a few dozen features, with its weights and an
+IDF table learned from labelled community Q&A (SemEval-2016 Task 3) by
+``tools/train_relevance.py`` and shipped as ``relevance_model.json``. English and French are
+tokenised alike (accents folded, both languages' stop words removed).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+MODEL_PATH = Path(__file__).with_name("relevance_model.json")
+
+STOP_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being it its this that
+    these those i you he she we they me him her us them my your his our their what which who whom do does did doing
+    have has had having not no so than too very can will just would should could there here about into over also
+    any some all more most other such only own same then once am s t don im ive dont
+    le la les un une des du de d l et ou mais si a au aux en dans sur par pour avec sans est sont etait etre ete
+    ce cet cette ces c ca je tu il elle on nous vous ils elles me te se moi toi lui leur leurs mon ma mes ton ta tes
+    son sa ses notre nos votre vos qui que quoi dont ou ne pas plus tres y n qu j m s t""".split()
+)
+THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|merci|grazie|danke|gracias)\b", re.IGNORECASE)
+AGREEMENT = re.compile(
+    r"^\W*(\+1|same here|me too|moi aussi|pareil|idem|agreed?|d'accord|same|this|\^+|yes|oui|ok|okay)\W*$",
+    re.IGNORECASE,
+)
+LAUGH = re.compile(r"\b(lol|lmao|rofl|haha+|hehe+|mdr|ptdr|xd)\b|[:;]-?[)(dpo]", re.IGNORECASE)
+URL = re.compile(r"https?://\S+|www\.\S+|<https?://[^>]+>", re.IGNORECASE)
+NUMBER = re.compile(r"\d")
+QUESTION_START = re.compile(
+    r"^\s*(what|why|how|when|where|who|which|is|are|do|does|did|can|could|should|would|quoi|pourquoi|comment|"
+    r"quand|ou|qui|est-ce)\b",
+    re.IGNORECASE,
+)
+WORD = re.compile(r"[a-z0-9]+")
+BOW_TOKEN = re.compile(r"[a-z0-9]+|[?!]")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Été" and "ete" are the same word."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    return [w for w in WORD.findall(fold(text)) if w not in STOP_WORDS and len(w) > 1]
+
+
+def wording(text: str) -> set[str]:
+    """The reply's words and word pairs, stop words kept: "you can" and "lol" say a lot."""
+    words = BOW_TOKEN.findall(fold(text))
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyContext:
+    """What is known about a reply besides its text, when it arrives."""
+
+    position: int = 0  # 0 for the first reply of the thread
+    seconds_since_question: float = 0.0
+    by_asker: bool = False
+    source_kind: str = "partner"  # partner, network
+    author_trust: float = 0.5  # 0..1; 0.5 when nothing is known of the author
+    author_previous_replies: int = 0  # replies by the same author earlier in the thread
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    score: float
+    reasons: tuple[str, ...]
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"
+    AGREEMENT = "agreement"  # "+1", "same here": a vote for what was said, not an answer
+    THANKS = "thanks"  # politeness: dropped
+    EMPTY = "empty"  # emoji or punctuation only
+
+
+def reply_kind(text: str) -> ReplyKind:
+    """What a reply is before how good it is: only answers compete for the live channel."""
+    stripped = URL.sub(" ", text).strip()
+    if not any(ch.isalnum() for ch in stripped) and not URL.search(text):
+        return ReplyKind.EMPTY
+    if AGREEMENT.match(text) or re.fullmatch(r"\W*(\+\s*1|same|same here|me too|moi aussi|pareil)\W*", fold(text)):
+        return ReplyKind.AGREEMENT
+    words = WORD.findall(fold(stripped))
+    if THANKS.search(text) and len(words) <= 4:
+        return ReplyKind.THANKS
+    return ReplyKind.ANSWER
+
+
+# Ceilings for replies that the model, trained on forums, would otherwise rank by position alone.
+CAPS = {"empty": 0.02, "agreement": 0.05, "thanks": 0.05, "link only": 0.15}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b.get(word, 0.0) for word, weight in a.items())
+
+
+class RelevanceModel:
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.feature_names: list[str] = params["features"]
+        self.weights: list[float] = params["weights"]
+        self.bias: float = params["bias"]
+        self.means: list[float] = params["means"]
+        self.scales: list[float] = params["scales"]
+        self.idf: dict[str, float] = params["idf"]
+        self.default_idf: float = params["default_idf"]
+        self.wording_weights: dict[str, float] = params.get("wording", {})
+
+    def _vector(self, words: list[str]) -> dict[str, float]:
+        counts = Counter(words)
+        vec = {w: (1 + math.log(k)) * self.idf.get(w, self.default_idf) for w, k in counts.items()}
+        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+        return {w: x / norm for w, x in vec.items()}
+
+    def features(self, *, question: str, reply: str, context: ReplyContext) -> dict[str, float]:
+        q_words, r_words = tokens(question), tokens(reply)
+        q_set, r_set = set(q_words), set(r_words)
+        rare_q = {w for w in q_set if self.idf.get(w, self.default_idf) >= self.default_idf * 0.7}
+        raw_len = len(reply.split())
+        without_urls = URL.sub(" ", reply)
+        letters = sum(ch.isalpha() for ch in without_urls)
+        return {
+            "cosine": _cosine(self._vector(q_words), self._vector(r_words)) if q_words and r_words else 0.0,
+            "overlap": len(q_set & r_set) / len(q_set) if q_set else 0.0,
+            "rare_overlap": len(rare_q & r_set) / len(rare_q) if rare_q else 0.0,
+            "log_length": math.log1p(raw_len),
+            "short": 1.0 if raw_len < 5 else 0.0,
+            "long": 1.0 if raw_len > 60 else 0.0,
+            "question_mark": 1.0 if "?" in reply else 0.0,
+            "asks_back": 1.0 if QUESTION_START.match(reply) else 0.0,
+            "thanks": 1.0 if THANKS.search(reply) else 0.0,
+            "agreement_only": 1.0 if AGREEMENT.match(reply) else 0.0,
+            "laugh": 1.0 if LAUGH.search(reply) else 0.0,
+            "url": 1.0 if URL.search(reply) else 0.0,
+            "url_only": 1.0 if URL.search(reply) and letters < 12 else 0.0,
+            "no_letters": 1.0 if letters == 0 else 0.0,
+            "number": 1.0 if NUMBER.search(without_urls) else 0.0,
+            "exclamations": min(reply.count("!"), 5) / 5,
+            "mention": 1.0 if re.search(r"(^|\s)@\w", reply) else 0.0,
+            "log_position": math.log1p(context.position),
+            "first": 1.0 if context.position == 0 else 0.0,
+            "log_minutes": math.log1p(max(0.0, context.seconds_since_question) / 60),
+            "by_asker": 1.0 if context.by_asker else 0.0,
+            "trust": context.author_trust - 0.5,
+            "repeat_author": 1.0 if context.author_previous_replies > 0 else 0.0,
+        }
+
+    def score(self, *, question: str, reply: str, context: ReplyContext) -> Relevance:
+        values = self.features(question=question, reply=reply, context=context)
+        contributions = []
+        words = sum(self.wording_weights.get(term, 0.0) for term in wording(reply))
+        contributions.append((words, "wording"))
+        total = self.bias + words
+        for name, weight, mean, scale in zip(self.feature_names, self.weights, self.means, self.scales, strict=True):
+            part = weight * (values[name] - mean) / scale
+            total += part
+            contributions.append((part, name))
+        score = 1 / (1 + math.exp(-max(-30.0, min(30.0, total))))
+        contributions.sort(reverse=True)
+        helped = [f"+{name}" for part, name in contributions[:3] if part > 0.15]
+        hurt = [f"-{name}" for part, name in sorted(contributions)[:3] if part < -0.15]
+        kind = reply_kind(reply)
+        cap = CAPS.get(str(kind)) if kind is not ReplyKind.ANSWER else None
+        if cap is None and values["url_only"]:
+            kind_label, cap = "link only", CAPS["link only"]
+        else:
+            kind_label = str(kind)
+        if cap is not None and score > cap:
+            return Relevance(score=cap, reasons=(f"-{kind_label}", *hurt))
+        return Relevance(score=score, reasons=tuple(helped + hurt))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> RelevanceModel:
+    return RelevanceModel(json.loads(MODEL_PATH.read_text()))
+
+
+def score_reply(*, question: str, reply: str, context: ReplyContext) -> Relevance:
+    return default_model().score(question=question, reply=reply, context=context)

@@ -1,0 +1,73 @@
+"""Score every reply of a SemEval-format JSONL file with the shipped relevance scorer.
+
+Prints milliseconds per reply, the baselines of the same file (chronological order, BM25),
+and, as its last line, the official MAP: `MAP=<value>`.
+    python bench/relevance.py [--data FILE]      (default: bench/data/relevance/dev.jsonl)
+Author trust comes from the training threads shipped in bench/data/relevance, as in training.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from eval_map import chrono, make_bm25, mean_ap  # noqa: E402
+from relevance_data import DATA, contexts, load, question_text, training_trust  # noqa: E402
+
+from app.domain.relevance import default_model  # noqa: E402
+from bench.harness import write_results  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default=str(DATA / "dev.jsonl"))
+    args = parser.parse_args()
+    threads = load(args.data)
+    model = default_model()
+    trust = training_trust()
+
+    scores: dict[str, list[float]] = {}
+    timings: list[float] = []
+    for q in threads:
+        question = question_text(q)
+        thread_scores = []
+        for comment, context in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True):
+            started = time.perf_counter()
+            relevance = model.score(question=question, reply=comment["text"], context=context)
+            timings.append(time.perf_counter() - started)
+            thread_scores.append(relevance.score)
+        scores[q["qid"]] = thread_scores
+
+    cercle_map = mean_ap(threads, lambda q: scores[q["qid"]])
+    chrono_map = mean_ap(threads, chrono)
+    bm25, _ = make_bm25(threads)
+    bm25_map = mean_ap(threads, bm25)
+    ms = [t * 1000 for t in timings]
+    figures = {
+        "benchmark": "relevance",
+        "data": Path(args.data).name,
+        "replies": len(ms),
+        "ms_per_reply_mean": round(statistics.fmean(ms), 3),
+        "ms_per_reply_p99": round(sorted(ms)[int(0.99 * (len(ms) - 1))], 3),
+        "map_cercle": round(cercle_map, 2),
+        "map_chronological": round(chrono_map, 2),
+        "map_bm25": round(bm25_map, 2),
+    }
+    write_results(f"relevance-{Path(args.data).stem}", figures)
+    print(
+        f"replies scored: {figures['replies']}  ms per reply: mean {figures['ms_per_reply_mean']}, "
+        f"p99 {figures['ms_per_reply_p99']} (one core, pure Python)"
+    )
+    print(f"baselines on this file: chronological MAP {chrono_map:.2f}, BM25 MAP {bm25_map:.2f}")
+    print(f"MAP={cercle_map:.2f}")
+
+
+if __name__ == "__main__":
+    main()

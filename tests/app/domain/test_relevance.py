@@ -1,0 +1,84 @@
+"""The relevance scorer on crafted cases, in English and in French."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.domain.relevance import ReplyContext, fold, score_reply, tokens
+
+PRICING = "How do we price a pilot for a new enterprise customer?"
+PRIX = "Comment fixer le prix d'un pilote pour un nouveau client grand compte ?"
+
+
+def s(question: str, reply: str, **context) -> float:
+    return score_reply(question=question, reply=reply, context=ReplyContext(**context)).score
+
+
+def test_scores_are_probabilities_with_reasons():
+    relevance = score_reply(question=PRICING, reply="lol", context=ReplyContext())
+    assert 0.0 <= relevance.score <= 1.0
+    assert relevance.reasons and all(r[0] in "+-" for r in relevance.reasons)
+
+
+@pytest.mark.parametrize(
+    ("question", "good", "bad"),
+    [
+        (
+            PRICING,
+            "We charge a paid pilot at about 20% of the annual licence, credited if they sign within 3 months.",
+            "haha good luck with that :)",
+        ),
+        (
+            PRICING,
+            "Price the pilot on the value: fix a success metric, a fee for 8 weeks, and a discount on the first year.",
+            "Why do you want to do a pilot at all?",
+        ),
+        (
+            PRIX,
+            "Nous facturons le pilote environ 20 % de la licence annuelle, déduits si le client signe sous 3 mois.",
+            "mdr bon courage :)",
+        ),
+        (
+            PRIX,
+            "Fixez un critère de succès, un forfait pour 8 semaines et une remise sur la première année.",
+            "Pourquoi faire un pilote ?",
+        ),
+    ],
+)
+def test_a_useful_answer_beats_chatter_and_questions_back(question, good, bad):
+    assert s(question, good) > s(question, bad) + 0.1
+
+
+@pytest.mark.parametrize("reply", ["Thanks!", "+1", "same here", "merci !", "moi aussi", "👍", "https://example.com"])
+def test_thanks_agreement_emoji_and_bare_links_score_low(reply):
+    assert s(PRICING, reply) < 0.35
+
+
+def test_the_askers_own_replies_score_lower_than_the_same_words_from_someone_else():
+    reply = "We tried a free pilot last year and the customer never converted."
+    assert s(PRICING, reply, by_asker=True) < s(PRICING, reply) - 0.05
+
+
+def test_trusted_authors_and_early_replies_count_for_more():
+    reply = "Ask for a paid pilot with a clear success metric."
+    assert s(PRICING, reply, author_trust=0.9) > s(PRICING, reply, author_trust=0.1)
+    assert s(PRICING, reply, position=0) > s(PRICING, reply, position=9, author_previous_replies=3)
+
+
+def test_accents_and_case_do_not_matter():
+    assert fold("Été À Noël") == "ete a noel"
+    assert tokens("Le Prix du PILOTE, été") == tokens("le prix du pilote, ete") == ["prix", "pilote"]
+    assert s(PRIX, "Le prix du pilote dépend du périmètre.") == pytest.approx(
+        s(PRIX, "le prix du pilote depend du perimetre.")
+    )
+
+
+def test_scoring_is_fast_on_one_core():
+    reply = "We charge a paid pilot at about 20% of the annual licence, credited if they sign. " * 10
+    started = time.perf_counter()
+    for _ in range(200):
+        score_reply(question=PRICING, reply=reply, context=ReplyContext(position=3))
+    per_reply_ms = (time.perf_counter() - started) * 1000 / 200
+    assert per_reply_ms < 20  # the budget of the issue, with a wide margin for slow CI machines

@@ -1,0 +1,80 @@
+"""Reading SemEval-style threads and deriving each reply's context, shared by training and the bench."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.domain.relevance import ReplyContext  # noqa: E402
+
+DATA = ROOT / "bench" / "data" / "relevance"
+TRAIN_FILES = ("train.jsonl", "train_extra2015.jsonl", "train_extra2015_dev.jsonl")
+TRUST_PRIOR_WEIGHT = 5.0
+
+
+def load(path: Path | str) -> list[dict]:
+    path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = DATA / path
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def question_text(q: dict) -> str:
+    return f"{q['question_subject']} {q['question_body']}"
+
+
+def seconds_between(a: str, b: str) -> float:
+    try:
+        return max(0.0, (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds())
+    except ValueError:
+        return 0.0
+
+
+class TrustTable:
+    """An author's share of Good replies in the training threads, smoothed toward the average."""
+
+    def __init__(self, threads: list[dict]) -> None:
+        self.good: Counter[str] = Counter()
+        self.total: Counter[str] = Counter()
+        for q in threads:
+            for c in q["comments"]:
+                self.total[c["user_id"]] += 1
+                self.good[c["user_id"]] += int(c["relevant"])
+        self.prior = sum(self.good.values()) / max(1, sum(self.total.values()))
+
+    def trust(self, user: str, exclude: dict | None = None) -> float:
+        """0.5 means "as good as the average author"; ``exclude`` leaves a thread out (training rows)."""
+        good, total = self.good[user], self.total[user]
+        if exclude is not None:
+            own = [c for c in exclude["comments"] if c["user_id"] == user]
+            good -= sum(int(c["relevant"]) for c in own)
+            total -= len(own)
+        return (good + TRUST_PRIOR_WEIGHT * self.prior) / (total + TRUST_PRIOR_WEIGHT) - self.prior + 0.5
+
+
+def contexts(q: dict, trust: TrustTable, *, leave_out: bool) -> list[ReplyContext]:
+    seen: Counter[str] = Counter()
+    out = []
+    for i, c in enumerate(q["comments"]):
+        out.append(
+            ReplyContext(
+                position=i,
+                seconds_since_question=seconds_between(q.get("question_date", ""), c.get("date", "")),
+                by_asker=c["user_id"] == q.get("question_user_id"),
+                source_kind="forum",
+                author_trust=trust.trust(c["user_id"], q if leave_out else None),
+                author_previous_replies=seen[c["user_id"]],
+            )
+        )
+        seen[c["user_id"]] += 1
+    return out
+
+
+def training_trust() -> TrustTable:
+    return TrustTable([q for name in TRAIN_FILES for q in load(name)])
