@@ -8,6 +8,7 @@ tokenised alike (accents folded, both languages' stop words removed).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -60,7 +61,7 @@ def tokens(text: str) -> list[str]:
 def wording(text: str) -> set[str]:
     """The reply's words and word pairs, stop words kept: "you can" and "lol" say a lot."""
     words = BOW_TOKEN.findall(fold(text))
-    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    return set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
 @dataclass(frozen=True, slots=True)
