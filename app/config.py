@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from app.domain.delivery import DeliveryRules, parse_window
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 MIN_SECRET_KEY_CHARS = 32
@@ -69,6 +71,9 @@ class Settings:
     admins: frozenset[str] = field(default_factory=frozenset)
     microsoft_app_id: str | None = None
     job_retry_seconds: float = 30.0
+    max_inject: int = 3
+    inject_window_s: float = 300.0
+    relevance_threshold: float = 0.3
 
     @property
     def production(self) -> bool:
@@ -77,6 +82,12 @@ class Settings:
     @property
     def embedded_redis(self) -> bool:
         return self.redis_url is None
+
+    @property
+    def delivery(self) -> DeliveryRules:
+        return DeliveryRules(
+            max_per_window=self.max_inject, window_s=self.inject_window_s, threshold=self.relevance_threshold
+        )
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -180,6 +191,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if job_retry_seconds <= 0:
         raise ConfigError("CERCLE_JOB_RETRY_SECONDS", "must be more than 0")
 
+    try:
+        max_inject = int(_get(env, "CERCLE_MAX_INJECT") or "3")
+        assert max_inject >= 1
+    except (ValueError, AssertionError):
+        raise ConfigError("CERCLE_MAX_INJECT", "must be a whole number of answers, 1 or more") from None
+    try:
+        inject_window_s = parse_window(_get(env, "CERCLE_INJECT_WINDOW") or "5m")
+        assert inject_window_s > 0
+    except (ValueError, AssertionError):
+        raise ConfigError("CERCLE_INJECT_WINDOW", "must be a duration such as 300, 300s, 5m or 1h") from None
+    try:
+        relevance_threshold = float(_get(env, "CERCLE_RELEVANCE_THRESHOLD") or "0.3")
+        assert 0.0 <= relevance_threshold <= 1.0
+    except (ValueError, AssertionError):
+        raise ConfigError("CERCLE_RELEVANCE_THRESHOLD", "must be a number between 0 and 1") from None
+
     admins = frozenset(a.strip() for a in (_get(env, "CERCLE_ADMINS") or "").split(",") if a.strip())
     return Settings(
         port=port,
@@ -192,4 +219,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admins=admins,
         microsoft_app_id=microsoft_app_id,
         job_retry_seconds=job_retry_seconds,
+        max_inject=max_inject,
+        inject_window_s=inject_window_s,
+        relevance_threshold=relevance_threshold,
     )

@@ -6,12 +6,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.domain.delivery import DeliveryRules
 from app.domain.ports import ChatDirectory, RateLimiter
 from app.partners_store import RedisPartnerRepository
 from app.queue import Job, JobHandler, JobQueue
 from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
-from app.usecases import mirroring, relay
+from app.usecases import delivery, mirroring, relay
 
 
 @dataclass
@@ -22,6 +23,7 @@ class JobDeps:
     directory: ChatDirectory
     limiter: RateLimiter
     queue: JobQueue
+    rules: DeliveryRules
     clock: Callable[[], float] = time.time
 
 
@@ -54,10 +56,23 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             directory=deps.directory,
         )
 
-    async def inject(job: Job) -> None:
-        await relay.inject_answer(
+    async def deliver(job: Job) -> None:
+        await delivery.deliver_answer(
             topic_id=job.payload["topic_id"],
             answer_id=job.payload["answer_id"],
+            topics=deps.topics,
+            relay=deps.relay,
+            directory=deps.directory,
+            limiter=deps.limiter,
+            jobs=deps.queue,
+            rules=deps.rules,
+            now=deps.clock(),
+        )
+
+    async def digest(job: Job) -> None:
+        await delivery.post_digest(
+            topic_id=job.payload["topic_id"],
+            digest_id=job.payload["digest_id"],
             topics=deps.topics,
             relay=deps.relay,
             directory=deps.directory,
@@ -78,7 +93,8 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         mirroring.MIRROR_JOB: post_mirror,
         mirroring.REFRESH_JOB: refresh_topic,
         mirroring.CLOSE_MIRROR_JOB: close_mirror,
-        relay.INJECT_JOB: inject,
+        relay.DELIVER_JOB: deliver,
+        delivery.DIGEST_JOB: digest,
         relay.UPDATE_JOB: sync,
         relay.DELETE_JOB: sync,
     }

@@ -92,3 +92,13 @@ def rate_bucket(channel_key: str) -> str:
 
 def user_name_cache(org_key: str, user_id: str) -> str:
     return f"{PREFIX}:cache:user:{org_key}:{user_id}"
+
+
+def topic_injections(topic_id: str) -> str:
+    """Sorted set: answers injected in the current window, scored by time."""
+    return f"{PREFIX}:{{t:{topic_id}}}:injections"
+
+
+def answer_votes(topic_id: str, answer_id: str) -> str:
+    """Hash: voter key → direction (+1 / -1); one vote per person per answer."""
+    return f"{PREFIX}:{{t:{topic_id}}}:votes:{answer_id}"

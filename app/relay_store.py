@@ -68,6 +68,9 @@ def answer_to_hash(answer: Answer) -> dict[str, str]:
         "status": str(answer.status),
         "injected_id": answer.injected_id,
         "posting_since": repr(answer.posting_since),
+        "score": repr(answer.score),
+        "reasons": json.dumps(list(answer.reasons)),
+        "also_from": json.dumps(list(answer.also_from)),
     }
 
 
@@ -87,12 +90,45 @@ def answer_from_hash(data: dict[str, str]) -> Answer:
         status=AnswerStatus(data["status"]),
         injected_id=data.get("injected_id", ""),
         posting_since=float(data.get("posting_since") or 0),
+        score=float(data.get("score") or 0),
+        reasons=tuple(json.loads(data.get("reasons") or "[]")),
+        also_from=tuple(json.loads(data.get("also_from") or "[]")),
     )
+
+
+# Takes one of the window's injection slots if one is free: atomic, so workers never exceed it.
+_RESERVE_SLOT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+local existing = redis.call('ZSCORE', KEYS[1], ARGV[4])
+if existing then return {1, existing} end
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+  redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])) + 60)
+  return {1, ARGV[1]}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, oldest[2]}
+"""
 
 
 class RedisRelayRepository:
     def __init__(self, *, redis: aioredis.Redis) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
+        self._reserve: Any = redis.register_script(_RESERVE_SLOT)
+
+    async def reserve_slot(
+        self, *, topic_id: str, answer_id: str, now: float, window_s: float, limit: int
+    ) -> tuple[bool, float]:
+        """(True, now) when the answer may go in now; else (False, when the oldest slot was taken)."""
+        granted, at = await self._reserve(
+            keys=[keys.topic_injections(topic_id)], args=[repr(now), repr(window_s), limit, answer_id]
+        )
+        return bool(granted), float(at)
+
+    async def map_source(self, *, place: Place, message_id: str, answer: Answer) -> None:
+        """Another copy of an existing answer: its edits and deletions follow that answer."""
+        ref = keys.message_ref("source", place.channel_key, message_id)
+        await self._redis.set(ref, f"{answer.topic_id}/{answer.id}", ex=REF_TTL_S, nx=True)
 
     # --- mirrors ----------------------------------------------------------------------------
     async def save_mirror(self, *, mirror: Mirror) -> None:

@@ -23,6 +23,7 @@ from app.queue import JobQueue, Worker
 from app.ratelimit import ChannelRateLimiter
 from app.relay_store import RedisRelayRepository
 from app.store import Deduplicator, RedisTopicRepository
+from app.votes_store import RedisVoteRepository
 from app.web import build_web_app
 from handlers.slack import SlackServices, build_slack_app
 from integrations.slack.client import new_session
@@ -54,6 +55,7 @@ class Runtime:
     queue: JobQueue
     limiter: ChannelRateLimiter
     metrics: Metrics
+    votes: RedisVoteRepository
     slack_app: AsyncApp | None = None
     directory: SlackDirectory | None = None
     _session: aiohttp.ClientSession | None = None
@@ -111,6 +113,7 @@ class Runtime:
                 directory=self.directory,
                 limiter=self.limiter,
                 queue=self.queue,
+                rules=self.settings.delivery,
             )
             handlers = job_handlers(deps)
         return Worker(queue=self.queue, handlers=handlers, clock=time.time, concurrency=concurrency)
@@ -143,6 +146,7 @@ def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
         queue=JobQueue(redis=redis, claim_idle_ms=int(settings.job_retry_seconds * 1000)),
         limiter=ChannelRateLimiter(redis=redis),
         metrics=Metrics(),
+        votes=RedisVoteRepository(redis=redis),
     )
     if settings.slack.enabled:
         store = RedisInstallationStore(redis=redis, cipher=_cipher(settings)) if settings.slack.oauth else None
@@ -156,6 +160,8 @@ def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
             limiter=runtime.limiter,
             dedupe=runtime.dedupe,
             metrics=runtime.metrics,
+            votes=runtime.votes,
+            rules=settings.delivery,
             admins=settings.admins,
             multi_workspace=settings.slack.oauth,
         )

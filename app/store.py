@@ -52,6 +52,7 @@ def topic_to_hash(topic: Topic) -> dict[str, str]:
         "status": str(topic.status),
         "reach": str(topic.reach),
         "share_asker": "1" if topic.share_asker else "",
+        "review": "1" if topic.review else "",
         "permalink": topic.permalink,
         "closed_at": "" if topic.closed_at is None else repr(topic.closed_at),
         "closed_by": topic.closed_by or "",
@@ -69,6 +70,7 @@ def topic_from_hash(data: dict[str, str]) -> Topic:
         status=TopicStatus(data["status"]),
         reach=Reach(data.get("reach") or Reach.PARTNERS),
         share_asker=bool(data.get("share_asker")),
+        review=bool(data.get("review")),
         permalink=data.get("permalink", ""),
         closed_at=float(data["closed_at"]) if data.get("closed_at") else None,
         closed_by=data.get("closed_by") or None,
@@ -131,6 +133,12 @@ class RedisTopicRepository:
             rows = await pipe.execute()
         topics = [topic_from_hash(row) for row in rows if row]
         return [t for t in topics if t.is_open]
+
+    async def set_review(self, *, topic_id: str, review: bool) -> Topic | None:
+        if not await self._redis.exists(keys.topic(topic_id)):
+            return None
+        await self._redis.hset(keys.topic(topic_id), "review", "1" if review else "")
+        return await self.get_topic(topic_id=topic_id)
 
     async def close_topic(self, *, topic_id: str, by: str, at: float) -> Topic | None:
         changed = await self._close_script(keys=[keys.topic(topic_id)], args=[by, repr(at)])

@@ -77,6 +77,7 @@ class Topic:
     status: TopicStatus = TopicStatus.OPEN
     reach: Reach = Reach.PARTNERS
     share_asker: bool = False  # the asker's name travels with the question only if they said so
+    review: bool = False  # answers wait for the asker's approval before injection
     permalink: str = ""
     closed_at: float | None = None
     closed_by: str | None = None
@@ -145,8 +146,13 @@ class Mirror:
 
 
 class AnswerStatus(StrEnum):
-    NEW = "new"
+    NEW = "new"  # on its way to the live thread
     INJECTED = "injected"
+    WAITING = "waiting"  # over the window's quota: goes out in the window's digest
+    DIGESTED = "digested"  # went out in a digest message
+    IN_REVIEW = "in_review"  # the asker has been asked to approve it
+    SKIPPED = "skipped"  # the asker skipped it
+    BELOW = "below"  # under the relevance threshold: counted and listed on request, never injected
     LATE = "late"  # arrived after the topic closed: kept for the summary, never injected
     DELETED = "deleted"
 
@@ -165,6 +171,9 @@ class Answer:
     status: AnswerStatus = AnswerStatus.NEW
     injected_id: str = ""  # the message in the live thread, once injected
     posting_since: float = 0.0
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    also_from: tuple[str, ...] = ()  # the same content seen elsewhere: "Name (Org)" of each
 
 
 def answer_id_for(source: Place, message_id: str) -> str:

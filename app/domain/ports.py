@@ -69,6 +69,14 @@ class ChatPlatform(Protocol):
 
     async def organisation_name(self) -> str: ...
 
+    async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, digest_id: str) -> str:
+        """One message in the live thread carrying several answers, best first."""
+
+    async def find_marker(self, *, marker_id: str, live: Place, since: float) -> str | None: ...
+
+    async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
+        """Show the asker, and only the asker, an answer to approve or skip."""
+
 
 class ChatDirectory(Protocol):
     """Finds the installation of an organisation; None when Cercle is not (or no longer) there."""
@@ -92,6 +100,8 @@ class TopicRepository(Protocol):
 
     async def close_topic(self, *, topic_id: str, by: str, at: float) -> Topic | None:
         """Close an open topic; None when it was not open (already closed or unknown)."""
+
+    async def set_review(self, *, topic_id: str, review: bool) -> Topic | None: ...
 
 
 class PartnerRepository(Protocol):
@@ -136,6 +146,18 @@ class RelayRepository(Protocol):
     async def update_answer(self, *, answer: Answer, live: Place) -> None: ...
 
     async def mark_posting(self, *, answer: Answer, now: float) -> Answer: ...
+
+    async def reserve_slot(
+        self, *, topic_id: str, answer_id: str, now: float, window_s: float, limit: int
+    ) -> tuple[bool, float]: ...
+
+    async def map_source(self, *, place: Place, message_id: str, answer: Answer) -> None: ...
+
+
+class VoteRepository(Protocol):
+    async def cast(self, *, topic_id: str, answer_id: str, voter: str, direction: int) -> None: ...
+
+    async def tally(self, *, topic_id: str, answer_id: str) -> int: ...
 
 
 class Jobs(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from app.domain.delivery import DeliveryRules, Route, route, same_content
 from app.domain.models import Answer, AnswerStatus, Person, Place, Topic, answer_id_for
 from app.domain.ports import (
     REVOKED_CODES,
@@ -15,9 +16,11 @@ from app.domain.ports import (
     RateLimiter,
     RelayRepository,
     TopicRepository,
+    VoteRepository,
 )
+from app.domain.relevance import ReplyContext, reply_kind, score_reply
 
-INJECT_JOB = "answer.inject"
+DELIVER_JOB = "answer.deliver"
 UPDATE_JOB = "answer.update"
 DELETE_JOB = "answer.delete"
 
@@ -40,10 +43,12 @@ async def receive_reply(
     topics: TopicRepository,
     partners: PartnerRepository,
     relay: RelayRepository,
+    votes: VoteRepository,
     directory: ChatDirectory,
     jobs: Jobs,
+    rules: DeliveryRules,
 ) -> Answer | None:
-    """Turn a human reply in a mirror thread into an Answer; anything else is ignored."""
+    """Turn a human reply in a mirror thread into an Answer, a vote, or nothing."""
     if reply.from_a_bot or not reply.text.strip():
         return None  # loop prevention: neither our own mirrors nor another bot's messages are answers
     topic_id = await relay.topic_for_mirror_thread(place=reply.place)
@@ -52,53 +57,89 @@ async def receive_reply(
     topic = await topics.get_topic(topic_id=topic_id)
     if topic is None:
         return None
-    org_key = f"{reply.place.platform}:{reply.place.tenant}"
-    org = await partners.organisation(org_key=org_key)
+    by_asker = reply.place.tenant == topic.place.tenant and reply.user_id == topic.asker.id
+    earlier = await relay.answers(topic_id=topic.id)
+    author_key = f"{reply.place.channel_key}:{reply.user_id}"
+    relevance = score_reply(
+        question=topic.question,
+        reply=reply.text,
+        context=ReplyContext(
+            position=len(earlier),
+            seconds_since_question=max(0.0, reply.at - topic.created_at),
+            by_asker=by_asker,
+            source_kind=str(reply.place.platform),
+            author_previous_replies=sum(1 for a in earlier if f"{a.source.channel_key}:{a.author.id}" == author_key),
+        ),
+    )
+    decision = route(kind=reply_kind(reply.text), score=relevance.score, by_asker=by_asker, rules=rules)
+    if decision is Route.DROP:
+        return None
+    if decision is Route.VOTE:
+        agreed = [a for a in earlier if a.source.thread == reply.place.thread and a.status is not AnswerStatus.DELETED]
+        if agreed:
+            await votes.cast(topic_id=topic.id, answer_id=agreed[-1].id, voter=author_key, direction=1)
+        return None
+    org = await partners.organisation(org_key=f"{reply.place.platform}:{reply.place.tenant}")
     chat = await directory.chat_for(tenant=reply.place.tenant)
     name, link = reply.user_id, ""
     if chat is not None:
         name = await chat.user_name(user_id=reply.user_id)
         link = await chat.permalink(place=reply.place, message_id=reply.message_id)
+    organisation = org.name if org else reply.place.tenant
+    duplicate = next(
+        (a for a in earlier if a.status is not AnswerStatus.DELETED and same_content(a.text, reply.text)), None
+    )
+    if duplicate is not None:
+        source = f"{name} ({organisation})"
+        if source not in duplicate.also_from and source != f"{duplicate.author.name} ({duplicate.organisation})":
+            merged = replace(duplicate, also_from=(*duplicate.also_from, source))
+            await relay.update_answer(answer=merged, live=topic.place)
+            if merged.injected_id:
+                await _enqueue_sync(jobs=jobs, answer=merged, topic=topic, version=str(len(merged.also_from)))
+        await relay.map_source(place=reply.place, message_id=reply.message_id, answer=duplicate)
+        return duplicate
+    status = AnswerStatus.BELOW if decision is Route.BELOW else AnswerStatus.NEW
     answer = Answer(
         id=answer_id_for(reply.place, reply.message_id),
         topic_id=topic.id,
         source=reply.place,
         source_message_id=reply.message_id,
         author=Person(reply.user_id, name),
-        organisation=org.name if org else reply.place.tenant,
+        organisation=organisation,
         text=reply.text,
         created_at=reply.at,
         link=link,
-        status=AnswerStatus.NEW if topic.is_open else AnswerStatus.LATE,
+        status=status if topic.is_open else AnswerStatus.LATE,
+        score=relevance.score,
+        reasons=relevance.reasons,
     )
     if not await relay.add_answer(answer=answer):
         return None  # the same message seen again
     if answer.status is AnswerStatus.NEW:
         await jobs.enqueue(
-            kind=INJECT_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"inject:{answer.id}"
+            kind=DELIVER_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"deliver:{answer.id}"
         )
     return answer
 
 
+async def _enqueue_sync(*, jobs: Jobs, answer: Answer, topic: Topic, version: str) -> None:
+    await jobs.enqueue(
+        kind=UPDATE_JOB,
+        payload={"topic_id": topic.id, "answer_id": answer.id},
+        job_id=f"answer-update:{answer.id}:{version}",
+    )
+
+
 async def inject_answer(
     *,
-    topic_id: str,
-    answer_id: str,
-    topics: TopicRepository,
+    answer: Answer,
+    topic: Topic,
     relay: RelayRepository,
     directory: ChatDirectory,
     limiter: RateLimiter,
     now: float,
-) -> Answer | None:
+) -> Answer:
     """Post the answer in the live thread once, even when the job runs again after a crash."""
-    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
-    topic = await topics.get_topic(topic_id=topic_id)
-    if answer is None or topic is None or answer.status is not AnswerStatus.NEW:
-        return answer
-    if not topic.is_open:
-        late = replace(answer, status=AnswerStatus.LATE)
-        await relay.update_answer(answer=late, live=topic.place)
-        return late
     chat = await directory.chat_for(tenant=topic.place.tenant)
     if chat is None:
         return answer
@@ -134,13 +175,8 @@ async def edit_reply(
         return None
     edited = replace(answer, text=text)
     await relay.update_answer(answer=edited, live=topic.place)
-    if edited.status is AnswerStatus.INJECTED:
-        version = hashlib.sha1(text.encode()).hexdigest()[:10]
-        await jobs.enqueue(
-            kind=UPDATE_JOB,
-            payload={"topic_id": topic.id, "answer_id": answer.id},
-            job_id=f"answer-update:{answer.id}:{version}",
-        )
+    if edited.status is AnswerStatus.INJECTED:  # a digest keeps what it said when it went out
+        await _enqueue_sync(jobs=jobs, answer=edited, topic=topic, version=hashlib.sha1(text.encode()).hexdigest()[:10])
     return edited
 
 
@@ -155,7 +191,7 @@ async def delete_reply(
         return None
     deleted = replace(answer, status=AnswerStatus.DELETED)
     await relay.update_answer(answer=deleted, live=topic.place)
-    if answer.injected_id:
+    if answer.status is AnswerStatus.INJECTED:
         await jobs.enqueue(
             kind=DELETE_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"answer-delete:{answer.id}"
         )

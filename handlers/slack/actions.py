@@ -8,11 +8,19 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.logs import get_logger
+from app.usecases.delivery import other_replies, review_decision, set_review_mode
 from app.usecases.mirroring import close_mirrors
 from app.usecases.topics import close_topic
 from handlers.slack.app import SlackServices
 from integrations.slack.chat import SlackChat
-from integrations.slack.render import CLOSE_TOPIC_ACTION
+from integrations.slack.render import (
+    APPROVE_ACTION,
+    CLOSE_TOPIC_ACTION,
+    OTHER_REPLIES_ACTION,
+    REVIEW_MODE_ACTION,
+    SKIP_ACTION,
+    other_replies_text,
+)
 
 log = get_logger("handlers.slack.actions")
 
@@ -41,3 +49,68 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             return
         told = await close_mirrors(topic=closed, relay=services.relay, jobs=services.jobs)
         log.info("topic.closed", platform="slack", team=team_id, topic=topic_id, by=user_id, mirrors=told)
+
+
+def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
+    @app.action(REVIEW_MODE_ACTION)
+    async def review_mode(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        topic_id, _, wanted = str(body["actions"][0].get("value") or "").partition(":")
+        topic = await set_review_mode(
+            topic_id=topic_id,
+            user_id=body["user"]["id"],
+            review=wanted == "on",
+            topics=services.topics,
+            directory=services.directory,
+        )
+        if topic is None:
+            await respond(text="Only the person who asked can change how answers arrive.", **_EPHEMERAL)
+            return
+        text = (
+            "Review mode is on: each answer waits for your approval before it is posted here."
+            if topic.review
+            else "Answers are posted directly again."
+        )
+        await respond(text=text, **_EPHEMERAL)
+
+    async def _decide(body: dict[str, Any], respond: AsyncRespond, *, approve: bool) -> None:
+        topic_id, _, answer_id = str(body["actions"][0].get("value") or "").partition("/")
+        answer = await review_decision(
+            topic_id=topic_id,
+            answer_id=answer_id,
+            user_id=body["user"]["id"],
+            approve=approve,
+            topics=services.topics,
+            relay=services.relay,
+            directory=services.directory,
+            limiter=services.limiter,
+            now=services.clock(),
+        )
+        if answer is None:
+            await respond(text="This answer was already handled.", replace_original=True, response_type="ephemeral")
+            return
+        verb = "posted in the thread" if approve else "skipped"
+        await respond(
+            text=f"Answer from {answer.author.name} {verb}.", replace_original=True, response_type="ephemeral"
+        )
+
+    @app.action(APPROVE_ACTION)
+    async def approve(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        await _decide(body, respond, approve=True)
+
+    @app.action(SKIP_ACTION)
+    async def skip(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        await _decide(body, respond, approve=False)
+
+    @app.action(OTHER_REPLIES_ACTION)
+    async def others(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        topic_id = str(body["actions"][0].get("value") or "")
+        await respond(
+            text=other_replies_text(await other_replies(topic_id=topic_id, relay=services.relay)), **_EPHEMERAL
+        )
+
+
+_EPHEMERAL: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}

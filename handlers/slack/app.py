@@ -15,12 +15,14 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from app.config import SlackSettings
+from app.domain.delivery import DeliveryRules
 from app.domain.ports import ChatDirectory, Jobs, RateLimiter
 from app.logs import get_logger
 from app.metrics import Metrics
 from app.partners_store import RedisPartnerRepository
 from app.relay_store import RedisRelayRepository
 from app.store import Deduplicator, RedisTopicRepository
+from app.votes_store import RedisVoteRepository
 from integrations.slack.client import build_client
 from integrations.slack.stores import RedisOAuthStateStore
 
@@ -52,6 +54,8 @@ class SlackServices:
     limiter: RateLimiter
     dedupe: Deduplicator
     metrics: Metrics
+    votes: RedisVoteRepository
+    rules: DeliveryRules
     admins: frozenset[str] = frozenset()
     multi_workspace: bool = False
     clock: Callable[[], float] = time.time
@@ -102,6 +106,7 @@ def build_slack_app(
 
     commands.register(app=app, services=services)
     actions.register(app=app, services=services)
+    actions.register_delivery(app=app, services=services)
     events.register(app=app, services=services)
     return app
 

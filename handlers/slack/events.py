@@ -68,8 +68,10 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             topics=services.topics,
             partners=services.partners,
             relay=services.relay,
+            votes=services.votes,
             directory=services.directory,
             jobs=services.jobs,
+            rules=services.rules,
         )
         if answer is not None:
             log.info("answer.received", platform="slack", team=team_id, topic=answer.topic_id, answer=answer.id)

@@ -127,6 +127,9 @@ class SlackChat:
         return str(response["ts"])
 
     async def find_answer(self, *, answer_id: str, live: Place, since: float) -> str | None:
+        return await self.find_marker(marker_id=render.answer_marker(answer_id), live=live, since=since)
+
+    async def find_marker(self, *, marker_id: str, live: Place, since: float) -> str | None:
         response = await self._call(
             "conversations_replies",
             channel=live.channel,
@@ -134,7 +137,29 @@ class SlackChat:
             oldest=f"{since - 5:.6f}",
             limit=_RECOVERY_PAGE,
         )
-        return render.find_marked(response.get("messages") or [], render.answer_marker(answer_id))
+        return render.find_marked(response.get("messages") or [], marker_id)
+
+    async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, digest_id: str) -> str:
+        response = await self._call(
+            "chat_postMessage",
+            channel=topic.place.channel,
+            thread_ts=topic.place.thread,
+            text=render.digest_fallback_text(answers),
+            blocks=render.digest_blocks(answers, marker=digest_id),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response["ts"])
+
+    async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
+        await self._call(
+            "chat_postEphemeral",
+            channel=topic.place.channel,
+            user=topic.asker.id,
+            thread_ts=topic.place.thread,
+            text=f"Approve this answer? {render.answer_fallback_text(answer)}",
+            blocks=render.review_blocks(answer),
+        )
 
     async def update_answer(self, *, answer: Answer, topic: Topic) -> None:
         await self._call(

@@ -20,6 +20,10 @@ from app.domain.models import Answer, Mirror, MirrorStatus, Topic
 from integrations.slack.sanitize import sanitise
 
 CLOSE_TOPIC_ACTION = "cercle_close_topic"
+REVIEW_MODE_ACTION = "cercle_review_mode"
+OTHER_REPLIES_ACTION = "cercle_other_replies"
+APPROVE_ACTION = "cercle_review_approve"
+SKIP_ACTION = "cercle_review_skip"
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SAFE_LINK = re.compile(r"https://[^\s<>|]+")
 
@@ -74,7 +78,13 @@ def topic_root_blocks(topic: Topic, *, mirrors: Sequence[Mirror] = ()) -> Sequen
                             confirm="Close it",
                             deny="Keep open",
                         ),
-                    )
+                    ),
+                    ButtonElement(
+                        text="Post answers directly" if topic.review else "Review answers first",
+                        action_id=REVIEW_MODE_ACTION,
+                        value=f"{topic.id}:{'off' if topic.review else 'on'}",
+                    ),
+                    ButtonElement(text="Other replies", action_id=OTHER_REPLIES_ACTION, value=topic.id),
                 ],
             )
         )
@@ -160,6 +170,55 @@ def answer_blocks(answer: Answer) -> Sequence[Block]:
             block_id=answer_marker(answer.id), text=MarkdownTextObject(text=f"{author}: {sanitise(answer.text)}")
         )
     ]
+    context = []
     if _SAFE_LINK.fullmatch(answer.link):
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"<{answer.link}|see the original>")]))
+        context.append(f"<{answer.link}|see the original>")
+    if answer.also_from:
+        context.append("also from " + ", ".join(sanitise(x, limit=80) for x in answer.also_from))
+    if context:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(context))]))
     return blocks
+
+
+def _answer_line(answer: Answer) -> str:
+    who = f"*{sanitise(answer.author.name, limit=80)}* ({sanitise(answer.organisation, limit=80)})"
+    also = f" · also from {', '.join(sanitise(x, limit=80) for x in answer.also_from)}" if answer.also_from else ""
+    link = f" · <{answer.link}|original>" if _SAFE_LINK.fullmatch(answer.link) else ""
+    return f"{who}: {sanitise(answer.text, limit=600)}{also}{link}"
+
+
+def digest_fallback_text(answers: Sequence[Answer]) -> str:
+    return f"{len(answers)} more answers arrived: " + " | ".join(answer_fallback_text(a) for a in answers)[:2000]
+
+
+def digest_blocks(answers: Sequence[Answer], *, marker: str) -> Sequence[Block]:
+    noun = "answer" if len(answers) == 1 else "answers"
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id=marker, text=MarkdownTextObject(text=f":inbox_tray: *{len(answers)} more {noun}*, best first:")
+        )
+    ]
+    for answer in answers[:40]:  # Slack allows 50 blocks a message
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_answer_line(answer))))
+    return blocks
+
+
+def review_blocks(answer: Answer) -> Sequence[Block]:
+    value = f"{answer.topic_id}/{answer.id}"
+    return [
+        SectionBlock(text=MarkdownTextObject(text=f":eyes: *Post this answer in the thread?*\n{_answer_line(answer)}")),
+        ActionsBlock(
+            elements=[
+                ButtonElement(text="Approve", action_id=APPROVE_ACTION, value=value, style="primary"),
+                ButtonElement(text="Skip", action_id=SKIP_ACTION, value=value),
+            ]
+        ),
+    ]
+
+
+def other_replies_text(answers: Sequence[Answer]) -> str:
+    if not answers:
+        return "No other replies: everything relevant is in the thread."
+    lines = [f"*{len(answers)} other {'reply' if len(answers) == 1 else 'replies'}* (below the relevance threshold):"]
+    lines += [f"• {_answer_line(a)}" for a in answers[:30]]
+    return "\n".join(lines)

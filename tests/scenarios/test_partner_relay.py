@@ -31,9 +31,13 @@ async def asked(cercle, slack, question: str, *, team: str = ALPHA, user: str = 
     return next(m for m in roots(slack, team, MEET) if question.split()[-1] in m["text"])
 
 
-async def network(start_cercle, slack, *teams: tuple[str, str]):
+# The relay itself is under test here: every reply goes through (delivery rules have their own scenarios).
+EVERYTHING = {"CERCLE_RELEVANCE_THRESHOLD": "0", "CERCLE_MAX_INJECT": "1000"}
+
+
+async def network(start_cercle, slack, *teams: tuple[str, str], **settings: str):
     orgs = [organisation(slack, team, name) for team, name in teams]
-    cercle = await start_cercle(oauth=True, worker=True)
+    cercle = await start_cercle(oauth=True, worker=True, **{**EVERYTHING, **settings})
     for other in orgs[1:]:
         await partner_up(cercle, slack, orgs[0], other)
     return cercle, orgs
@@ -113,7 +117,7 @@ async def test_consent_no_inbox_revoked_and_removed_partners(start_cercle, slack
         organisation(slack, t, n) for t, n in ((ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
     )
     delta = organisation(slack, "TDELTA0001", "Delta Co")
-    cercle = await start_cercle(oauth=True, worker=True)
+    cercle = await start_cercle(oauth=True, worker=True, **EVERYTHING)
     await partner_up(cercle, slack, alpha, beta)
     await partner_up(cercle, slack, alpha, gamma)
     # Delta partners with Alpha but never chooses an inbox.

@@ -1,0 +1,142 @@
+"""Delivering answers into the live thread: the window's quota, its digest, and review mode."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app.domain.delivery import DeliveryRules
+from app.domain.models import Answer, AnswerStatus, Topic
+from app.domain.ports import ChatDirectory, Jobs, PlatformError, RateLimiter, RelayRepository, TopicRepository
+from app.usecases.relay import inject_answer
+
+DIGEST_JOB = "topic.digest"
+
+
+async def deliver_answer(
+    *,
+    topic_id: str,
+    answer_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    limiter: RateLimiter,
+    jobs: Jobs,
+    rules: DeliveryRules,
+    now: float,
+) -> Answer | None:
+    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
+    topic = await topics.get_topic(topic_id=topic_id)
+    if answer is None or topic is None or answer.status is not AnswerStatus.NEW:
+        return answer
+    if not topic.is_open:
+        return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.LATE)
+    if topic.review:
+        chat = await directory.chat_for(tenant=topic.place.tenant)
+        if chat is None:
+            return answer
+        await chat.ask_review(answer=answer, topic=topic)
+        return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.IN_REVIEW)
+    granted, oldest = await relay.reserve_slot(
+        topic_id=topic.id, answer_id=answer.id, now=now, window_s=rules.window_s, limit=rules.max_per_window
+    )
+    if granted:
+        return await inject_answer(
+            answer=answer, topic=topic, relay=relay, directory=directory, limiter=limiter, now=now
+        )
+    waiting = await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.WAITING)
+    digest_at = oldest + rules.window_s
+    await jobs.schedule(
+        kind=DIGEST_JOB,
+        payload={"topic_id": topic.id, "digest_id": f"{int(digest_at)}"},
+        at=digest_at,
+        job_id=f"digest:{topic.id}:{int(digest_at)}",
+    )
+    return waiting
+
+
+async def _set(*, relay: RelayRepository, answer: Answer, topic: Topic, status: AnswerStatus) -> Answer:
+    updated = replace(answer, status=status)
+    await relay.update_answer(answer=updated, live=topic.place)
+    return updated
+
+
+async def post_digest(
+    *,
+    topic_id: str,
+    digest_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    limiter: RateLimiter,
+    now: float,
+) -> int:
+    """The answers that waited for the window, as one message, best first; exactly once."""
+    topic = await topics.get_topic(topic_id=topic_id)
+    if topic is None:
+        return 0
+    waiting = [a for a in await relay.answers(topic_id=topic_id) if a.status is AnswerStatus.WAITING]
+    if not waiting:
+        return 0
+    waiting.sort(key=lambda a: (-a.score, a.created_at))
+    chat = await directory.chat_for(tenant=topic.place.tenant)
+    if chat is None:
+        return 0
+    marker = f"digest-{topic_id}-{digest_id}"
+    since = min(a.posting_since or now for a in waiting)
+    message_id = None
+    if any(a.posting_since for a in waiting):  # a previous attempt may have posted it
+        message_id = await chat.find_marker(marker_id=marker, live=topic.place, since=since)
+    if message_id is None:
+        for answer in waiting:
+            await relay.mark_posting(answer=answer, now=now)
+        await limiter.acquire(channel_key=topic.place.channel_key)
+        message_id = await chat.post_digest(answers=waiting, topic=topic, digest_id=marker)
+    for answer in waiting:
+        await relay.update_answer(
+            answer=replace(answer, status=AnswerStatus.DIGESTED, injected_id=message_id), live=topic.place
+        )
+    return len(waiting)
+
+
+async def set_review_mode(
+    *, topic_id: str, user_id: str, review: bool, topics: TopicRepository, directory: ChatDirectory
+) -> Topic | None:
+    """Only the asker switches review mode; returns None when someone else tried."""
+    topic = await topics.get_topic(topic_id=topic_id)
+    if topic is None or topic.asker.id != user_id:
+        return None
+    updated = await topics.set_review(topic_id=topic_id, review=review)
+    chat = await directory.chat_for(tenant=topic.place.tenant)
+    if updated is not None and chat is not None:
+        try:
+            await chat.update_topic(topic=updated, place=updated.place)
+        except PlatformError:
+            pass  # the switch holds; the button label catches up on the next update
+    return updated
+
+
+async def review_decision(
+    *,
+    topic_id: str,
+    answer_id: str,
+    user_id: str,
+    approve: bool,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    limiter: RateLimiter,
+    now: float,
+) -> Answer | None:
+    topic = await topics.get_topic(topic_id=topic_id)
+    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
+    if topic is None or answer is None or topic.asker.id != user_id or answer.status is not AnswerStatus.IN_REVIEW:
+        return None
+    if not approve:
+        return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.SKIPPED)
+    return await inject_answer(answer=answer, topic=topic, relay=relay, directory=directory, limiter=limiter, now=now)
+
+
+async def other_replies(*, topic_id: str, relay: RelayRepository) -> list[Answer]:
+    """Replies under the threshold, best first: never injected, shown on request."""
+    below = [a for a in await relay.answers(topic_id=topic_id) if a.status is AnswerStatus.BELOW]
+    return sorted(below, key=lambda a: (-a.score, a.created_at))

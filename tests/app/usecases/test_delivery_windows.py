@@ -1,0 +1,157 @@
+"""Delivery windows with a controllable clock: real Redis, real Slack client against the stand-in."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import aiohttp
+import pytest
+import redis.asyncio as aioredis
+
+from app.config import load_settings
+from app.domain.delivery import DeliveryRules
+from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
+from app.queue import JobQueue
+from app.ratelimit import ChannelRateLimiter
+from app.relay_store import RedisRelayRepository
+from app.store import RedisTopicRepository
+from app.usecases.delivery import DIGEST_JOB, deliver_answer, post_digest
+from integrations.slack.directory import SlackDirectory
+from tests.conftest import cercle_env
+
+T0 = 1_800_000_000.0
+RULES = DeliveryRules(max_per_window=3, window_s=300, threshold=0.3)
+
+
+@pytest.fixture
+async def world(redis_url, slack, workspace, tmp_path):
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    session = aiohttp.ClientSession()
+    settings = load_settings(cercle_env(slack, data_dir=tmp_path))
+    directory = SlackDirectory(settings=settings.slack, installation_store=None, session=session)
+    topics, relay = RedisTopicRepository(redis=redis), RedisRelayRepository(redis=redis)
+    queue = JobQueue(redis=redis)
+    live = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
+    chat = await directory.chat_for(tenant="TALPHA0001")
+    topic = Topic(
+        id="topic1",
+        meeting_id="",
+        question="How to price a pilot?",
+        asker=Person("U0ASKER", "ada"),
+        place=live,
+        created_at=T0,
+    )
+    posted = await chat.post_topic(topic=topic)
+    topic = replace(topic, place=posted.place)
+    await topics.add_topic(topic=topic)
+    yield {
+        "redis": redis,
+        "topics": topics,
+        "relay": relay,
+        "queue": queue,
+        "directory": directory,
+        "limiter": ChannelRateLimiter(redis=redis, per_second=1000, burst=1000),
+        "topic": topic,
+    }
+    await session.close()
+    await redis.aclose()
+
+
+async def _answer(world, n: int, score: float, at: float) -> Answer:
+    answer = Answer(
+        id=f"a{n}",
+        topic_id="topic1",
+        source=Place(Platform.SLACK, "TBETA00001", "C0INBOX001", "1.1"),
+        source_message_id=f"m{n}",
+        author=Person(f"U{n}", f"helper{n}"),
+        organisation="Beta Org",
+        text=f"answer number {n}",
+        created_at=at,
+        score=score,
+    )
+    assert await world["relay"].add_answer(answer=answer)
+    return answer
+
+
+async def _deliver(world, answer: Answer, now: float) -> Answer:
+    result = await deliver_answer(
+        topic_id="topic1",
+        answer_id=answer.id,
+        topics=world["topics"],
+        relay=world["relay"],
+        directory=world["directory"],
+        limiter=world["limiter"],
+        jobs=world["queue"],
+        rules=RULES,
+        now=now,
+    )
+    assert result is not None
+    return result
+
+
+def _thread(slack, topic: Topic) -> list[dict]:
+    return [m for m in slack.channel_messages("TALPHA0001", "C0MEET0001") if m.get("thread_ts") == topic.place.thread]
+
+
+async def test_three_per_window_then_one_digest_best_first(world, slack):
+    statuses = []
+    for n, (score, at) in enumerate([(0.5, 0), (0.6, 10), (0.7, 20), (0.4, 30), (0.9, 40), (0.8, 299)]):
+        answer = await _answer(world, n, score, T0 + at)
+        statuses.append((await _deliver(world, answer, now=T0 + at)).status)
+    assert statuses == ["injected"] * 3 + ["waiting"] * 3
+    assert len(_thread(slack, world["topic"])) == 3
+
+    # The digest is scheduled for the end of the window opened by the first injection.
+    queue: JobQueue = world["queue"]
+    assert await queue.promote_due(now=T0 + 299.9) == 0
+    assert await queue.promote_due(now=T0 + 300.0) == 1
+    await queue.ensure_group()
+    (job,) = await queue.read_new(consumer="test", block_ms=10)
+    assert job.kind == DIGEST_JOB
+    posted = await post_digest(
+        topic_id="topic1",
+        digest_id=job.payload["digest_id"],
+        topics=world["topics"],
+        relay=world["relay"],
+        directory=world["directory"],
+        limiter=world["limiter"],
+        now=T0 + 300,
+    )
+    assert posted == 3
+    digest = _thread(slack, world["topic"])[-1]
+    lines = [b["text"]["text"] for b in digest["blocks"][1:]]
+    assert [line.split(": ", 1)[1].split(" ·")[0] for line in lines] == [
+        "answer number 4",
+        "answer number 5",
+        "answer number 3",
+    ]  # best first
+    assert all(a.status in ("injected", "digested") for a in await world["relay"].answers(topic_id="topic1"))
+    # Running the digest job again (a retry) posts nothing more.
+    again = await post_digest(
+        topic_id="topic1",
+        digest_id=job.payload["digest_id"],
+        topics=world["topics"],
+        relay=world["relay"],
+        directory=world["directory"],
+        limiter=world["limiter"],
+        now=T0 + 301,
+    )
+    assert again == 0 and len(_thread(slack, world["topic"])) == 4
+
+
+async def test_a_slot_frees_when_its_injection_leaves_the_window(world, slack):
+    for n, at in enumerate([0, 100, 200]):
+        await _deliver(world, await _answer(world, n, 0.9, T0 + at), now=T0 + at)
+    full = await _deliver(world, await _answer(world, 3, 0.9, T0 + 299), now=T0 + 299)
+    assert full.status == AnswerStatus.WAITING
+    freed = await _deliver(world, await _answer(world, 4, 0.9, T0 + 300), now=T0 + 300)
+    assert freed.status == AnswerStatus.INJECTED  # the injection of T0 is now 300 s old
+    again_full = await _deliver(world, await _answer(world, 5, 0.9, T0 + 301), now=T0 + 301)
+    assert again_full.status == AnswerStatus.WAITING
+
+
+async def test_a_retried_delivery_takes_one_slot(world, slack):
+    answer = await _answer(world, 0, 0.9, T0)
+    await _deliver(world, answer, now=T0)
+    again = await _deliver(world, answer, now=T0 + 1)  # the job ran twice
+    assert again.status == AnswerStatus.INJECTED and len(_thread(slack, world["topic"])) == 1

@@ -1,0 +1,133 @@
+"""Scenario: only the good answers reach the meeting — chatter is filtered, duplicates merge,
+and the asker can review answers before they are posted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from tests.flows import organisation, partner_up
+from tests.scenarios.test_partner_relay import ALPHA, BETA, GAMMA, INBOX, MEET, asked, mirror_roots, roots, thread
+from tests.waiting import eventually
+
+GOOD = "Charge a paid pilot at 20% of the annual licence, credited if they sign within three months."
+
+
+def click(action_id: str, value: str, *, user: str, slack, channel: str = MEET) -> dict:
+    return {
+        "type": "block_actions",
+        "team": {"id": ALPHA, "domain": "alphacorp"},
+        "user": {"id": user, "username": "someone", "team_id": ALPHA},
+        "api_app_id": "A0CERCLE",
+        "token": "legacy-verification-token",
+        "trigger_id": f"{action_id}.{value}.{user}",
+        "channel": {"id": channel, "name": "meeting"},
+        "response_url": slack.response_url(ALPHA),
+        "actions": [{"action_id": action_id, "value": value, "type": "button", "action_ts": "1.1"}],
+    }
+
+
+async def setup(start_cercle, slack, *teams):
+    orgs = [organisation(slack, team, name) for team, name in teams]
+    cercle = await start_cercle(oauth=True, worker=True)
+    for other in orgs[1:]:
+        await partner_up(cercle, slack, orgs[0], other)
+    return cercle
+
+
+async def test_chatter_is_filtered_agreement_votes_and_others_are_listed(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    for text in ("+1", "thanks!", "🙏", "lol no idea, why would you do a pilot?"):
+        slack.user_post(BETA, INBOX, "U0MEMBER", text, thread_ts=mirror["ts"])
+    await slack.settle()
+    await asyncio.sleep(1.5)
+    assert [m["text"] for m in thread(slack, ALPHA, MEET, live["ts"])] == [f"grace (Beta Org): {GOOD}"]
+
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    answers = await cercle.runtime.relay.answers(topic_id=topic_id)
+    assert [(a.text, a.status) for a in answers] == [
+        (GOOD, "injected"),
+        ("lol no idea, why would you do a pilot?", "below"),
+    ]  # "+1" became a vote, "thanks!" and the emoji were dropped
+    assert answers[0].score > 0.3 > answers[1].score and answers[0].reasons
+    assert await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answers[0].id) == 1
+
+    before = len(slack.responses)
+    await cercle.interact(click("cercle_other_replies", topic_id, user="U0MEMBER", slack=slack))
+    await eventually(lambda: len(slack.responses) > before)
+    listing = slack.responses[before]
+    assert listing["response_type"] == "ephemeral" and "1 other reply" in listing["text"]
+    assert "lol no idea" in listing["text"]
+
+
+async def test_the_same_answer_from_two_places_is_one_answer_with_both_sources(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    slack.user_post(
+        GAMMA, INBOX, "U0MEMBER", GOOD.replace("three", "3").upper(), thread_ts=mirror_roots(slack, GAMMA)[0]["ts"]
+    )
+    await eventually(
+        lambda: "also from linus (Gamma Inc)" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"])
+    )
+    assert len(thread(slack, ALPHA, MEET, live["ts"])) == 1
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+    assert answer.also_from == ("linus (Gamma Inc)",)
+
+
+async def test_review_mode_waits_for_the_askers_approval(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    mode = live["blocks"][2]["elements"][1]
+    assert mode["text"]["text"] == "Review answers first" and mode["value"] == f"{topic_id}:on"
+
+    before = len(slack.responses)
+    await cercle.interact(click("cercle_review_mode", f"{topic_id}:on", user="U0ADMIN", slack=slack))  # not the asker
+    await eventually(lambda: len(slack.responses) > before)
+    assert "Only the person who asked" in slack.responses[before]["text"]
+    await cercle.interact(click("cercle_review_mode", f"{topic_id}:on", user="U0MEMBER", slack=slack))
+    await eventually(lambda: any("Review mode is on" in r["text"] for r in slack.responses))
+    await eventually(
+        lambda: roots(slack, ALPHA, MEET)[0]["blocks"][2]["elements"][1]["text"]["text"] == "Post answers directly"
+    )
+
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    slack.user_post(
+        BETA,
+        INBOX,
+        "U0ADMIN",
+        "Another option: a free two-week proof of concept on their own data.",
+        thread_ts=mirror["ts"],
+    )
+    asks = await eventually(
+        lambda: len(slack.calls_to("chat.postEphemeral")) == 2 and slack.calls_to("chat.postEphemeral")
+    )
+    assert {c.params["user"] for c in asks} == {"U0MEMBER"}  # only the asker is asked
+    assert thread(slack, ALPHA, MEET, live["ts"]) == []  # nothing posted yet
+    approve, skip = (
+        next(
+            e["value"]
+            for b in c.params["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == action
+        )
+        for c, action in zip(asks, ("cercle_review_approve", "cercle_review_skip"), strict=True)
+    )
+    await cercle.interact(click("cercle_review_approve", approve, user="U0MEMBER", slack=slack))
+    await cercle.interact(click("cercle_review_skip", skip, user="U0MEMBER", slack=slack))
+    await eventually(lambda: len(thread(slack, ALPHA, MEET, live["ts"])) == 1)
+    await asyncio.sleep(1)
+    injected = thread(slack, ALPHA, MEET, live["ts"])
+    assert len(injected) == 1
+    statuses = sorted(a.status for a in await cercle.runtime.relay.answers(topic_id=topic_id))
+    assert statuses == ["injected", "skipped"]
