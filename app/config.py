@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from app.domain.delivery import DeliveryRules, parse_window
+from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, parse_emoji_list
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
@@ -74,6 +75,11 @@ class Settings:
     max_inject: int = 3
     inject_window_s: float = 300.0
     relevance_threshold: float = 0.3
+    upvote_emoji: frozenset[str] = frozenset(DEFAULT_UP)
+    downvote_emoji: frozenset[str] = frozenset(DEFAULT_DOWN)
+    meeting_idle_minutes: float = 90.0
+    late_digest_minutes: float = 60.0
+    share_outcome: bool = True
 
     @property
     def production(self) -> bool:
@@ -82,6 +88,10 @@ class Settings:
     @property
     def embedded_redis(self) -> bool:
         return self.redis_url is None
+
+    @property
+    def votes(self) -> VoteRules:
+        return VoteRules(up=self.upvote_emoji, down=self.downvote_emoji)
 
     @property
     def delivery(self) -> DeliveryRules:
@@ -207,6 +217,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     except (ValueError, AssertionError):
         raise ConfigError("CERCLE_RELEVANCE_THRESHOLD", "must be a number between 0 and 1") from None
 
+    up = parse_emoji_list(_get(env, "CERCLE_UPVOTE_EMOJI") or ",".join(DEFAULT_UP))
+    down = parse_emoji_list(_get(env, "CERCLE_DOWNVOTE_EMOJI") or ",".join(DEFAULT_DOWN))
+    if up & down:
+        raise ConfigError("CERCLE_DOWNVOTE_EMOJI", f"shares {sorted(up & down)} with CERCLE_UPVOTE_EMOJI")
+    minutes = {}
+    for name, default in (("CERCLE_MEETING_IDLE_MINUTES", "90"), ("CERCLE_LATE_DIGEST_MINUTES", "60")):
+        text = _get(env, name) or default
+        try:
+            minutes[name] = float(text)
+            assert minutes[name] > 0
+        except (ValueError, AssertionError):
+            raise ConfigError(name, f"must be a number of minutes above 0, got {text!r}") from None
+    share_text = (_get(env, "CERCLE_SHARE_OUTCOME") or "true").lower()
+    if share_text not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError("CERCLE_SHARE_OUTCOME", f"must be true or false, got {share_text!r}")
+
     admins = frozenset(a.strip() for a in (_get(env, "CERCLE_ADMINS") or "").split(",") if a.strip())
     return Settings(
         port=port,
@@ -222,4 +248,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_inject=max_inject,
         inject_window_s=inject_window_s,
         relevance_threshold=relevance_threshold,
+        upvote_emoji=up,
+        downvote_emoji=down,
+        meeting_idle_minutes=minutes["CERCLE_MEETING_IDLE_MINUTES"],
+        late_digest_minutes=minutes["CERCLE_LATE_DIGEST_MINUTES"],
+        share_outcome=share_text in ("true", "1", "yes"),
     )

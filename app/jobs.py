@@ -12,7 +12,8 @@ from app.partners_store import RedisPartnerRepository
 from app.queue import Job, JobHandler, JobQueue
 from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
-from app.usecases import delivery, mirroring, relay
+from app.usecases import delivery, mirroring, relay, votes
+from app.votes_store import RedisVoteRepository
 
 
 @dataclass
@@ -23,6 +24,7 @@ class JobDeps:
     directory: ChatDirectory
     limiter: RateLimiter
     queue: JobQueue
+    votes: RedisVoteRepository
     rules: DeliveryRules
     clock: Callable[[], float] = time.time
 
@@ -86,6 +88,17 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             answer_id=job.payload["answer_id"],
             topics=deps.topics,
             relay=deps.relay,
+            votes=deps.votes,
+            directory=deps.directory,
+        )
+
+    async def score(job: Job) -> None:
+        await votes.show_score(
+            topic_id=job.payload["topic_id"],
+            answer_id=job.payload["answer_id"],
+            topics=deps.topics,
+            relay=deps.relay,
+            votes=deps.votes,
             directory=deps.directory,
         )
 
@@ -97,4 +110,5 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         delivery.DIGEST_JOB: digest,
         relay.UPDATE_JOB: sync,
         relay.DELETE_JOB: sync,
+        votes.SCORE_JOB: score,
     }

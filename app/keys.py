@@ -102,3 +102,8 @@ def topic_injections(topic_id: str) -> str:
 def answer_votes(topic_id: str, answer_id: str) -> str:
     """Hash: voter key → direction (+1 / -1); one vote per person per answer."""
     return f"{PREFIX}:{{t:{topic_id}}}:votes:{answer_id}"
+
+
+def voter_emoji(topic_id: str, answer_id: str, voter: str) -> str:
+    """Set of "+emoji" / "-emoji" one voter has on any copy of one answer."""
+    return f"{PREFIX}:{{t:{topic_id}}}:voter-emoji:{answer_id}:{voter}"

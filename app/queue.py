@@ -34,6 +34,7 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 for _, member in ipairs(due) do
   redis.call('ZREM', KEYS[1], member)
   local job = cjson.decode(member)
+  redis.call('DEL', ARGV[3] .. job['job_id'])
   redis.call('XADD', KEYS[2], '*', 'kind', job['kind'], 'payload', job['payload'], 'job_id', job['job_id'])
 end
 return #due
@@ -83,10 +84,17 @@ class JobQueue:
         await self._redis.xadd(self.stream, {"kind": kind, "payload": json.dumps(payload), "job_id": job_id})
         return job_id
 
-    async def schedule(self, *, kind: str, payload: Mapping[str, Any], at: float, job_id: str) -> None:
-        """Run at ``at`` (epoch seconds); scheduling the same ``job_id`` again moves it."""
+    async def schedule(
+        self, *, kind: str, payload: Mapping[str, Any], at: float, job_id: str, move: bool = True
+    ) -> None:
+        """Run at ``at`` (epoch seconds); scheduling the same ``job_id`` again moves it, unless
+        ``move`` is False: then the first time stands (at most one run per period)."""
         member = json.dumps({"kind": kind, "payload": json.dumps(payload), "job_id": job_id}, sort_keys=True)
         marker = keys.dedupe("scheduled", job_id)
+        if not move:
+            if await self._redis.set(marker, member, ex=30 * 24 * 3600, nx=True):
+                await self._redis.zadd(self.scheduled, {member: at})
+            return
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.get(marker)
             pipe.set(marker, member, ex=30 * 24 * 3600)
@@ -101,7 +109,8 @@ class JobQueue:
             await self._redis.zrem(self.scheduled, member)
 
     async def promote_due(self, *, now: float, limit: int = 100) -> int:
-        return int(await self._promote(keys=[self.scheduled, self.stream], args=[repr(now), limit]))
+        marker_prefix = keys.dedupe("scheduled", "")
+        return int(await self._promote(keys=[self.scheduled, self.stream], args=[repr(now), limit, marker_prefix]))
 
     async def depth(self) -> int:
         """Jobs waiting or running (acknowledged ones are deleted from the stream)."""

@@ -195,7 +195,7 @@ class RedisRelayRepository:
         """Save the answer; once injected, the live message maps back to it (for votes and edits)."""
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.answer(answer.topic_id, answer.id), mapping=answer_to_hash(answer))
-            if answer.injected_id:
+            if answer.injected_id and answer.status is AnswerStatus.INJECTED:  # a digest carries several
                 ref = keys.message_ref("injected", live.channel_key, answer.injected_id)
                 pipe.set(ref, f"{answer.topic_id}/{answer.id}", ex=REF_TTL_S)
             await pipe.execute()

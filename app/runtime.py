@@ -113,6 +113,7 @@ class Runtime:
                 directory=self.directory,
                 limiter=self.limiter,
                 queue=self.queue,
+                votes=self.votes,
                 rules=self.settings.delivery,
             )
             handlers = job_handlers(deps)
@@ -162,6 +163,7 @@ def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
             metrics=runtime.metrics,
             votes=runtime.votes,
             rules=settings.delivery,
+            vote_rules=settings.votes,
             admins=settings.admins,
             multi_workspace=settings.slack.oauth,
         )

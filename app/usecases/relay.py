@@ -199,7 +199,13 @@ async def delete_reply(
 
 
 async def sync_injected(
-    *, topic_id: str, answer_id: str, topics: TopicRepository, relay: RelayRepository, directory: ChatDirectory
+    *,
+    topic_id: str,
+    answer_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    directory: ChatDirectory,
 ) -> None:
     """Make the live copy match the answer: updated text, or gone when the reply was deleted."""
     answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
@@ -213,7 +219,8 @@ async def sync_injected(
         if answer.status is AnswerStatus.DELETED:
             await chat.delete_message(place=topic.place, message_id=answer.injected_id)
         else:
-            await chat.update_answer(answer=answer, topic=topic)
+            tally = await votes.tally(topic_id=topic_id, answer_id=answer_id)
+            await chat.update_answer(answer=answer, topic=topic, votes=tally)
     except PlatformError as error:
         if error.code not in REVOKED_CODES | {"message_not_found"}:
             raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -17,6 +17,7 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from app.config import SlackSettings
 from app.domain.delivery import DeliveryRules
 from app.domain.ports import ChatDirectory, Jobs, RateLimiter
+from app.domain.votes import VoteRules
 from app.logs import get_logger
 from app.metrics import Metrics
 from app.partners_store import RedisPartnerRepository
@@ -56,6 +57,7 @@ class SlackServices:
     metrics: Metrics
     votes: RedisVoteRepository
     rules: DeliveryRules
+    vote_rules: VoteRules = field(default_factory=VoteRules)
     admins: frozenset[str] = frozenset()
     multi_workspace: bool = False
     clock: Callable[[], float] = time.time

@@ -11,6 +11,7 @@ from app.domain.commands import help_text
 from app.domain.models import Place, Platform
 from app.logs import get_logger
 from app.usecases.relay import IncomingReply, delete_reply, edit_reply, receive_reply
+from app.usecases.votes import record_reaction
 from handlers.slack.app import SlackServices
 
 log = get_logger("handlers.slack.events")
@@ -85,10 +86,30 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             view={"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": help_text()}}]},
         )
 
+    async def reaction(event: dict[str, Any], body: dict[str, Any], *, added: bool) -> None:
+        item = event.get("item") or {}
+        if item.get("type") != "message":
+            return
+        team_id = body.get("team_id") or ""
+        user = str(event.get("user") or "")
+        await record_reaction(
+            place=Place(Platform.SLACK, team_id, str(item.get("channel") or "")),
+            message_id=str(item.get("ts") or ""),
+            voter=f"slack:{team_id}:{user}",
+            emoji=str(event.get("reaction") or ""),
+            added=added,
+            from_bot=user in _bot_users(body),
+            relay=services.relay,
+            votes=services.votes,
+            jobs=services.jobs,
+            rules=services.vote_rules,
+            now=services.clock(),
+        )
+
     @app.event("reaction_added")
-    async def reaction_added(event: dict[str, Any]) -> None:
-        """Acknowledged so Slack does not retry; votes are counted by the votes feature."""
+    async def reaction_added(event: dict[str, Any], body: dict[str, Any]) -> None:
+        await reaction(event, body, added=True)
 
     @app.event("reaction_removed")
-    async def reaction_removed(event: dict[str, Any]) -> None:
-        """Acknowledged so Slack does not retry; votes are counted by the votes feature."""
+    async def reaction_removed(event: dict[str, Any], body: dict[str, Any]) -> None:
+        await reaction(event, body, added=False)

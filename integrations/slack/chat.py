@@ -161,13 +161,13 @@ class SlackChat:
             blocks=render.review_blocks(answer),
         )
 
-    async def update_answer(self, *, answer: Answer, topic: Topic) -> None:
+    async def update_answer(self, *, answer: Answer, topic: Topic, votes: int | None = None) -> None:
         await self._call(
             "chat_update",
             channel=topic.place.channel,
             ts=answer.injected_id,
             text=render.answer_fallback_text(answer),
-            blocks=render.answer_blocks(answer),
+            blocks=render.answer_blocks(answer, votes=votes),
         )
 
     async def delete_message(self, *, place: Place, message_id: str) -> None:

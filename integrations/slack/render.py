@@ -163,7 +163,7 @@ def answer_fallback_text(answer: Answer) -> str:
     )
 
 
-def answer_blocks(answer: Answer) -> Sequence[Block]:
+def answer_blocks(answer: Answer, *, votes: int | None = None) -> Sequence[Block]:
     author = f"*{sanitise(answer.author.name, limit=80)}* ({sanitise(answer.organisation, limit=80)})"
     blocks: list[Block] = [
         SectionBlock(
@@ -175,6 +175,8 @@ def answer_blocks(answer: Answer) -> Sequence[Block]:
         context.append(f"<{answer.link}|see the original>")
     if answer.also_from:
         context.append("also from " + ", ".join(sanitise(x, limit=80) for x in answer.also_from))
+    if votes:
+        context.append(f":ballot_box_with_ballot: {votes:+d} vote{'s' if abs(votes) != 1 else ''}")
     if context:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(context))]))
     return blocks

@@ -1,0 +1,73 @@
+"""Reactions on answers — on the injected copy or on the original in a partner thread — are votes."""
+
+from __future__ import annotations
+
+from app.domain.models import AnswerStatus, Place
+from app.domain.ports import ChatDirectory, Jobs, PlatformError, RelayRepository, TopicRepository, VoteRepository
+from app.domain.votes import VoteRules
+
+SCORE_JOB = "answer.score"
+SCORE_REFRESH_S = 3.0  # the injected message shows its score, updated at most this often
+
+
+async def record_reaction(
+    *,
+    place: Place,
+    message_id: str,
+    voter: str,
+    emoji: str,
+    added: bool,
+    from_bot: bool,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    jobs: Jobs,
+    rules: VoteRules,
+    now: float,
+) -> int | None:
+    """Returns the answer's new tally, or None when the reaction is not a vote on an answer."""
+    if from_bot:
+        return None  # Cercle's own reactions never count
+    direction = rules.direction(emoji)
+    if direction == 0:
+        return None
+    answer = await relay.answer_for_injected(place=place, message_id=message_id)
+    if answer is None:
+        answer = await relay.answer_for_source(place=place, message_id=message_id)
+    if answer is None:
+        return None
+    tally = await votes.react(
+        topic_id=answer.topic_id, answer_id=answer.id, voter=voter, emoji=emoji, direction=direction, added=added
+    )
+    if answer.status is AnswerStatus.INJECTED:
+        await jobs.schedule(
+            kind=SCORE_JOB,
+            payload={"topic_id": answer.topic_id, "answer_id": answer.id},
+            at=now + SCORE_REFRESH_S,
+            job_id=f"score:{answer.id}",
+            move=False,
+        )
+    return tally
+
+
+async def show_score(
+    *,
+    topic_id: str,
+    answer_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    directory: ChatDirectory,
+) -> int | None:
+    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
+    topic = await topics.get_topic(topic_id=topic_id)
+    if answer is None or topic is None or answer.status is not AnswerStatus.INJECTED:
+        return None
+    chat = await directory.chat_for(tenant=topic.place.tenant)
+    if chat is None:
+        return None
+    tally = await votes.tally(topic_id=topic_id, answer_id=answer_id)
+    try:
+        await chat.update_answer(answer=answer, topic=topic, votes=tally)
+    except PlatformError:
+        return None
+    return tally
