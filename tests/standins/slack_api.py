@@ -566,6 +566,22 @@ class SlackStandIn:
             },
         )
 
+    def user_react(
+        self, team_id: str, channel_id: str, ts: str, user_id: str, emoji: str, *, added: bool = True
+    ) -> str:
+        """Someone adds (or removes) a reaction: Slack sends reaction_added (or reaction_removed)."""
+        ws = self.workspaces[team_id]
+        message = next(m for m in ws.channels[channel_id].messages if m["ts"] == ts)
+        event = {
+            "type": "reaction_added" if added else "reaction_removed",
+            "user": user_id,
+            "reaction": emoji,
+            "item": {"type": "message", "channel": channel_id, "ts": ts},
+            "item_user": message.get("user", ""),
+            "event_ts": self._new_ts(),
+        }
+        return self.deliver_event(team_id, event)
+
     def _deliver_message(self, ws: Workspace, channel: Channel, event: dict[str, Any]) -> None:
         if ws.bot_user_id not in channel.members:
             return  # Slack only sends message events for channels the app is in
