@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from app.domain.delivery import DeliveryRules, parse_window
+from app.domain.timings import MeetingTimings
 from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, parse_emoji_list
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -88,6 +89,14 @@ class Settings:
     @property
     def embedded_redis(self) -> bool:
         return self.redis_url is None
+
+    @property
+    def timings(self) -> MeetingTimings:
+        return MeetingTimings(
+            idle_s=self.meeting_idle_minutes * 60,
+            late_digest_s=self.late_digest_minutes * 60,
+            share_outcome=self.share_outcome,
+        )
 
     @property
     def votes(self) -> VoteRules:

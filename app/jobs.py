@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.domain.delivery import DeliveryRules
+from app.domain.models import AnswerStatus
 from app.domain.ports import ChatDirectory, RateLimiter
+from app.domain.timings import MeetingTimings
 from app.partners_store import RedisPartnerRepository
 from app.queue import Job, JobHandler, JobQueue
 from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
-from app.usecases import delivery, mirroring, relay, votes
+from app.usecases import delivery, meeting, mirroring, relay, votes
 from app.votes_store import RedisVoteRepository
 
 
@@ -26,6 +28,7 @@ class JobDeps:
     queue: JobQueue
     votes: RedisVoteRepository
     rules: DeliveryRules
+    timings: MeetingTimings
     clock: Callable[[], float] = time.time
 
 
@@ -102,7 +105,58 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             directory=deps.directory,
         )
 
+    async def summary(job: Job) -> None:
+        await meeting.post_summary(
+            meeting_id=job.payload["meeting_id"],
+            topics=deps.topics,
+            relay=deps.relay,
+            votes=deps.votes,
+            directory=deps.directory,
+            jobs=deps.queue,
+            now=deps.clock(),
+        )
+
+    async def thanks(job: Job) -> None:
+        await meeting.thank_partner(
+            meeting_id=job.payload["meeting_id"],
+            topic_id=job.payload["topic_id"],
+            partner_key=job.payload["partner"],
+            topics=deps.topics,
+            partners=deps.partners,
+            relay=deps.relay,
+            votes=deps.votes,
+            directory=deps.directory,
+            timings=deps.timings,
+        )
+
+    async def idle(job: Job) -> None:
+        await meeting.end_if_idle(
+            meeting_id=job.payload["meeting_id"],
+            topics=deps.topics,
+            relay=deps.relay,
+            directory=deps.directory,
+            jobs=deps.queue,
+            timings=deps.timings,
+            now=deps.clock(),
+        )
+
+    async def late_digest(job: Job) -> None:
+        await delivery.post_digest(
+            topic_id=job.payload["topic_id"],
+            digest_id="late",
+            topics=deps.topics,
+            relay=deps.relay,
+            directory=deps.directory,
+            limiter=deps.limiter,
+            now=deps.clock(),
+            status=AnswerStatus.LATE,
+        )
+
     return {
+        meeting.SUMMARY_JOB: summary,
+        meeting.THANKS_JOB: thanks,
+        meeting.IDLE_JOB: idle,
+        meeting.LATE_DIGEST_JOB: late_digest,
         mirroring.MIRROR_JOB: post_mirror,
         mirroring.REFRESH_JOB: refresh_topic,
         mirroring.CLOSE_MIRROR_JOB: close_mirror,

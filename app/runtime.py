@@ -115,6 +115,7 @@ class Runtime:
                 queue=self.queue,
                 votes=self.votes,
                 rules=self.settings.delivery,
+                timings=self.settings.timings,
             )
             handlers = job_handlers(deps)
         return Worker(queue=self.queue, handlers=handlers, clock=time.time, concurrency=concurrency)
@@ -164,6 +165,7 @@ def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
             votes=runtime.votes,
             rules=settings.delivery,
             vote_rules=settings.votes,
+            timings=settings.timings,
             admins=settings.admins,
             multi_workspace=settings.slack.oauth,
         )

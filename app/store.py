@@ -77,12 +77,32 @@ def topic_from_hash(data: dict[str, str]) -> Topic:
     )
 
 
+# Ends an open meeting once, whoever asks (a command, a button, the idle job on any worker).
+_END_IF_OPEN = """
+if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'ended', 'ended_at', ARGV[1], 'ended_by', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+
+
+def meeting_from_hash(data: dict[str, str]) -> Meeting:
+    return Meeting(
+        id=data["id"],
+        place=_place("", data),
+        started_at=float(data["started_at"]),
+        status=MeetingStatus(data["status"]),
+        ended_at=float(data["ended_at"]) if data.get("ended_at") else None,
+    )
+
+
 class RedisTopicRepository:
     """Implements ``app.domain.ports.TopicRepository`` on Redis hashes and sorted sets."""
 
     def __init__(self, *, redis: aioredis.Redis) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._close_script: Any = redis.register_script(_CLOSE_IF_OPEN)
+        self._end_script: Any = redis.register_script(_END_IF_OPEN)
 
     async def ensure_meeting(self, *, place: Place, now: float) -> Meeting:
         channel_place = Place(place.platform, place.tenant, place.channel)
@@ -102,14 +122,45 @@ class RedisTopicRepository:
             return meeting
         meeting_id = await self._redis.get(pointer)
         data = await self._redis.hgetall(keys.meeting(meeting_id))
-        if not data:  # pointer written but hash not yet: a concurrent first ask
+        if not data or "started_at" not in data:  # pointer written but hash not yet: a concurrent first ask
             return Meeting(id=meeting_id, place=channel_place, started_at=now)
-        return Meeting(
-            id=meeting_id,
-            place=_place("", data),
-            started_at=float(data["started_at"]),
-            status=MeetingStatus(data["status"]),
-        )
+        return meeting_from_hash(data)
+
+    async def current_meeting(self, *, place: Place) -> Meeting | None:
+        channel_key = Place(place.platform, place.tenant, place.channel).channel_key
+        meeting_id = await self._redis.get(keys.channel_meeting(channel_key))
+        return await self.meeting(meeting_id=meeting_id) if meeting_id else None
+
+    async def meeting(self, *, meeting_id: str) -> Meeting | None:
+        data = await self._redis.hgetall(keys.meeting(meeting_id))
+        return meeting_from_hash(data) if data and "started_at" in data else None
+
+    async def meeting_topics(self, *, meeting_id: str) -> list[Topic]:
+        topic_ids = await self._redis.zrange(keys.meeting_topics(meeting_id), 0, -1)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic_id in topic_ids:
+                pipe.hgetall(keys.topic(topic_id))
+            rows = await pipe.execute()
+        return [topic_from_hash(row) for row in rows if row]
+
+    async def end_meeting(self, *, meeting: Meeting, by: str, at: float) -> bool:
+        """True for the one caller that ended it."""
+        pointer = keys.channel_meeting(meeting.place.channel_key)
+        return bool(await self._end_script(keys=[keys.meeting(meeting.id), pointer], args=[repr(at), by, meeting.id]))
+
+    async def touch_meeting(self, *, meeting_id: str, at: float) -> None:
+        await self._redis.hset(keys.meeting(meeting_id), "last_activity", repr(at))
+
+    async def last_activity(self, *, meeting_id: str) -> float | None:
+        value = await self._redis.hget(keys.meeting(meeting_id), "last_activity")
+        return float(value) if value else None
+
+    async def mark_meeting(self, *, meeting_id: str, field: str, value: str) -> None:
+        await self._redis.hset(keys.meeting(meeting_id), field, value)
+
+    async def meeting_mark(self, *, meeting_id: str, field: str) -> str | None:
+        value = await self._redis.hget(keys.meeting(meeting_id), field)
+        return str(value) if value else None
 
     async def add_topic(self, *, topic: Topic) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:

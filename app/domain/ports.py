@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from app.domain.models import Answer, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
+from app.domain.summary import MeetingSummary, Outcome
 
 
 class PlatformError(Exception):
@@ -77,6 +78,14 @@ class ChatPlatform(Protocol):
     async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
         """Show the asker, and only the asker, an answer to approve or skip."""
 
+    async def post_summary(self, *, summary: MeetingSummary, place: Place, marker: str) -> list[str]:
+        """Post the summary in the channel (as several messages when it is long)."""
+
+    async def find_channel_marker(self, *, place: Place, marker: str, since: float) -> str | None: ...
+
+    async def post_thanks(self, *, outcome: Outcome, mirror: Place, asker_org: str, share: bool) -> None:
+        """Thank a partner in its mirror thread, with the outcome unless sharing is off."""
+
 
 class ChatDirectory(Protocol):
     """Finds the installation of an organisation; None when Cercle is not (or no longer) there."""
@@ -102,6 +111,22 @@ class TopicRepository(Protocol):
         """Close an open topic; None when it was not open (already closed or unknown)."""
 
     async def set_review(self, *, topic_id: str, review: bool) -> Topic | None: ...
+
+    async def current_meeting(self, *, place: Place) -> Meeting | None: ...
+
+    async def meeting(self, *, meeting_id: str) -> Meeting | None: ...
+
+    async def meeting_topics(self, *, meeting_id: str) -> list[Topic]: ...
+
+    async def end_meeting(self, *, meeting: Meeting, by: str, at: float) -> bool: ...
+
+    async def touch_meeting(self, *, meeting_id: str, at: float) -> None: ...
+
+    async def last_activity(self, *, meeting_id: str) -> float | None: ...
+
+    async def mark_meeting(self, *, meeting_id: str, field: str, value: str) -> None: ...
+
+    async def meeting_mark(self, *, meeting_id: str, field: str) -> str | None: ...
 
 
 class PartnerRepository(Protocol):

@@ -69,12 +69,14 @@ async def post_digest(
     directory: ChatDirectory,
     limiter: RateLimiter,
     now: float,
+    status: AnswerStatus = AnswerStatus.WAITING,
 ) -> int:
-    """The answers that waited for the window, as one message, best first; exactly once."""
+    """The answers that waited (for the window, or for the meeting's end when they came late),
+    as one message, best first; exactly once."""
     topic = await topics.get_topic(topic_id=topic_id)
     if topic is None:
         return 0
-    waiting = [a for a in await relay.answers(topic_id=topic_id) if a.status is AnswerStatus.WAITING]
+    waiting = [a for a in await relay.answers(topic_id=topic_id) if a.status is status]
     if not waiting:
         return 0
     waiting.sort(key=lambda a: (-a.score, a.created_at))

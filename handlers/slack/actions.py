@@ -7,8 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app.domain.models import Place, Platform
 from app.logs import get_logger
 from app.usecases.delivery import other_replies, review_decision, set_review_mode
+from app.usecases.meeting import end_meeting
 from app.usecases.mirroring import close_mirrors
 from app.usecases.topics import close_topic
 from handlers.slack.app import SlackServices
@@ -16,6 +18,7 @@ from integrations.slack.chat import SlackChat
 from integrations.slack.render import (
     APPROVE_ACTION,
     CLOSE_TOPIC_ACTION,
+    END_MEETING_ACTION,
     OTHER_REPLIES_ACTION,
     REVIEW_MODE_ACTION,
     SKIP_ACTION,
@@ -103,6 +106,25 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
     async def skip(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         await _decide(body, respond, approve=False)
+
+    @app.action(END_MEETING_ACTION)
+    async def end(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        channel = (body.get("channel") or {}).get("id") or ""
+        team_id = (body.get("team") or {}).get("id") or ""
+        meeting = await services.topics.current_meeting(place=Place(Platform.SLACK, team_id, channel))
+        ended = await end_meeting(
+            meeting=meeting,
+            by=body["user"]["id"],
+            topics=services.topics,
+            relay=services.relay,
+            directory=services.directory,
+            jobs=services.jobs,
+            timings=services.timings,
+            now=services.clock(),
+        )
+        if ended is None:
+            await respond(text="This meeting has already ended.", **_EPHEMERAL)
 
     @app.action(OTHER_REPLIES_ACTION)
     async def others(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:

@@ -17,6 +17,7 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from app.config import SlackSettings
 from app.domain.delivery import DeliveryRules
 from app.domain.ports import ChatDirectory, Jobs, RateLimiter
+from app.domain.timings import MeetingTimings
 from app.domain.votes import VoteRules
 from app.logs import get_logger
 from app.metrics import Metrics
@@ -58,6 +59,7 @@ class SlackServices:
     votes: RedisVoteRepository
     rules: DeliveryRules
     vote_rules: VoteRules = field(default_factory=VoteRules)
+    timings: MeetingTimings = field(default_factory=MeetingTimings)
     admins: frozenset[str] = frozenset()
     multi_workspace: bool = False
     clock: Callable[[], float] = time.time

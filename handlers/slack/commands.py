@@ -11,6 +11,7 @@ from app.domain.commands import CommandKind, help_text, parse_command
 from app.domain.models import Person, Place, Platform
 from app.logs import get_logger
 from app.usecases import partners as partner_cases
+from app.usecases.meeting import end_meeting, note_activity
 from app.usecases.mirroring import fan_out
 from app.usecases.topics import TopicOpened, list_open_topics, open_topic
 from handlers.slack.app import SlackServices
@@ -19,10 +20,7 @@ from integrations.slack.render import topic_list_text, topic_opened_text
 
 log = get_logger("handlers.slack.commands")
 
-_NOT_YET = {
-    CommandKind.END: "Ending a meeting with a summary",
-    CommandKind.NETWORKS: "Public networks",
-}
+_NOT_YET = {CommandKind.NETWORKS: "Public networks"}
 _PARTNER_COMMANDS = {
     CommandKind.PARTNERS,
     CommandKind.PARTNERS_INVITE,
@@ -54,6 +52,23 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         if parsed.kind is CommandKind.LIST:
             await ack(text=topic_list_text(await list_open_topics(repository=services.topics, place=place)))
             return
+        if parsed.kind is CommandKind.END:
+            meeting = await services.topics.current_meeting(place=place)
+            if meeting is None:
+                await ack(text="There is no meeting going on in this channel: it starts with the first `/ask`.")
+                return
+            await ack(text="Ending the meeting: closing its topics and writing the summary…")
+            await end_meeting(
+                meeting=meeting,
+                by=command["user_id"],
+                topics=services.topics,
+                relay=services.relay,
+                directory=services.directory,
+                jobs=services.jobs,
+                timings=services.timings,
+                now=services.clock(),
+            )
+            return
         if parsed.kind in _NOT_YET:
             await ack(text=f"{_NOT_YET[parsed.kind]} is not available in this version of Cercle yet.")
             return
@@ -83,6 +98,13 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             return
         services.metrics.asks.labels("slack", "opened").inc()
         sent = await fan_out(topic=result.topic, partners=services.partners, relay=services.relay, jobs=services.jobs)
+        await note_activity(
+            topics=services.topics,
+            jobs=services.jobs,
+            meeting_id=result.topic.meeting_id,
+            now=services.clock(),
+            timings=services.timings,
+        )
         bound.info("topic.opened", topic=result.topic.id, meeting=result.topic.meeting_id, partners=sent)
         await respond(text=topic_opened_text(result.topic, partners=sent), response_type="ephemeral")
 

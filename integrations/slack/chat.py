@@ -10,9 +10,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.domain.models import Answer, Mirror, Place, PostedMessage, Topic
 from app.domain.ports import BotNotInChannel, PlatformError
+from app.domain.summary import MeetingSummary, Outcome
 from app.logs import get_logger
 from integrations.slack import render
 from integrations.slack.sanitize import sanitise
+from integrations.slack.summary import summary_messages, thanks_text
 
 log = get_logger("integrations.slack")
 
@@ -150,6 +152,36 @@ class SlackChat:
             unfurl_media=False,
         )
         return str(response["ts"])
+
+    async def post_summary(self, *, summary: MeetingSummary, place: Place, marker: str) -> list[str]:
+        posted = []
+        for text, blocks in summary_messages(summary, marker=marker):
+            response = await self._call(
+                "chat_postMessage",
+                channel=place.channel,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+            posted.append(str(response["ts"]))
+        return posted
+
+    async def find_channel_marker(self, *, place: Place, marker: str, since: float) -> str | None:
+        response = await self._call(
+            "conversations_history", channel=place.channel, oldest=f"{since - 5:.6f}", limit=_RECOVERY_PAGE
+        )
+        return render.find_marked(response.get("messages") or [], marker)
+
+    async def post_thanks(self, *, outcome: Outcome, mirror: Place, asker_org: str, share: bool) -> None:
+        await self._call(
+            "chat_postMessage",
+            channel=mirror.channel,
+            thread_ts=mirror.thread,
+            text=thanks_text(outcome, asker_org=asker_org, share=share),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
 
     async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
         await self._call(

@@ -22,6 +22,7 @@ from integrations.slack.sanitize import sanitise
 CLOSE_TOPIC_ACTION = "cercle_close_topic"
 REVIEW_MODE_ACTION = "cercle_review_mode"
 OTHER_REPLIES_ACTION = "cercle_other_replies"
+END_MEETING_ACTION = "cercle_end_meeting"
 APPROVE_ACTION = "cercle_review_approve"
 SKIP_ACTION = "cercle_review_skip"
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -85,6 +86,17 @@ def topic_root_blocks(topic: Topic, *, mirrors: Sequence[Mirror] = ()) -> Sequen
                         value=f"{topic.id}:{'off' if topic.review else 'on'}",
                     ),
                     ButtonElement(text="Other replies", action_id=OTHER_REPLIES_ACTION, value=topic.id),
+                    ButtonElement(
+                        text="End meeting & summarise",
+                        action_id=END_MEETING_ACTION,
+                        value=topic.meeting_id or topic.id,
+                        confirm=ConfirmObject(
+                            title="End the meeting?",
+                            text="Every open topic closes and the summary is posted in this channel.",
+                            confirm="End and summarise",
+                            deny="Not yet",
+                        ),
+                    ),
                 ],
             )
         )

@@ -1,0 +1,192 @@
+"""A meeting's end: `/ask end`, the button on topic roots, or an idle timeout — whichever comes first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app.domain.models import Meeting, MirrorStatus
+from app.domain.ports import (
+    ChatDirectory,
+    Jobs,
+    PartnerRepository,
+    PlatformError,
+    RelayRepository,
+    TopicRepository,
+    VoteRepository,
+)
+from app.domain.summary import MeetingSummary, outcome_for, summarise
+from app.domain.timings import MeetingTimings
+from app.usecases.mirroring import close_mirrors, org_key_of
+
+SUMMARY_JOB = "meeting.summary"
+THANKS_JOB = "mirror.thanks"
+IDLE_JOB = "meeting.idle"
+LATE_DIGEST_JOB = "topic.late_digest"
+
+
+async def note_activity(
+    *, topics: TopicRepository, jobs: Jobs, meeting_id: str, now: float, timings: MeetingTimings
+) -> None:
+    """A new topic or answer keeps the meeting alive; the idle check moves past it."""
+    if not meeting_id:
+        return
+    await topics.touch_meeting(meeting_id=meeting_id, at=now)
+    await jobs.schedule(
+        kind=IDLE_JOB, payload={"meeting_id": meeting_id}, at=now + timings.idle_s, job_id=f"idle:{meeting_id}"
+    )
+
+
+async def end_meeting(
+    *,
+    meeting: Meeting | None,
+    by: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    jobs: Jobs,
+    timings: MeetingTimings,
+    now: float,
+) -> int | None:
+    """Close every open topic and queue the summary; returns the number of topics, or None when
+    there was no open meeting (or someone else ended it a moment before)."""
+    if meeting is None or not await topics.end_meeting(meeting=meeting, by=by, at=now):
+        return None
+    chat = await directory.chat_for(tenant=meeting.place.tenant)
+    meeting_topics = await topics.meeting_topics(meeting_id=meeting.id)
+    for topic in meeting_topics:
+        if topic.is_open:
+            closed = await topics.close_topic(topic_id=topic.id, by=by, at=now)
+            if closed is not None and chat is not None:
+                try:
+                    await chat.update_topic(
+                        topic=closed, place=closed.place, mirrors=await relay.mirrors(topic_id=topic.id)
+                    )
+                except PlatformError:
+                    pass  # the summary below still says it is closed
+            if closed is not None:
+                await close_mirrors(topic=closed, relay=relay, jobs=jobs)
+        await jobs.schedule(
+            kind=LATE_DIGEST_JOB,
+            payload={"topic_id": topic.id},
+            at=now + timings.late_digest_s,
+            job_id=f"late:{topic.id}",
+        )
+    await jobs.enqueue(kind=SUMMARY_JOB, payload={"meeting_id": meeting.id}, job_id=f"summary:{meeting.id}")
+    return len(meeting_topics)
+
+
+async def end_if_idle(
+    *,
+    meeting_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    jobs: Jobs,
+    timings: MeetingTimings,
+    now: float,
+) -> bool:
+    meeting = await topics.meeting(meeting_id=meeting_id)
+    if meeting is None or meeting.ended_at is not None:
+        return False
+    last = await topics.last_activity(meeting_id=meeting_id) or meeting.started_at
+    if now < last + timings.idle_s - 1:  # activity since this check was scheduled: check again later
+        await jobs.schedule(
+            kind=IDLE_JOB, payload={"meeting_id": meeting_id}, at=last + timings.idle_s, job_id=f"idle:{meeting_id}"
+        )
+        return False
+    ended = await end_meeting(
+        meeting=meeting, by="idle", topics=topics, relay=relay, directory=directory, jobs=jobs, timings=timings, now=now
+    )
+    return ended is not None
+
+
+async def build_summary(
+    *, meeting_id: str, topics: TopicRepository, relay: RelayRepository, votes: VoteRepository
+) -> MeetingSummary | None:
+    meeting = await topics.meeting(meeting_id=meeting_id)
+    if meeting is None:
+        return None
+    meeting_topics = await topics.meeting_topics(meeting_id=meeting_id)
+    answers = {t.id: await relay.answers(topic_id=t.id) for t in meeting_topics}
+    tallies: dict[str, int] = {}
+    for topic_id, topic_answers in answers.items():
+        tallies.update(await votes.tallies(topic_id=topic_id, answer_ids=[a.id for a in topic_answers]))
+    return summarise(
+        meeting=meeting,
+        ended_at=meeting.ended_at or meeting.started_at,
+        topics=meeting_topics,
+        answers=answers,
+        votes=tallies,
+    )
+
+
+async def post_summary(
+    *,
+    meeting_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    directory: ChatDirectory,
+    jobs: Jobs,
+    now: float,
+) -> MeetingSummary | None:
+    """Post once (a retried job finds what it posted), then thank every mirror."""
+    summary = await build_summary(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
+    if summary is None or await topics.meeting_mark(meeting_id=meeting_id, field="summary_posted"):
+        return summary
+    chat = await directory.chat_for(tenant=summary.meeting.place.tenant)
+    if chat is None:
+        return summary
+    marker = f"cercle-summary-{meeting_id}"
+    started = await topics.meeting_mark(meeting_id=meeting_id, field="summary_posting")
+    found = None
+    if started:
+        found = await chat.find_channel_marker(place=summary.meeting.place, marker=marker, since=float(started))
+    if found is None:
+        await topics.mark_meeting(meeting_id=meeting_id, field="summary_posting", value=repr(now))
+        await chat.post_summary(summary=summary, place=summary.meeting.place, marker=marker)
+    await topics.mark_meeting(meeting_id=meeting_id, field="summary_posted", value=repr(now))
+    for topic_summary in summary.topics:
+        for mirror in await relay.mirrors(topic_id=topic_summary.topic.id):
+            if mirror.status is MirrorStatus.POSTED:
+                await jobs.enqueue(
+                    kind=THANKS_JOB,
+                    payload={"meeting_id": meeting_id, "topic_id": mirror.topic_id, "partner": mirror.partner},
+                    job_id=f"thanks:{mirror.topic_id}:{mirror.partner}",
+                )
+    return summary
+
+
+async def thank_partner(
+    *,
+    meeting_id: str,
+    topic_id: str,
+    partner_key: str,
+    topics: TopicRepository,
+    partners: PartnerRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    directory: ChatDirectory,
+    timings: MeetingTimings,
+) -> bool:
+    mirror = await relay.mirror(topic_id=topic_id, partner=partner_key)
+    partner = await partners.organisation(org_key=partner_key)
+    summary = await build_summary(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
+    if mirror is None or mirror.place is None or partner is None or summary is None or mirror.reason == "thanked":
+        return False
+    topic_summary = next((t for t in summary.topics if t.topic.id == topic_id), None)
+    chat = await directory.chat_for(tenant=partner.tenant)
+    if topic_summary is None or chat is None:
+        return False
+    asker = await partners.organisation(org_key=org_key_of(topic_summary.topic))
+    try:
+        await chat.post_thanks(
+            outcome=outcome_for(topic_summary, partner_name=partner.name),
+            mirror=mirror.place,
+            asker_org=asker.name if asker else topic_summary.topic.place.tenant,
+            share=timings.share_outcome,
+        )
+    except PlatformError:
+        return False
+    await relay.save_mirror(mirror=replace(mirror, reason="thanked"))
+    return True
