@@ -26,6 +26,9 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ack_latency
+	$(BIN)/python -m bench.relay
+	$(BIN)/python -m bench.votes
+	$(BIN)/python bench/relevance.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
