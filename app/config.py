@@ -7,7 +7,7 @@ point turns it into one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -117,6 +117,25 @@ def _get(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _number(
+    env: Mapping[str, str],
+    name: str,
+    default: str,
+    *,
+    parse: Callable[[str], float],
+    valid: Callable[[float], bool],
+    expected: str,
+) -> float:
+    text = _get(env, name) or default
+    try:
+        value = parse(text)
+    except ValueError:
+        raise ConfigError(name, f"must be {expected}, got {text!r}") from None
+    if not valid(value):
+        raise ConfigError(name, f"must be {expected}, got {text!r}")
+    return value
+
+
 def _url(env: Mapping[str, str], name: str, default: str, *, trailing_slash: bool) -> str:
     value = _get(env, name) or default
     parsed = urlparse(value)
@@ -202,42 +221,25 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if _get(env, "MICROSOFT_APP_PASSWORD") and not microsoft_app_id:
         raise ConfigError("MICROSOFT_APP_ID", "is required when MICROSOFT_APP_PASSWORD is set")
 
-    retry_text = _get(env, "CERCLE_JOB_RETRY_SECONDS") or "30"
-    try:
-        job_retry_seconds = float(retry_text)
-    except ValueError:
-        raise ConfigError("CERCLE_JOB_RETRY_SECONDS", f"must be a number of seconds, got {retry_text!r}") from None
-    if job_retry_seconds <= 0:
-        raise ConfigError("CERCLE_JOB_RETRY_SECONDS", "must be more than 0")
-
-    try:
-        max_inject = int(_get(env, "CERCLE_MAX_INJECT") or "3")
-        assert max_inject >= 1
-    except (ValueError, AssertionError):
-        raise ConfigError("CERCLE_MAX_INJECT", "must be a whole number of answers, 1 or more") from None
-    try:
-        inject_window_s = parse_window(_get(env, "CERCLE_INJECT_WINDOW") or "5m")
-        assert inject_window_s > 0
-    except (ValueError, AssertionError):
-        raise ConfigError("CERCLE_INJECT_WINDOW", "must be a duration such as 300, 300s, 5m or 1h") from None
-    try:
-        relevance_threshold = float(_get(env, "CERCLE_RELEVANCE_THRESHOLD") or "0.3")
-        assert 0.0 <= relevance_threshold <= 1.0
-    except (ValueError, AssertionError):
-        raise ConfigError("CERCLE_RELEVANCE_THRESHOLD", "must be a number between 0 and 1") from None
-
+    positive = "a number above 0"
+    job_retry_seconds = _number(
+        env, "CERCLE_JOB_RETRY_SECONDS", "30", parse=float, valid=lambda v: v > 0, expected=positive
+    )
+    max_inject = int(
+        _number(env, "CERCLE_MAX_INJECT", "3", parse=int, valid=lambda v: v >= 1, expected="a whole number, 1 or more")
+    )
+    inject_window_s = _number(
+        env, "CERCLE_INJECT_WINDOW", "5m", parse=parse_window, valid=lambda v: v > 0, expected="a duration: 300, 5m, 1h"
+    )
+    relevance_threshold = _number(
+        env, "CERCLE_RELEVANCE_THRESHOLD", "0.3", parse=float, valid=lambda v: 0 <= v <= 1, expected="between 0 and 1"
+    )
     up = parse_emoji_list(_get(env, "CERCLE_UPVOTE_EMOJI") or ",".join(DEFAULT_UP))
     down = parse_emoji_list(_get(env, "CERCLE_DOWNVOTE_EMOJI") or ",".join(DEFAULT_DOWN))
     if up & down:
         raise ConfigError("CERCLE_DOWNVOTE_EMOJI", f"shares {sorted(up & down)} with CERCLE_UPVOTE_EMOJI")
-    minutes = {}
-    for name, default in (("CERCLE_MEETING_IDLE_MINUTES", "90"), ("CERCLE_LATE_DIGEST_MINUTES", "60")):
-        text = _get(env, name) or default
-        try:
-            minutes[name] = float(text)
-            assert minutes[name] > 0
-        except (ValueError, AssertionError):
-            raise ConfigError(name, f"must be a number of minutes above 0, got {text!r}") from None
+    idle = _number(env, "CERCLE_MEETING_IDLE_MINUTES", "90", parse=float, valid=lambda v: v > 0, expected=positive)
+    late = _number(env, "CERCLE_LATE_DIGEST_MINUTES", "60", parse=float, valid=lambda v: v > 0, expected=positive)
     share_text = (_get(env, "CERCLE_SHARE_OUTCOME") or "true").lower()
     if share_text not in ("true", "false", "1", "0", "yes", "no"):
         raise ConfigError("CERCLE_SHARE_OUTCOME", f"must be true or false, got {share_text!r}")
@@ -259,7 +261,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         relevance_threshold=relevance_threshold,
         upvote_emoji=up,
         downvote_emoji=down,
-        meeting_idle_minutes=minutes["CERCLE_MEETING_IDLE_MINUTES"],
-        late_digest_minutes=minutes["CERCLE_LATE_DIGEST_MINUTES"],
+        meeting_idle_minutes=idle,
+        late_digest_minutes=late,
         share_outcome=share_text in ("true", "1", "yes"),
     )

@@ -31,9 +31,12 @@ async def note_activity(
     if not meeting_id:
         return
     await topics.touch_meeting(meeting_id=meeting_id, at=now)
-    await jobs.schedule(
-        kind=IDLE_JOB, payload={"meeting_id": meeting_id}, at=now + timings.idle_s, job_id=f"idle:{meeting_id}"
-    )
+    await _check_idle_at(jobs=jobs, meeting_id=meeting_id, at=now + timings.idle_s)
+
+
+async def _check_idle_at(*, jobs: Jobs, meeting_id: str, at: float) -> None:
+    """One pending idle check per meeting: scheduling again moves it."""
+    await jobs.schedule(kind=IDLE_JOB, payload={"meeting_id": meeting_id}, at=at, job_id=f"idle:{meeting_id}")
 
 
 async def end_meeting(

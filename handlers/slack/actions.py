@@ -10,10 +10,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.domain.models import Place, Platform
 from app.logs import get_logger
 from app.usecases.delivery import other_replies, review_decision, set_review_mode
-from app.usecases.meeting import end_meeting
 from app.usecases.mirroring import close_mirrors
 from app.usecases.topics import close_topic
-from handlers.slack.app import SlackServices
+from handlers.slack.app import SlackServices, end_meeting_in
 from integrations.slack.chat import SlackChat
 from integrations.slack.render import (
     APPROVE_ACTION,
@@ -112,17 +111,8 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
         await ack()
         channel = (body.get("channel") or {}).get("id") or ""
         team_id = (body.get("team") or {}).get("id") or ""
-        meeting = await services.topics.current_meeting(place=Place(Platform.SLACK, team_id, channel))
-        ended = await end_meeting(
-            meeting=meeting,
-            by=body["user"]["id"],
-            topics=services.topics,
-            relay=services.relay,
-            directory=services.directory,
-            jobs=services.jobs,
-            timings=services.timings,
-            now=services.clock(),
-        )
+        place = Place(Platform.SLACK, team_id, channel)
+        ended = await end_meeting_in(services=services, place=place, by=body["user"]["id"])
         if ended is None:
             await respond(text="This meeting has already ended.", **_EPHEMERAL)
 

@@ -16,6 +16,7 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from app.config import SlackSettings
 from app.domain.delivery import DeliveryRules
+from app.domain.models import Place
 from app.domain.ports import ChatDirectory, Jobs, RateLimiter
 from app.domain.timings import MeetingTimings
 from app.domain.votes import VoteRules
@@ -24,6 +25,7 @@ from app.metrics import Metrics
 from app.partners_store import RedisPartnerRepository
 from app.relay_store import RedisRelayRepository
 from app.store import Deduplicator, RedisTopicRepository
+from app.usecases.meeting import end_meeting
 from app.votes_store import RedisVoteRepository
 from integrations.slack.client import build_client
 from integrations.slack.stores import RedisOAuthStateStore
@@ -63,6 +65,20 @@ class SlackServices:
     admins: frozenset[str] = frozenset()
     multi_workspace: bool = False
     clock: Callable[[], float] = time.time
+
+
+async def end_meeting_in(*, services: SlackServices, place: Place, by: str) -> int | None:
+    """End the channel's meeting (from the command or the button); None when none was open."""
+    return await end_meeting(
+        meeting=await services.topics.current_meeting(place=place),
+        by=by,
+        topics=services.topics,
+        relay=services.relay,
+        directory=services.directory,
+        jobs=services.jobs,
+        timings=services.timings,
+        now=services.clock(),
+    )
 
 
 def _delivery_key(body: dict[str, Any]) -> str | None:

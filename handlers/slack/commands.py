@@ -11,10 +11,10 @@ from app.domain.commands import CommandKind, help_text, parse_command
 from app.domain.models import Person, Place, Platform
 from app.logs import get_logger
 from app.usecases import partners as partner_cases
-from app.usecases.meeting import end_meeting, note_activity
+from app.usecases.meeting import note_activity
 from app.usecases.mirroring import fan_out
 from app.usecases.topics import TopicOpened, list_open_topics, open_topic
-from handlers.slack.app import SlackServices
+from handlers.slack.app import SlackServices, end_meeting_in
 from integrations.slack.chat import SlackChat
 from integrations.slack.render import topic_list_text, topic_opened_text
 
@@ -58,16 +58,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 await ack(text="There is no meeting going on in this channel: it starts with the first `/ask`.")
                 return
             await ack(text="Ending the meeting: closing its topics and writing the summary…")
-            await end_meeting(
-                meeting=meeting,
-                by=command["user_id"],
-                topics=services.topics,
-                relay=services.relay,
-                directory=services.directory,
-                jobs=services.jobs,
-                timings=services.timings,
-                now=services.clock(),
-            )
+            await end_meeting_in(services=services, place=place, by=command["user_id"])
             return
         if parsed.kind in _NOT_YET:
             await ack(text=f"{_NOT_YET[parsed.kind]} is not available in this version of Cercle yet.")
