@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
-import hmac
 import itertools
 import json
 import secrets
@@ -25,6 +23,9 @@ from urllib.parse import parse_qsl, urlencode
 import jsonschema
 from aiohttp import WSMsgType, web
 
+from tests.standins.slack_methods import SlackMethods, Workspace
+from tests.standins.slack_people import SlackPeople
+
 SPEC_PATH = Path(__file__).resolve().parents[1] / "specs" / "slack" / "web-api.slim.json"
 # Documented after the 2021 snapshot: see tests/specs/SOURCES.md.
 DOCUMENTED_EXTRA_METHODS = {"apps.connections.open": {"optional": set(), "required": set()}}
@@ -36,41 +37,7 @@ GLOBAL_PARAMS = {"token", "team_id"}
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_BUTTON_TEXT = 75
-MAX_TEXT = 40_000
 KNOWN_BLOCKS = {"section", "context", "actions", "divider", "header", "rich_text", "image", "input"}
-
-
-@dataclass
-class Channel:
-    id: str
-    name: str
-    is_private: bool = False
-    members: set[str] = field(default_factory=set)
-    messages: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class Workspace:
-    team_id: str
-    name: str
-    domain: str
-    bot_token: str
-    bot_user_id: str
-    bot_id: str
-    installed: bool = True
-    channels: dict[str, Channel] = field(default_factory=dict)
-    users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    refresh_token: str | None = None
-
-    def add_channel(self, channel_id: str, name: str, *, private: bool = False, bot_member: bool = True) -> Channel:
-        channel = Channel(id=channel_id, name=name, is_private=private)
-        if bot_member:
-            channel.members.add(self.bot_user_id)
-        self.channels[channel_id] = channel
-        return channel
-
-    def add_user(self, user_id: str, name: str, *, admin: bool = False, owner: bool = False) -> None:
-        self.users[user_id] = {"id": user_id, "name": name, "is_admin": admin, "is_owner": owner}
 
 
 @dataclass
@@ -83,7 +50,7 @@ class Call:
     response: dict[str, Any] = field(default_factory=dict)
 
 
-class SlackStandIn:
+class SlackStandIn(SlackPeople, SlackMethods):
     def __init__(self) -> None:
         self.spec = json.loads(SPEC_PATH.read_text())
         self._validators: dict[str, jsonschema.Draft4Validator] = {}
@@ -333,320 +300,6 @@ class SlackStandIn:
         if self.latency_after_s.get(method):
             await asyncio.sleep(self.latency_after_s[method])
         return web.json_response(response)
-
-    # ----- methods -------------------------------------------------------------------------------
-    def _new_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._ts):06d}"
-
-    def _channel(self, workspace: Workspace, params: dict[str, Any]) -> Channel | dict[str, Any]:
-        channel = workspace.channels.get(str(params.get("channel", "")))
-        if channel is None or (channel.is_private and workspace.bot_user_id not in channel.members):
-            return {"ok": False, "error": "channel_not_found"}
-        return channel
-
-    def _m_auth_test(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "url": f"https://{ws.domain}.slack.com/",
-            "team": ws.name,
-            "user": "cercle",
-            "team_id": ws.team_id,
-            "user_id": ws.bot_user_id,
-            "bot_id": ws.bot_id,
-            "is_enterprise_install": False,
-        }
-
-    def _m_api_test(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True}
-
-    def _rate_limited(self, channel_id: str) -> bool:
-        if self.channel_rate_per_s is None:
-            return False
-        now = time.monotonic()
-        window = self._channel_last_post[channel_id]
-        while window and now - window[0] > 1.0:
-            window.popleft()
-        if len(window) >= max(1, int(self.channel_rate_per_s)):
-            return True
-        window.append(now)
-        return False
-
-    def _m_chat_postMessage(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(ws, params)
-        if isinstance(channel, dict):
-            return channel
-        if ws.bot_user_id not in channel.members:
-            return {"ok": False, "error": "not_in_channel"}
-        text = params.get("text") or ""
-        if not text and not params.get("blocks"):
-            return {"ok": False, "error": "no_text"}
-        if len(text) > MAX_TEXT:
-            return {"ok": False, "error": "msg_too_long"}
-        if self._rate_limited(channel.id):
-            return {"ok": False, "error": "ratelimited"}
-        ts = self._new_ts()
-        message: dict[str, Any] = {
-            "type": "message",
-            "text": text,
-            "ts": ts,
-            "user": ws.bot_user_id,
-            "bot_id": ws.bot_id,
-            "team": ws.team_id,
-        }
-        if params.get("blocks"):
-            message["blocks"] = params["blocks"]
-        if params.get("thread_ts"):
-            message["thread_ts"] = params["thread_ts"]
-        channel.messages.append(message)
-        # Slack tells the app about its own posts too: Cercle must not take them for answers.
-        self._deliver_message(ws, channel, {**message, "bot_profile": {"id": ws.bot_id, "name": "cercle"}})
-        return {"ok": True, "channel": channel.id, "ts": ts, "message": message}
-
-    def _m_chat_update(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(ws, params)
-        if isinstance(channel, dict):
-            return channel
-        message = next((m for m in channel.messages if m["ts"] == params.get("ts")), None)
-        if message is None:
-            return {"ok": False, "error": "message_not_found"}
-        if message.get("user") != ws.bot_user_id:
-            return {"ok": False, "error": "cant_update_message"}
-        message["text"] = params.get("text") or message["text"]
-        if params.get("blocks") is not None:
-            message["blocks"] = params["blocks"]
-        message["edited"] = {"user": ws.bot_user_id, "ts": self._new_ts()}
-        # The 2021 schema types message.blocks as an object, so the echo leaves blocks out.
-        echo = {"text": message["text"]}
-        return {"ok": True, "channel": channel.id, "ts": message["ts"], "text": message["text"], "message": echo}
-
-    def _m_chat_delete(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(ws, params)
-        if isinstance(channel, dict):
-            return channel
-        before = len(channel.messages)
-        channel.messages = [m for m in channel.messages if m["ts"] != params.get("ts")]
-        if len(channel.messages) == before:
-            return {"ok": False, "error": "message_not_found"}
-        return {"ok": True, "channel": channel.id, "ts": params["ts"]}
-
-    def _m_chat_getPermalink(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(ws, params)
-        if isinstance(channel, dict):
-            return channel
-        ts = str(params.get("message_ts", ""))
-        if not any(m["ts"] == ts for m in channel.messages):
-            return {"ok": False, "error": "message_not_found"}
-        link = f"https://{ws.domain}.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
-        return {"ok": True, "channel": channel.id, "permalink": link}
-
-    def _m_chat_postEphemeral(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(ws, params)
-        if isinstance(channel, dict):
-            return channel
-        return {"ok": True, "message_ts": self._new_ts()}
-
-    def _conversation(self, channel: Channel) -> dict[str, Any]:
-        return {
-            "id": channel.id,
-            "name": channel.name,
-            "is_channel": not channel.is_private,
-            "is_group": channel.is_private,
-            "is_im": False,
-            "is_private": channel.is_private,
-            "is_archived": False,
-            "is_general": False,
-            "is_shared": False,
-            "is_org_shared": False,
-            "is_member": True,
-            "created": 1600000000,
-            "creator": "U0CREATOR",
-            "name_normalized": channel.name,
-            "is_mpim": False,
-            "is_ext_shared": False,
-            "is_pending_ext_shared": False,
-            "unlinked": 0,
-            "topic": {"value": "", "creator": "", "last_set": 0},
-            "purpose": {"value": "", "creator": "", "last_set": 0},
-        }
-
-    def _m_conversations_join(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        channel = ws.channels.get(str(params.get("channel", "")))
-        if channel is None:
-            return {"ok": False, "error": "channel_not_found"}
-        if channel.is_private:
-            return {"ok": False, "error": "method_not_supported_for_channel_type"}
-        channel.members.add(ws.bot_user_id)
-        return {"ok": True, "channel": self._conversation(channel)}
-
-    def _history_view(self, message: dict[str, Any]) -> dict[str, Any]:
-        view = {
-            k: v for k, v in message.items() if k in ("type", "text", "ts", "user", "bot_id", "thread_ts", "blocks")
-        }
-        view.setdefault("user", "U0UNKNOWN")
-        return view
-
-    def _m_conversations_history(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(ws, params)
-        if isinstance(channel, dict):
-            return channel
-        oldest = float(params.get("oldest") or 0)
-        limit = int(params.get("limit") or 100)
-        roots = [m for m in channel.messages if m.get("thread_ts") in (None, m["ts"]) and float(m["ts"]) >= oldest]
-        roots.sort(key=lambda m: float(m["ts"]), reverse=True)
-        page = [self._history_view(m) for m in roots[:limit]]
-        return {
-            "ok": True,
-            "messages": page,
-            "has_more": len(roots) > limit,
-            "pin_count": 0,
-            "channel_actions_ts": [],
-            "channel_actions_count": 0,
-        }
-
-    def _m_conversations_replies(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(ws, params)
-        if isinstance(channel, dict):
-            return channel
-        root_ts = str(params.get("ts") or "")
-        root = next((m for m in channel.messages if m["ts"] == root_ts), None)
-        if root is None:
-            return {"ok": False, "error": "thread_not_found"}
-        oldest = float(params.get("oldest") or 0)
-        replies = [m for m in channel.messages if m.get("thread_ts") == root_ts and m["ts"] != root_ts]
-        replies = [m for m in replies if float(m["ts"]) >= oldest][: int(params.get("limit") or 100)]
-        return {"ok": True, "messages": [self._history_view(m) for m in [root, *replies]], "has_more": False}
-
-    # ----- what people do in Slack, and the events Slack sends about it --------------------------
-    def user_post(self, team_id: str, channel_id: str, user_id: str, text: str, *, thread_ts: str | None = None) -> str:
-        ws = self.workspaces[team_id]
-        channel = ws.channels[channel_id]
-        ts = self._new_ts()
-        message: dict[str, Any] = {"type": "message", "text": text, "ts": ts, "user": user_id, "team": team_id}
-        if thread_ts:
-            message["thread_ts"] = thread_ts
-        channel.messages.append(message)
-        self._deliver_message(ws, channel, {**message, "client_msg_id": secrets.token_hex(8)})
-        return ts
-
-    def user_edit(self, team_id: str, channel_id: str, ts: str, text: str) -> None:
-        ws = self.workspaces[team_id]
-        channel = ws.channels[channel_id]
-        message = next(m for m in channel.messages if m["ts"] == ts)
-        previous = dict(message)
-        message["text"] = text
-        message["edited"] = {"user": message["user"], "ts": self._new_ts()}
-        self._deliver_message(
-            ws,
-            channel,
-            {
-                "type": "message",
-                "subtype": "message_changed",
-                "hidden": True,
-                "message": dict(message),
-                "previous_message": previous,
-                "ts": self._new_ts(),
-            },
-        )
-
-    def user_delete(self, team_id: str, channel_id: str, ts: str) -> None:
-        ws = self.workspaces[team_id]
-        channel = ws.channels[channel_id]
-        previous = next(m for m in channel.messages if m["ts"] == ts)
-        channel.messages.remove(previous)
-        self._deliver_message(
-            ws,
-            channel,
-            {
-                "type": "message",
-                "subtype": "message_deleted",
-                "hidden": True,
-                "deleted_ts": ts,
-                "previous_message": previous,
-                "ts": self._new_ts(),
-            },
-        )
-
-    def user_react(
-        self, team_id: str, channel_id: str, ts: str, user_id: str, emoji: str, *, added: bool = True
-    ) -> str:
-        """Someone adds (or removes) a reaction: Slack sends reaction_added (or reaction_removed)."""
-        ws = self.workspaces[team_id]
-        message = next(m for m in ws.channels[channel_id].messages if m["ts"] == ts)
-        event = {
-            "type": "reaction_added" if added else "reaction_removed",
-            "user": user_id,
-            "reaction": emoji,
-            "item": {"type": "message", "channel": channel_id, "ts": ts},
-            "item_user": message.get("user", ""),
-            "event_ts": self._new_ts(),
-        }
-        return self.deliver_event(team_id, event)
-
-    def _deliver_message(self, ws: Workspace, channel: Channel, event: dict[str, Any]) -> None:
-        if ws.bot_user_id not in channel.members:
-            return  # Slack only sends message events for channels the app is in
-        event = {**event, "channel": channel.id, "event_ts": event.get("ts") or self._new_ts()}
-        event["channel_type"] = "group" if channel.is_private else "channel"
-        self.deliver_event(ws.team_id, event)
-
-    def deliver_event(self, team_id: str, event: dict[str, Any], *, event_id: str | None = None) -> str:
-        """Send an event to the app as Slack does: signed, retried on failure (3 retries)."""
-        event_id = event_id or f"Ev{next(self._event_ids):09d}"
-        if not self.events_url or not self.workspaces[team_id].installed:
-            return event_id
-        ws = self.workspaces[team_id]
-        envelope = {
-            "token": "legacy-verification-token",
-            "team_id": team_id,
-            "api_app_id": "A0CERCLE",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": team_id,
-                    "user_id": ws.bot_user_id,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-        }
-        task = asyncio.get_running_loop().create_task(self._post_event(envelope))
-        self._delivery_tasks.add(task)
-        task.add_done_callback(self._delivery_tasks.discard)
-        return event_id
-
-    async def _post_event(self, envelope: dict[str, Any]) -> None:
-        import aiohttp
-
-        body = json.dumps(envelope)
-        async with aiohttp.ClientSession() as http:
-            for attempt in range(4):
-                ts = str(int(time.time()))
-                digest = hmac.new(self.signing_secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-                headers = {
-                    "Content-Type": "application/json",
-                    "X-Slack-Request-Timestamp": ts,
-                    "X-Slack-Signature": f"v0={digest}",
-                }
-                if attempt:
-                    headers.update({"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_error"})
-                try:
-                    async with http.post(self.events_url, data=body, headers=headers) as response:  # type: ignore[arg-type]
-                        self.deliveries.append({"event_id": envelope["event_id"], "status": response.status})
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    self.deliveries.append({"event_id": envelope["event_id"], "status": 0})
-                await asyncio.sleep(0.2 * (attempt + 1))
-
-    async def settle(self, *, timeout: float = 10.0) -> None:
-        """Wait until every event sent so far was delivered."""
-        if self._delivery_tasks:
-            await asyncio.wait(set(self._delivery_tasks), timeout=timeout)
 
     def channel_messages(self, team_id: str, channel_id: str) -> list[dict[str, Any]]:
         return self.workspaces[team_id].channels[channel_id].messages
