@@ -61,6 +61,28 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             directory=deps.directory,
         )
 
+    async def reply_received(job: Job) -> None:
+        answer = await relay.receive_reply(
+            reply=relay.reply_from_payload(job.payload),
+            topics=deps.topics,
+            partners=deps.partners,
+            relay=deps.relay,
+            votes=deps.votes,
+            directory=deps.directory,
+            jobs=deps.queue,
+            rules=deps.rules,
+        )
+        if answer is not None:
+            topic = await deps.topics.get_topic(topic_id=answer.topic_id)
+            if topic is not None:
+                await meeting.note_activity(
+                    topics=deps.topics,
+                    jobs=deps.queue,
+                    meeting_id=topic.meeting_id,
+                    now=deps.clock(),
+                    timings=deps.timings,
+                )
+
     async def deliver(job: Job) -> None:
         await delivery.deliver_answer(
             topic_id=job.payload["topic_id"],
@@ -160,6 +182,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         mirroring.MIRROR_JOB: post_mirror,
         mirroring.REFRESH_JOB: refresh_topic,
         mirroring.CLOSE_MIRROR_JOB: close_mirror,
+        relay.REPLY_JOB: reply_received,
         relay.DELIVER_JOB: deliver,
         delivery.DIGEST_JOB: digest,
         relay.UPDATE_JOB: sync,

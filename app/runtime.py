@@ -121,11 +121,14 @@ class Runtime:
         return Worker(queue=self.queue, handlers=handlers, clock=time.time, concurrency=concurrency)
 
     async def close(self) -> None:
+        """Stop serving and release connections; calling it twice is harmless."""
         if self._socket_handler is not None:
             with contextlib.suppress(Exception):
                 await self._socket_handler.close_async()
+            self._socket_handler = None
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
         if self._session is not None and not self._session.closed:
             await self._session.close()
         await self.redis.aclose()

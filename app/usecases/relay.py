@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from app.domain.delivery import DeliveryRules, Route, route, same_content
-from app.domain.models import Answer, AnswerStatus, Person, Place, Topic, answer_id_for
+from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic, answer_id_for
 from app.domain.ports import (
     REVOKED_CODES,
     ChatDirectory,
@@ -20,6 +21,7 @@ from app.domain.ports import (
 )
 from app.domain.relevance import ReplyContext, reply_kind, score_reply
 
+REPLY_JOB = "reply.received"
 DELIVER_JOB = "answer.deliver"
 UPDATE_JOB = "answer.update"
 DELETE_JOB = "answer.delete"
@@ -35,6 +37,50 @@ class IncomingReply:
     text: str
     from_a_bot: bool
     at: float
+
+
+async def accept_reply(*, reply: IncomingReply, relay: RelayRepository, jobs: Jobs) -> bool:
+    """The web side of a reply: one lookup and one durable enqueue, so a process dying after
+    Slack's acknowledgement loses nothing; the worker does the rest (names, links, scoring)."""
+    if reply.from_a_bot or not reply.text.strip():
+        return False
+    if await relay.topic_for_mirror_thread(place=reply.place) is None:
+        return False
+    await jobs.enqueue(
+        kind=REPLY_JOB,
+        payload=reply_to_payload(reply),
+        job_id=f"reply:{reply.place.channel_key}:{reply.message_id}",
+    )
+    return True
+
+
+def reply_to_payload(reply: IncomingReply) -> dict[str, object]:
+    return {
+        "platform": str(reply.place.platform),
+        "tenant": reply.place.tenant,
+        "channel": reply.place.channel,
+        "thread": reply.place.thread,
+        "message_id": reply.message_id,
+        "user_id": reply.user_id,
+        "text": reply.text,
+        "at": reply.at,
+    }
+
+
+def reply_from_payload(payload: Mapping[str, object]) -> IncomingReply:
+    return IncomingReply(
+        place=Place(
+            Platform(str(payload["platform"])),
+            str(payload["tenant"]),
+            str(payload["channel"]),
+            str(payload["thread"]) if payload.get("thread") else None,
+        ),
+        message_id=str(payload["message_id"]),
+        user_id=str(payload["user_id"]),
+        text=str(payload["text"]),
+        from_a_bot=False,
+        at=float(str(payload["at"])),
+    )
 
 
 async def receive_reply(

@@ -10,8 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.domain.commands import help_text
 from app.domain.models import Place, Platform
 from app.logs import get_logger
-from app.usecases.meeting import note_activity
-from app.usecases.relay import IncomingReply, delete_reply, edit_reply, receive_reply
+from app.usecases.relay import IncomingReply, accept_reply, delete_reply, edit_reply
 from app.usecases.votes import record_reaction
 from handlers.slack.app import SlackServices
 
@@ -65,27 +64,8 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             from_a_bot=_from_a_bot(event, _bot_users(body)),
             at=float(event["ts"]),
         )
-        answer = await receive_reply(
-            reply=reply,
-            topics=services.topics,
-            partners=services.partners,
-            relay=services.relay,
-            votes=services.votes,
-            directory=services.directory,
-            jobs=services.jobs,
-            rules=services.rules,
-        )
-        if answer is not None:
-            log.info("answer.received", platform="slack", team=team_id, topic=answer.topic_id, answer=answer.id)
-            topic = await services.topics.get_topic(topic_id=answer.topic_id)
-            if topic is not None:
-                await note_activity(
-                    topics=services.topics,
-                    jobs=services.jobs,
-                    meeting_id=topic.meeting_id,
-                    now=services.clock(),
-                    timings=services.timings,
-                )
+        if await accept_reply(reply=reply, relay=services.relay, jobs=services.jobs):
+            log.info("reply.accepted", platform="slack", team=team_id, channel=channel, message=reply.message_id)
 
     @app.event("app_home_opened")
     async def home(event: dict[str, Any], client: AsyncWebClient) -> None:

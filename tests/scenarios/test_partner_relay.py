@@ -6,6 +6,9 @@ import asyncio
 import json
 import re
 
+from app.config import load_settings
+from app.runtime import build_runtime
+from tests.conftest import cercle_env
 from tests.flows import click_close, command, install, organisation, partner_up
 from tests.integrations.slack.test_sanitize import HOSTILE
 from tests.waiting import eventually
@@ -236,3 +239,43 @@ async def test_a_429_storm_outlasting_the_sdk_retries_delays_the_mirror_but_neve
     assert len(mirror_roots(slack, BETA)) == 1
     statuses = [c.status for c in slack.calls if c.method == "chat.postMessage"][posts_before:]
     assert statuses.count(429) == 7
+
+
+async def test_a_reply_acknowledged_by_a_web_process_that_then_dies_is_not_lost(
+    start_cercle, slack, redis_url, tmp_path
+):
+    alpha, beta = organisation(slack, ALPHA, "Alpha Corp"), organisation(slack, BETA, "Beta Org")
+    cercle = await start_cercle(oauth=True, **EVERYTHING)  # web only; workers come and go below
+    await partner_up(cercle, slack, alpha, beta)
+    first = cercle.runtime.worker()
+    first_task = asyncio.create_task(first.run())
+    live = await asked(cercle, slack, "Will my answer survive?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    first.stop()
+    await first_task
+
+    # No worker runs: the web process acknowledges Slack and queues the reply, then goes away.
+    depth = await cercle.runtime.queue.depth()
+    slack.user_post(BETA, INBOX, "U0ADMIN", "Yes: it waits in the queue.", thread_ts=mirror["ts"])
+    await slack.settle()
+    assert slack.deliveries[-1]["status"] == 200  # Slack got its acknowledgement
+
+    async def queued() -> bool:
+        return await cercle.runtime.queue.depth() == depth + 1
+
+    await eventually(queued)
+    await cercle.runtime.close()
+    assert thread(slack, ALPHA, MEET, live["ts"]) == []
+
+    later = build_runtime(
+        settings=load_settings(cercle_env(slack, data_dir=tmp_path, oauth=True, **EVERYTHING)), redis_url=redis_url
+    )
+    worker = later.worker()
+    task = asyncio.create_task(worker.run())
+    try:
+        await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]), timeout=10)
+        assert thread(slack, ALPHA, MEET, live["ts"])[0]["text"] == "grace (Beta Org): Yes: it waits in the queue."
+    finally:
+        worker.stop()
+        await task
+        await later.close()
