@@ -219,6 +219,9 @@ async def main(replies: int, partners: int, topics: int) -> dict:
                 "SLACK_API_URL": slack.api_url,
                 "SLACK_AUTHORIZE_URL": slack.authorize_url,
                 "LOG_FORMAT": "json",
+                # The relay path is measured: every reply goes through (no threshold, no window quota).
+                "CERCLE_RELEVANCE_THRESHOLD": "0",
+                "CERCLE_MAX_INJECT": "100000",
                 **CLIENT_SECRET_ENV,
             }
             slack.events_url = f"http://127.0.0.1:{web_port}/slack/events"
