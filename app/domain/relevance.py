@@ -122,6 +122,11 @@ class RelevanceModel:
         self.idf: dict[str, float] = params["idf"]
         self.default_idf: float = params["default_idf"]
         self.wording_weights: dict[str, float] = params.get("wording", {})
+        self.wording_bias: float = params.get("wording_bias", 0.0)
+        # Gradient-boosted trees over the features and the wording score: [feature, threshold, left, right, value, leaf]
+        self.trees: list[list[list[float]]] = params.get("trees", [])
+        self.tree_base: float = params.get("tree_base", 0.0)
+        self.tree_features: list[str] = params.get("tree_features", [])
 
     def _vector(self, words: list[str]) -> dict[str, float]:
         counts = Counter(words)
@@ -164,14 +169,15 @@ class RelevanceModel:
 
     def score(self, *, question: str, reply: str, context: ReplyContext) -> Relevance:
         values = self.features(question=question, reply=reply, context=context)
+        values["wording"] = self.wording_bias + sum(self.wording_weights.get(term, 0.0) for term in wording(reply))
         contributions = []
-        words = sum(self.wording_weights.get(term, 0.0) for term in wording(reply))
-        contributions.append((words, "wording"))
-        total = self.bias + words
+        total = self.bias
         for name, weight, mean, scale in zip(self.feature_names, self.weights, self.means, self.scales, strict=True):
             part = weight * (values[name] - mean) / scale
             total += part
             contributions.append((part, name))
+        if self.trees:
+            total = self._trees([values[name] for name in self.tree_features])
         score = 1 / (1 + math.exp(-max(-30.0, min(30.0, total))))
         contributions.sort(reverse=True)
         helped = [f"+{name}" for part, name in contributions[:3] if part > 0.15]
@@ -185,6 +191,15 @@ class RelevanceModel:
         if cap is not None and score > cap:
             return Relevance(score=cap, reasons=(f"-{kind_label}", *hurt))
         return Relevance(score=score, reasons=tuple(helped + hurt))
+
+    def _trees(self, row: list[float]) -> float:
+        total = self.tree_base
+        for tree in self.trees:
+            node = tree[0]
+            while not node[5]:
+                node = tree[int(node[2] if row[int(node[0])] <= node[1] else node[3])]
+            total += node[4]
+        return total
 
 
 @lru_cache(maxsize=1)
