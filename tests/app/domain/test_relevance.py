@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from app.domain.relevance import ReplyContext, fold, score_reply, tokens
@@ -73,12 +71,3 @@ def test_accents_and_case_do_not_matter():
     assert s(PRIX, "Le prix du pilote dépend du périmètre.") == pytest.approx(
         s(PRIX, "le prix du pilote depend du perimetre.")
     )
-
-
-def test_scoring_is_fast_on_one_core():
-    reply = "We charge a paid pilot at about 20% of the annual licence, credited if they sign. " * 10
-    started = time.perf_counter()
-    for _ in range(200):
-        score_reply(question=PRICING, reply=reply, context=ReplyContext(position=3))
-    per_reply_ms = (time.perf_counter() - started) * 1000 / 200
-    assert per_reply_ms < 20  # the budget of the issue, with a wide margin for slow CI machines
