@@ -62,10 +62,6 @@ class Runtime:
     _runner: web.AppRunner | None = None
     _socket_handler: Any = None
 
-    @property
-    def repository(self) -> RedisTopicRepository:
-        return self.topics
-
     def _open_session(self) -> None:
         """One pooled HTTP session for every Slack call of this process (Bolt copies the app
         client's session into each request's client), created inside the running loop."""

@@ -207,6 +207,3 @@ class Deduplicator:
 
     async def claim(self, *, scope: str, key: str) -> bool:
         return bool(await self._redis.set(keys.dedupe(scope, key), "1", nx=True, ex=self._ttl))
-
-    async def release(self, *, scope: str, key: str) -> None:
-        await self._redis.delete(keys.dedupe(scope, key))

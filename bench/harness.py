@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -99,6 +100,26 @@ def slack_standin(*, workspaces: int = 1, channels: int = 1) -> Iterator[dict]:
         child.wait(20)
 
 
+def oauth_cercle_env(slack: Any, *, port: int, redis_url: str, **extra: str) -> dict[str, str]:
+    """Settings of a multi-workspace Cercle served on ``port`` against an in-process Slack stand-in,
+    which is pointed back at it (events and the OAuth redirect)."""
+    slack.events_url = f"http://127.0.0.1:{port}/slack/events"
+    slack.redirect_uri = f"http://127.0.0.1:{port}/slack/oauth_redirect"
+    return {
+        "PORT": str(port),
+        "REDIS_URL": redis_url,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_CLIENT_ID": slack.client_id,
+        "SLACK_CLIENT_SECRET": slack.client_secret,
+        "SLACK_STATE_SECRET": "s" * 32,
+        "SLACK_API_URL": slack.api_url,
+        "SLACK_AUTHORIZE_URL": slack.authorize_url,
+        "CERCLE_SECRET_KEY": "bench-secret-key-long-enough-0123456789",
+        "LOG_FORMAT": "json",
+        **extra,
+    }
+
+
 def standin_stats(info: dict) -> dict:
     with urllib.request.urlopen(info["base_url"] + "/_standin/stats", timeout=5) as response:
         return json.loads(response.read())
@@ -154,6 +175,7 @@ __all__ = [
     "bare_bolt_process",
     "cercle_process",
     "free_port",
+    "oauth_cercle_env",
     "redis_server",
     "slack_standin",
     "standin_stats",

@@ -15,7 +15,15 @@ import time
 import aiohttp
 import redis.asyncio as aioredis
 
-from bench.harness import SIGNING_SECRET, bare_bolt_process, free_port, process, redis_server, write_results
+from bench.harness import (
+    SIGNING_SECRET,
+    bare_bolt_process,
+    free_port,
+    oauth_cercle_env,
+    process,
+    redis_server,
+    write_results,
+)
 from bench.relay import Driver, mirror_roots, workspace
 from tests.slack_signing import signed_headers
 from tests.standins.slack_api import SlackStandIn
@@ -86,21 +94,7 @@ async def main(events: int, concurrency: int) -> dict:
     try:
         with redis_server() as redis:
             port = free_port()
-            env = {
-                "PORT": str(port),
-                "REDIS_URL": redis.url,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_CLIENT_ID": slack.client_id,
-                "SLACK_CLIENT_SECRET": slack.client_secret,
-                "SLACK_STATE_SECRET": "s" * 32,
-                "SLACK_API_URL": slack.api_url,
-                "SLACK_AUTHORIZE_URL": slack.authorize_url,
-                "CERCLE_SECRET_KEY": "bench-secret-key-long-enough-0123456789",
-                "CERCLE_RELEVANCE_THRESHOLD": "0",
-                "LOG_FORMAT": "json",
-            }
-            slack.events_url = f"http://127.0.0.1:{port}/slack/events"
-            slack.redirect_uri = f"http://127.0.0.1:{port}/slack/oauth_redirect"
+            env = oauth_cercle_env(slack, port=port, redis_url=redis.url, CERCLE_RELEVANCE_THRESHOLD="0")
             ready = f"http://127.0.0.1:{port}/readyz"
             with (
                 process([sys.executable, "-m", "app", "web"], env=env, ready_url=ready),

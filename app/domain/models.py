@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -97,14 +97,6 @@ class PostedMessage:
     place: Place
     message_id: str
     permalink: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TopicView:
-    """What a platform needs to render a topic root; kept apart from storage concerns."""
-
-    topic: Topic
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)

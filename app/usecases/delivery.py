@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.delivery import DeliveryRules
+from app.domain.delivery import DeliveryRules, digest_time
 from app.domain.models import Answer, AnswerStatus, Topic
 from app.domain.ports import ChatDirectory, Jobs, PlatformError, RateLimiter, RelayRepository, TopicRepository
 from app.usecases.relay import inject_answer
@@ -44,7 +44,7 @@ async def deliver_answer(
             answer=answer, topic=topic, relay=relay, directory=directory, limiter=limiter, now=now
         )
     waiting = await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.WAITING)
-    digest_at = oldest + rules.window_s
+    digest_at = digest_time(injected_at=[oldest], rules=rules)
     await jobs.schedule(
         kind=DIGEST_JOB,
         payload={"topic_id": topic.id, "digest_id": f"{int(digest_at)}"},

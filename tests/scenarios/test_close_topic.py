@@ -30,7 +30,7 @@ async def test_close_button_closes_once_and_updates_the_root(start_cercle, slack
     assert "Closed" in context and "<@U0ADMIN>" in context
     assert all(block["type"] != "actions" for block in update["blocks"])
 
-    topic = await cercle.runtime.repository.get_topic(topic_id=topic_id)
+    topic = await cercle.runtime.topics.get_topic(topic_id=topic_id)
     assert topic is not None and topic.status == "closed" and topic.closed_by == "U0ADMIN"
     listing = await cercle.ask("list", team_id="TALPHA0001", channel_id="C0MEET0001")
     assert "No open topic" in await listing.text()

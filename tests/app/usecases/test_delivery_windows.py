@@ -89,6 +89,18 @@ async def _deliver(world, answer: Answer, now: float) -> Answer:
     return result
 
 
+async def _digest(world, digest_id: str, *, now: float) -> int:
+    return await post_digest(
+        topic_id="topic1",
+        digest_id=digest_id,
+        topics=world["topics"],
+        relay=world["relay"],
+        directory=world["directory"],
+        limiter=world["limiter"],
+        now=now,
+    )
+
+
 def _thread(slack, topic: Topic) -> list[dict]:
     return [m for m in slack.channel_messages("TALPHA0001", "C0MEET0001") if m.get("thread_ts") == topic.place.thread]
 
@@ -108,15 +120,7 @@ async def test_three_per_window_then_one_digest_best_first(world, slack):
     await queue.ensure_group()
     (job,) = await queue.read_new(consumer="test", block_ms=10)
     assert job.kind == DIGEST_JOB
-    posted = await post_digest(
-        topic_id="topic1",
-        digest_id=job.payload["digest_id"],
-        topics=world["topics"],
-        relay=world["relay"],
-        directory=world["directory"],
-        limiter=world["limiter"],
-        now=T0 + 300,
-    )
+    posted = await _digest(world, job.payload["digest_id"], now=T0 + 300)
     assert posted == 3
     digest = _thread(slack, world["topic"])[-1]
     lines = [b["text"]["text"] for b in digest["blocks"][1:]]
@@ -127,15 +131,7 @@ async def test_three_per_window_then_one_digest_best_first(world, slack):
     ]  # best first
     assert all(a.status in ("injected", "digested") for a in await world["relay"].answers(topic_id="topic1"))
     # Running the digest job again (a retry) posts nothing more.
-    again = await post_digest(
-        topic_id="topic1",
-        digest_id=job.payload["digest_id"],
-        topics=world["topics"],
-        relay=world["relay"],
-        directory=world["directory"],
-        limiter=world["limiter"],
-        now=T0 + 301,
-    )
+    again = await _digest(world, job.payload["digest_id"], now=T0 + 301)
     assert again == 0 and len(_thread(slack, world["topic"])) == 4
 
 
