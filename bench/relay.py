@@ -27,6 +27,7 @@ from bench.harness import (
     SIGNING_SECRET,
     bare_bolt_process,
     free_port,
+    oauth_cercle_env,
     process,
     redis_server,
     summary_ms,
@@ -34,8 +35,6 @@ from bench.harness import (
 )
 from tests.slack_signing import form_body, signed_headers
 from tests.standins.slack_api import SlackStandIn
-
-CLIENT_SECRET_ENV = {"SLACK_STATE_SECRET": "s" * 32, "CERCLE_SECRET_KEY": "bench-secret-key-long-enough-0123456789"}
 
 
 class Driver:
@@ -132,13 +131,15 @@ async def relay_latencies(driver: Driver, slack: SlackStandIn, *, replies: int, 
     for n in range(replies):
         text = f"reply number {n}"
         sent[text] = time.time()
-        slack.user_post(helper, "C0INBOX001", "U0ADMIN", text, thread_ts=by_topic[n % topics])
+        # Distinct content: near-identical replies in one thread would rightly merge into one answer.
+        body = f"{text} suggests option{n}"
+        slack.user_post(helper, "C0INBOX001", "U0ADMIN", body, thread_ts=by_topic[n % topics])
         await asyncio.sleep(interval)
 
     def injected() -> dict[str, float]:
         found = {}
         for call in slack.calls_to("chat.postMessage"):
-            match = re.search(r"reply number \d+$", call.params.get("text", ""))
+            match = re.search(r"reply number \d+(?= suggests)", call.params.get("text", ""))
             if match and call.params.get("thread_ts"):
                 found[match.group(0)] = call.at
         return found
@@ -210,22 +211,10 @@ async def main(replies: int, partners: int, topics: int) -> dict:
     try:
         with redis_server() as redis:
             web_port = free_port()
-            env = {
-                "PORT": str(web_port),
-                "REDIS_URL": redis.url,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_CLIENT_ID": slack.client_id,
-                "SLACK_CLIENT_SECRET": slack.client_secret,
-                "SLACK_API_URL": slack.api_url,
-                "SLACK_AUTHORIZE_URL": slack.authorize_url,
-                "LOG_FORMAT": "json",
-                # The relay path is measured: every reply goes through (no threshold, no window quota).
-                "CERCLE_RELEVANCE_THRESHOLD": "0",
-                "CERCLE_MAX_INJECT": "100000",
-                **CLIENT_SECRET_ENV,
-            }
-            slack.events_url = f"http://127.0.0.1:{web_port}/slack/events"
-            slack.redirect_uri = f"http://127.0.0.1:{web_port}/slack/oauth_redirect"
+            # The relay path is measured: every reply goes through (no threshold, no window quota).
+            env = oauth_cercle_env(
+                slack, port=web_port, redis_url=redis.url, CERCLE_RELEVANCE_THRESHOLD="0", CERCLE_MAX_INJECT="100000"
+            )
             ready = f"http://127.0.0.1:{web_port}/readyz"
             with (
                 process([sys.executable, "-m", "app", "web"], env=env, ready_url=ready),
