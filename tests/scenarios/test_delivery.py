@@ -27,9 +27,9 @@ def click(action_id: str, value: str, *, user: str, slack, channel: str = MEET) 
     }
 
 
-async def setup(start_cercle, slack, *teams):
+async def setup(start_cercle, slack, *teams, **settings):
     orgs = [organisation(slack, team, name) for team, name in teams]
-    cercle = await start_cercle(oauth=True, worker=True)
+    cercle = await start_cercle(oauth=True, worker=True, **settings)
     for other in orgs[1:]:
         await partner_up(cercle, slack, orgs[0], other)
     return cercle
@@ -83,7 +83,8 @@ async def test_the_same_answer_from_two_places_is_one_answer_with_both_sources(s
 
 
 async def test_review_mode_waits_for_the_askers_approval(start_cercle, slack):
-    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    # Review mode is under test, not the threshold: both replies must reach the review step.
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_THRESHOLD="0")
     live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
     topic_id = live["blocks"][2]["elements"][0]["value"]
     mode = live["blocks"][2]["elements"][1]
