@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.domain.delivery import DeliveryRules
 from app.domain.models import AnswerStatus
-from app.domain.ports import ChatDirectory, RateLimiter
+from app.domain.ports import ChatDirectory, RateLimiter, SemanticMatcher
 from app.domain.timings import MeetingTimings
 from app.partners_store import RedisPartnerRepository
 from app.queue import Job, JobHandler, JobQueue
@@ -29,6 +29,7 @@ class JobDeps:
     votes: RedisVoteRepository
     rules: DeliveryRules
     timings: MeetingTimings
+    matcher: SemanticMatcher | None = None
     clock: Callable[[], float] = time.time
 
 
@@ -71,6 +72,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             directory=deps.directory,
             jobs=deps.queue,
             rules=deps.rules,
+            matcher=deps.matcher,
         )
         if answer is not None:
             topic = await deps.topics.get_topic(topic_id=answer.topic_id)

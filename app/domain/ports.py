@@ -203,3 +203,12 @@ class Jobs(Protocol):
 
 class RateLimiter(Protocol):
     async def acquire(self, *, channel_key: str) -> float: ...
+
+
+class SemanticMatcher(Protocol):
+    """A heavier text model (optional extra) that reads question and reply together.
+
+    Returns its contribution to the relevance logit, already weighted as it was tuned on dev;
+    the pure scorer adds it to its own. May take tens of milliseconds: callers await it."""
+
+    async def contribution(self, *, question: str, reply: str) -> float: ...

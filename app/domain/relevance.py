@@ -1,9 +1,10 @@
 """How relevant an outside reply is to the question: a score in [0, 1] with its reasons.
 
-Pure Python, no network: a logistic model over a few dozen features, with its weights and an
-IDF table learned from labelled community Q&A (SemEval-2016 Task 3) by
-``tools/train_relevance.py`` and shipped as ``relevance_model.json``. English and French are
-tokenised alike (accents folded, both languages' stop words removed).
+Pure Python, no network: boosted trees over a few dozen features (a linear model over the same
+features gives the reasons), with an IDF table, learned from labelled community Q&A (SemEval-2016
+Task 3) by ``tools/train_relevance.py`` and shipped as ``relevance_model.json``. English and French
+are tokenised alike (accents folded, both languages' stop words removed). When the optional
+``semantic`` extra is installed, a cross-encoder's contribution is added to the trees' logit.
 """
 
 from __future__ import annotations
@@ -102,6 +103,12 @@ def reply_kind(text: str) -> ReplyKind:
     return ReplyKind.ANSWER
 
 
+def worth_a_closer_read(*, reply: str, context: ReplyContext) -> bool:
+    """Whether the heavier semantic model should read this reply: answers from people other than
+    the asker; the rest is capped or dropped whatever it says."""
+    return reply_kind(reply) is ReplyKind.ANSWER and not context.by_asker
+
+
 # Ceilings for replies that the model, trained on forums, would otherwise rank by position alone.
 CAPS = {"empty": 0.02, "agreement": 0.05, "thanks": 0.05, "link only": 0.15}
 
@@ -167,7 +174,8 @@ class RelevanceModel:
             "repeat_author": 1.0 if context.author_previous_replies > 0 else 0.0,
         }
 
-    def score(self, *, question: str, reply: str, context: ReplyContext) -> Relevance:
+    def score(self, *, question: str, reply: str, context: ReplyContext, semantic: float | None = None) -> Relevance:
+        """``semantic``: a SemanticMatcher's logit contribution, when the optional extra is installed."""
         values = self.features(question=question, reply=reply, context=context)
         values["wording"] = self.wording_bias + sum(self.wording_weights.get(term, 0.0) for term in wording(reply))
         contributions = []
@@ -178,10 +186,14 @@ class RelevanceModel:
             contributions.append((part, name))
         if self.trees:
             total = self._trees([values[name] for name in self.tree_features])
+        if semantic is not None:
+            total += semantic
         score = 1 / (1 + math.exp(-max(-30.0, min(30.0, total))))
         contributions.sort(reverse=True)
         helped = [f"+{name}" for part, name in contributions[:3] if part > 0.15]
         hurt = [f"-{name}" for part, name in sorted(contributions)[:3] if part < -0.15]
+        if semantic is not None and abs(semantic) >= 0.15:  # the reader of both texts speaks first
+            (helped if semantic > 0 else hurt).insert(0, f"{'+' if semantic > 0 else '-'}semantic")
         kind = reply_kind(reply)
         cap = CAPS.get(str(kind)) if kind is not ReplyKind.ANSWER else None
         if cap is None and values["url_only"]:
@@ -207,5 +219,5 @@ def default_model() -> RelevanceModel:
     return RelevanceModel(json.loads(MODEL_PATH.read_text()))
 
 
-def score_reply(*, question: str, reply: str, context: ReplyContext) -> Relevance:
-    return default_model().score(question=question, reply=reply, context=context)
+def score_reply(*, question: str, reply: str, context: ReplyContext, semantic: float | None = None) -> Relevance:
+    return default_model().score(question=question, reply=reply, context=context, semantic=semantic)

@@ -16,10 +16,11 @@ from app.domain.ports import (
     PlatformError,
     RateLimiter,
     RelayRepository,
+    SemanticMatcher,
     TopicRepository,
     VoteRepository,
 )
-from app.domain.relevance import ReplyContext, reply_kind, score_reply
+from app.domain.relevance import ReplyContext, reply_kind, score_reply, worth_a_closer_read
 
 REPLY_JOB = "reply.received"
 DELIVER_JOB = "answer.deliver"
@@ -93,6 +94,7 @@ async def receive_reply(
     directory: ChatDirectory,
     jobs: Jobs,
     rules: DeliveryRules,
+    matcher: SemanticMatcher | None = None,
 ) -> Answer | None:
     """Turn a human reply in a mirror thread into an Answer, a vote, or nothing."""
     if reply.from_a_bot or not reply.text.strip():
@@ -106,17 +108,17 @@ async def receive_reply(
     by_asker = reply.place.tenant == topic.place.tenant and reply.user_id == topic.asker.id
     earlier = await relay.answers(topic_id=topic.id)
     author_key = f"{reply.place.channel_key}:{reply.user_id}"
-    relevance = score_reply(
-        question=topic.question,
-        reply=reply.text,
-        context=ReplyContext(
-            position=len(earlier),
-            seconds_since_question=max(0.0, reply.at - topic.created_at),
-            by_asker=by_asker,
-            source_kind=str(reply.place.platform),
-            author_previous_replies=sum(1 for a in earlier if f"{a.source.channel_key}:{a.author.id}" == author_key),
-        ),
+    context = ReplyContext(
+        position=len(earlier),
+        seconds_since_question=max(0.0, reply.at - topic.created_at),
+        by_asker=by_asker,
+        source_kind=str(reply.place.platform),
+        author_previous_replies=sum(1 for a in earlier if f"{a.source.channel_key}:{a.author.id}" == author_key),
     )
+    semantic = None
+    if matcher is not None and worth_a_closer_read(reply=reply.text, context=context):
+        semantic = await matcher.contribution(question=topic.question, reply=reply.text)
+    relevance = score_reply(question=topic.question, reply=reply.text, context=context, semantic=semantic)
     decision = route(kind=reply_kind(reply.text), score=relevance.score, by_asker=by_asker, rules=rules)
     if decision is Route.DROP:
         return None
