@@ -51,6 +51,8 @@ async def _serve(runtime: Runtime, mode: str) -> None:
                 log.warning("slack.not_configured", hint=SLACK_HINT)
             await runtime.start_web()
         if mode in ("all", "worker"):
+            if runtime.matcher is not None:
+                await runtime.matcher.warm_up()  # fail at start, not on the first reply
             worker = runtime.worker()
             tasks.append(asyncio.create_task(worker.run()))
         waiter = asyncio.create_task(stop.wait())
@@ -87,6 +89,10 @@ async def _check(runtime: Runtime) -> int:
     print(f"teams: {'configured' if settings.microsoft_app_id else 'not configured'}")
     key_state = "set" if settings.secret_key else "not set (development: generated into the data folder when needed)"
     print(f"secret key: {key_state}")
+    if runtime.matcher is not None:
+        print("relevance: pure-Python trees + semantic cross-encoder (extra `semantic`)")
+    else:
+        print(f"relevance: pure-Python trees (CERCLE_RELEVANCE_MODEL={settings.relevance_model})")
     return 0
 
 

@@ -81,6 +81,13 @@ class Settings:
     meeting_idle_minutes: float = 90.0
     late_digest_minutes: float = 60.0
     share_outcome: bool = True
+    relevance_model: str = "auto"  # auto: the semantic cross-encoder when its extra is installed
+
+    @property
+    def semantic_relevance(self) -> bool:
+        from app.semantic import available
+
+        return self.relevance_model == "semantic" or (self.relevance_model == "auto" and available())
 
     @property
     def production(self) -> bool:
@@ -244,6 +251,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if share_text not in ("true", "false", "1", "0", "yes", "no"):
         raise ConfigError("CERCLE_SHARE_OUTCOME", f"must be true or false, got {share_text!r}")
 
+    relevance_model = (_get(env, "CERCLE_RELEVANCE_MODEL") or "auto").lower()
+    if relevance_model not in ("auto", "pure", "semantic"):
+        raise ConfigError("CERCLE_RELEVANCE_MODEL", f"must be auto, pure or semantic, got {relevance_model!r}")
+    if relevance_model == "semantic":
+        from app.semantic import available
+
+        if not available():
+            raise ConfigError("CERCLE_RELEVANCE_MODEL", "semantic needs the extra: pip install -e '.[semantic]'")
+
     admins = frozenset(a.strip() for a in (_get(env, "CERCLE_ADMINS") or "").split(",") if a.strip())
     return Settings(
         port=port,
@@ -264,4 +280,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         meeting_idle_minutes=idle,
         late_digest_minutes=late,
         share_outcome=share_text in ("true", "1", "yes"),
+        relevance_model=relevance_model,
     )

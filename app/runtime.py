@@ -22,6 +22,7 @@ from app.partners_store import RedisPartnerRepository
 from app.queue import JobQueue, Worker
 from app.ratelimit import ChannelRateLimiter
 from app.relay_store import RedisRelayRepository
+from app.semantic import SemanticRelevance
 from app.store import Deduplicator, RedisTopicRepository
 from app.votes_store import RedisVoteRepository
 from app.web import build_web_app
@@ -58,6 +59,7 @@ class Runtime:
     votes: RedisVoteRepository
     slack_app: AsyncApp | None = None
     directory: SlackDirectory | None = None
+    matcher: SemanticRelevance | None = None  # the optional cross-encoder (CERCLE_RELEVANCE_MODEL)
     _session: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
     _socket_handler: Any = None
@@ -112,6 +114,7 @@ class Runtime:
                 votes=self.votes,
                 rules=self.settings.delivery,
                 timings=self.settings.timings,
+                matcher=self.matcher,
             )
             handlers = job_handlers(deps)
         return Worker(queue=self.queue, handlers=handlers, clock=time.time, concurrency=concurrency)
@@ -148,6 +151,7 @@ def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
         limiter=ChannelRateLimiter(redis=redis),
         metrics=Metrics(),
         votes=RedisVoteRepository(redis=redis),
+        matcher=SemanticRelevance() if settings.semantic_relevance else None,
     )
     if settings.slack.enabled:
         store = RedisInstallationStore(redis=redis, cipher=_cipher(settings)) if settings.slack.oauth else None

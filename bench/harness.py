@@ -116,6 +116,7 @@ def oauth_cercle_env(slack: Any, *, port: int, redis_url: str, **extra: str) -> 
         "SLACK_AUTHORIZE_URL": slack.authorize_url,
         "CERCLE_SECRET_KEY": "bench-secret-key-long-enough-0123456789",
         "LOG_FORMAT": "json",
+        "CERCLE_RELEVANCE_MODEL": "pure",  # plumbing benchmarks; bench/relevance.py measures the models
         **extra,
     }
 

@@ -136,6 +136,8 @@ def cercle_env(slack: SlackStandIn, *, data_dir: Path, oauth: bool = False, **ex
         "SLACK_AUTHORIZE_URL": slack.authorize_url,
         "LOG_FORMAT": "console",
         "CERCLE_JOB_RETRY_SECONDS": "1",
+        # Scenarios score with the pure model (fast to start); the semantic one has its own scenario.
+        "CERCLE_RELEVANCE_MODEL": "pure",
     }
     if oauth:
         env.update(

@@ -16,6 +16,7 @@ def clean_env(**overrides: str) -> dict[str, str]:
     """The machine's environment without any Cercle or Slack setting, plus ``overrides``."""
     prefixes = ("SLACK_", "CERCLE_", "REDIS_", "MICROSOFT_", "MASTODON_", "BLUESKY_", "X_", "PORT", "LOG_FORMAT")
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env["CERCLE_RELEVANCE_MODEL"] = "pure"  # quick to start; the semantic model has its own scenario
     env.update(overrides)
     return env
 

