@@ -1,6 +1,6 @@
 """Learn the cross-encoder adapter shipped as app/relevance_adapter.safetensors. Reproducible:
     pip install -e '.[semantic,train]'
-    python tools/train_semantic.py             # about 25 min on 2 cores
+    python tools/train_semantic.py             # about 40 min on 2 cores
 Fine-tunes a LoRA adapter (rank 8 on every linear layer of the 6 blocks) and a scoring head on
 top of the packaged all-MiniLM-L6-v2, on the SemEval-2016 Task 3 train sets; dev chooses the
 epoch and the weight with which its logit is added to the pure model's. Same seed, same thread
