@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from app.domain.delivery import DeliveryRules, parse_window
 from app.domain.timings import MeetingTimings
 from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, parse_emoji_list
+from app.semantic import available as semantic_available
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
@@ -85,9 +86,7 @@ class Settings:
 
     @property
     def semantic_relevance(self) -> bool:
-        from app.semantic import available
-
-        return self.relevance_model == "semantic" or (self.relevance_model == "auto" and available())
+        return self.relevance_model == "semantic" or (self.relevance_model == "auto" and semantic_available())
 
     @property
     def production(self) -> bool:
@@ -254,11 +253,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     relevance_model = (_get(env, "CERCLE_RELEVANCE_MODEL") or "auto").lower()
     if relevance_model not in ("auto", "pure", "semantic"):
         raise ConfigError("CERCLE_RELEVANCE_MODEL", f"must be auto, pure or semantic, got {relevance_model!r}")
-    if relevance_model == "semantic":
-        from app.semantic import available
-
-        if not available():
-            raise ConfigError("CERCLE_RELEVANCE_MODEL", "semantic needs the extra: pip install -e '.[semantic]'")
+    if relevance_model == "semantic" and not semantic_available():
+        raise ConfigError("CERCLE_RELEVANCE_MODEL", "semantic needs the extra: pip install -e '.[semantic]'")
 
     admins = frozenset(a.strip() for a in (_get(env, "CERCLE_ADMINS") or "").split(",") if a.strip())
     return Settings(
