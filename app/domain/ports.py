@@ -78,10 +78,11 @@ class ChatPlatform(Protocol):
     async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
         """Show the asker, and only the asker, an answer to approve or skip."""
 
-    async def post_summary(self, *, summary: MeetingSummary, place: Place, marker: str) -> list[str]:
-        """Post the summary in the channel (as several messages when it is long)."""
-
-    async def find_channel_marker(self, *, place: Place, marker: str, since: float) -> str | None: ...
+    async def post_summary(
+        self, *, summary: MeetingSummary, place: Place, marker: str, resume_since: float | None = None
+    ) -> list[str]:
+        """Post the summary in the channel (as several messages when it is long). ``resume_since``:
+        an earlier attempt started then; post only the parts that are not in the channel yet."""
 
     async def post_thanks(self, *, outcome: Outcome, mirror: Place, asker_org: str, share: bool) -> None:
         """Thank a partner in its mirror thread, with the outcome unless sharing is off."""

@@ -133,21 +133,22 @@ async def post_summary(
     jobs: Jobs,
     now: float,
 ) -> MeetingSummary | None:
-    """Post once (a retried job finds what it posted), then thank every mirror."""
+    """Post once, part by part (a retried job posts only the parts it finds missing), then thank every mirror."""
     summary = await build_summary(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
     if summary is None or await topics.meeting_mark(meeting_id=meeting_id, field="summary_posted"):
         return summary
     chat = await directory.chat_for(tenant=summary.meeting.place.tenant)
     if chat is None:
         return summary
-    marker = f"cercle-summary-{meeting_id}"
     started = await topics.meeting_mark(meeting_id=meeting_id, field="summary_posting")
-    found = None
-    if started:
-        found = await chat.find_channel_marker(place=summary.meeting.place, marker=marker, since=float(started))
-    if found is None:
+    if not started:
         await topics.mark_meeting(meeting_id=meeting_id, field="summary_posting", value=repr(now))
-        await chat.post_summary(summary=summary, place=summary.meeting.place, marker=marker)
+    await chat.post_summary(
+        summary=summary,
+        place=summary.meeting.place,
+        marker=f"cercle-summary-{meeting_id}",
+        resume_since=float(started) if started else None,
+    )
     await topics.mark_meeting(meeting_id=meeting_id, field="summary_posted", value=repr(now))
     for topic_summary in summary.topics:
         for mirror in await relay.mirrors(topic_id=topic_summary.topic.id):

@@ -153,9 +153,19 @@ class SlackChat:
         )
         return str(response["ts"])
 
-    async def post_summary(self, *, summary: MeetingSummary, place: Place, marker: str) -> list[str]:
+    async def post_summary(
+        self, *, summary: MeetingSummary, place: Place, marker: str, resume_since: float | None = None
+    ) -> list[str]:
+        there: set[str] = set()
+        if resume_since is not None:
+            response = await self._call(
+                "conversations_history", channel=place.channel, oldest=f"{resume_since - 5:.6f}", limit=_RECOVERY_PAGE
+            )
+            there = render.block_ids(response.get("messages") or [])
         posted = []
-        for text, blocks in summary_messages(summary, marker=marker):
+        for part_marker, text, blocks in summary_messages(summary, marker=marker):
+            if part_marker in there:
+                continue
             response = await self._call(
                 "chat_postMessage",
                 channel=place.channel,
@@ -166,12 +176,6 @@ class SlackChat:
             )
             posted.append(str(response["ts"]))
         return posted
-
-    async def find_channel_marker(self, *, place: Place, marker: str, since: float) -> str | None:
-        response = await self._call(
-            "conversations_history", channel=place.channel, oldest=f"{since - 5:.6f}", limit=_RECOVERY_PAGE
-        )
-        return render.find_marked(response.get("messages") or [], marker)
 
     async def post_thanks(self, *, outcome: Outcome, mirror: Place, asker_org: str, share: bool) -> None:
         await self._call(

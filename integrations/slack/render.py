@@ -148,6 +148,11 @@ def find_marked(messages: Sequence[dict[str, Any]], marker: str) -> str | None:
     return None
 
 
+def block_ids(messages: Sequence[dict[str, Any]]) -> set[str]:
+    blocks = (block for message in messages for block in message.get("blocks") or [])
+    return {str(block["block_id"]) for block in blocks if "block_id" in block}
+
+
 def mirror_fallback_text(topic: Topic, *, asker_org: str) -> str:
     verb = "is" if topic.is_open else "was"
     return f"{sanitise(asker_org, limit=80)} {verb} stuck on: {sanitise(topic.question)}"

@@ -57,8 +57,9 @@ def _topic_blocks(index: int, topic: TopicSummary) -> list[Block]:
     return blocks
 
 
-def summary_messages(summary: MeetingSummary, *, marker: str) -> list[tuple[str, list[Block]]]:
-    """(fallback text, blocks) for each message, in order; the first carries ``marker``."""
+def summary_messages(summary: MeetingSummary, *, marker: str) -> list[tuple[str, str, list[Block]]]:
+    """(part marker, fallback text, blocks) for each message, in order. Each part's first block
+    carries its marker, so a retried job can tell which parts already reached the channel."""
     day = time.strftime("%d %b %Y", time.gmtime(summary.meeting.started_at))
     organisations = len(summary.helpers)
     totals = (
@@ -94,10 +95,13 @@ def summary_messages(summary: MeetingSummary, *, marker: str) -> list[tuple[str,
             messages.append([])
         messages[-1].extend(section)
     total = len(messages)
-    return [
-        (f"Meeting summary ({i}/{total}): {totals}" if total > 1 else f"Meeting summary: {totals}", blocks)
-        for i, blocks in enumerate(messages, start=1)
-    ]
+    parts = []
+    for i, blocks in enumerate(messages, start=1):
+        part_marker = marker if i == 1 else f"{marker}-{i}"
+        blocks[0].block_id = part_marker
+        text = f"Meeting summary ({i}/{total}): {totals}" if total > 1 else f"Meeting summary: {totals}"
+        parts.append((part_marker, text, blocks))
+    return parts
 
 
 def thanks_text(outcome: Outcome, *, asker_org: str, share: bool) -> str:

@@ -15,6 +15,7 @@ import json
 import secrets
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,9 @@ class SlackStandIn(SlackPeople, SlackMethods):
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
-        self.failures: dict[str, deque[tuple[str, Any, str | None]]] = defaultdict(deque)
+        self.failures: dict[str, deque[tuple[str, Any, str | None, Callable[[dict[str, Any]], bool] | None]]] = (
+            defaultdict(deque)
+        )
         self.client_id = "111.222"
         self.client_secret = "standin-client-secret"
         self.app_token = "xapp-1-A111-standin"
@@ -99,21 +102,30 @@ class SlackStandIn(SlackPeople, SlackMethods):
         self.workspaces[team_id] = workspace
         return workspace
 
-    def fail_next(self, method: str, error: str, *, times: int = 1, team: str | None = None) -> None:
-        """Answer the next call(s) of ``method`` (in ``team`` only, if given) with ``ok: false, error``."""
+    def fail_next(
+        self,
+        method: str,
+        error: str,
+        *,
+        times: int = 1,
+        team: str | None = None,
+        when: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
+        """Answer the next call(s) of ``method`` (in ``team`` only, and whose parameters satisfy
+        ``when``, if given) with ``ok: false, error``."""
         for _ in range(times):
-            self.failures[method].append(("error", error, team))
+            self.failures[method].append(("error", error, team, when))
 
     def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1, team: str | None = None) -> None:
         """Answer the next call(s) of ``method`` (in ``team`` only, if given) with 429 and Retry-After."""
         for _ in range(times):
-            self.failures[method].append(("429", retry_after, team))
+            self.failures[method].append(("429", retry_after, team, None))
 
-    def _injected_failure(self, method: str, token: str | None) -> tuple[str, Any] | None:
+    def _injected_failure(self, method: str, token: str | None, params: dict[str, Any]) -> tuple[str, Any] | None:
         caller = self._workspace_for(token)
         for entry in self.failures[method]:
-            kind, value, team = entry
-            if team is None or (caller is not None and caller.team_id == team):
+            kind, value, team, when = entry
+            if (team is None or (caller is not None and caller.team_id == team)) and (when is None or when(params)):
                 self.failures[method].remove(entry)
                 return kind, value
         return None
@@ -260,7 +272,7 @@ class SlackStandIn(SlackPeople, SlackMethods):
         call = Call(method=method, params=params, token=token, at=time.time())
         self.calls.append(call)
         self._check_against_spec(method, params, is_json, token)
-        failure = self._injected_failure(method, token)
+        failure = self._injected_failure(method, token, params)
         if failure is not None:
             kind, value = failure
             if kind == "429":
