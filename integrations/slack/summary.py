@@ -69,7 +69,7 @@ def summary_messages(summary: MeetingSummary, *, marker: str) -> list[tuple[str,
     )
     sections: list[list[Block]] = [
         [
-            HeaderBlock(block_id=marker, text=f"Meeting summary · {day} · {duration(summary.duration_s)}"),
+            HeaderBlock(text=f"Meeting summary · {day} · {duration(summary.duration_s)}"),
             ContextBlock(elements=[MarkdownTextObject(text=totals)]),
         ]
     ]
