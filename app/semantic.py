@@ -131,6 +131,10 @@ class CrossEncoder:
     def logit(self, question: str, reply: str) -> float:
         return self.logits([(question, reply)])[0]
 
+    def contribution(self, question: str, reply: str) -> float:
+        """What the pure scorer adds to its logit: the logit at the weight chosen on dev."""
+        return self.weight * self.logit(question, reply)
+
 
 class SemanticRelevance:
     """SemanticMatcher for the worker: loads the model once (in a thread, a few seconds) and runs
@@ -152,5 +156,4 @@ class SemanticRelevance:
 
     async def contribution(self, *, question: str, reply: str) -> float:
         encoder = await self.warm_up()
-        logit = await asyncio.to_thread(encoder.logit, question, reply)
-        return encoder.weight * logit
+        return await asyncio.to_thread(encoder.contribution, question, reply)

@@ -25,6 +25,7 @@ from eval_map import chrono, make_bm25, mean_ap  # noqa: E402
 from relevance_data import DATA, contexts, load, question_text, training_trust  # noqa: E402
 
 from app import semantic  # noqa: E402
+from app.config import load_settings  # noqa: E402
 from app.domain.relevance import default_model, worth_a_closer_read  # noqa: E402
 from bench.harness import write_results  # noqa: E402
 
@@ -34,7 +35,7 @@ def main() -> None:
     parser.add_argument("--data", default=str(DATA / "dev.jsonl"))
     parser.add_argument("--model", choices=("auto", "pure", "semantic"), default="auto")
     args = parser.parse_args()
-    use_semantic = args.model == "semantic" or (args.model == "auto" and semantic.available())
+    use_semantic = load_settings({"CERCLE_RELEVANCE_MODEL": args.model}).semantic_relevance  # the app's rule
     threads = load(args.data)
     model = default_model()
     trust = training_trust()
@@ -50,7 +51,7 @@ def main() -> None:
             started = time.perf_counter()
             extra = None
             if encoder is not None and worth_a_closer_read(reply=comment["text"], context=context):
-                extra = encoder.weight * encoder.logit(question, comment["text"])
+                extra = encoder.contribution(question, comment["text"])
             relevance = model.score(question=question, reply=comment["text"], context=context, semantic=extra)
             timings.append(time.perf_counter() - started)
             thread_scores.append(relevance.score)
