@@ -8,7 +8,17 @@ import json
 from app.domain.models import Place, Platform
 from tests.flows import command, install, organisation, partner_up
 from tests.scenarios.test_delivery import GOOD, click
-from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, roots, thread
+from tests.scenarios.test_partner_relay import (
+    ALPHA,
+    BETA,
+    INBOX,
+    MEET,
+    asked,
+    mirror_roots,
+    roots,
+    settled_answers,
+    thread,
+)
 from tests.waiting import eventually
 
 
@@ -37,11 +47,10 @@ async def test_ask_end_closes_topics_posts_the_summary_and_thanks_partners(start
     pricing_mirror = next(m for m in mirrors if "price a pilot" in m["text"])
     slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=pricing_mirror["ts"])
     injected = (await eventually(lambda: thread(slack, ALPHA, MEET, answered_live["ts"])))[0]
+    topic_id = answered_live["blocks"][2]["elements"][0]["value"]
+    (answer,) = await settled_answers(cercle, topic_id, count=1)
     slack.user_react(ALPHA, MEET, injected["ts"], "U0MEMBER", "+1")
     slack.user_react(ALPHA, MEET, injected["ts"], "U0ADMIN", "star")
-    topic_id = answered_live["blocks"][2]["elements"][0]["value"]
-    relay = cercle.runtime.relay
-    (answer,) = await relay.answers(topic_id=topic_id)
 
     async def voted() -> bool:
         return await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answer.id) == 2

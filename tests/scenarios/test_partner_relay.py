@@ -34,6 +34,17 @@ async def asked(cercle, slack, question: str, *, team: str = ALPHA, user: str = 
     return next(m for m in roots(slack, team, MEET) if question.split()[-1] in m["text"])
 
 
+async def settled_answers(cercle, topic_id: str, *, count: int) -> list:
+    """The worker stores an answer as `new`, posts it, then records where it went: seeing the post in
+    the channel is not enough to react to it or read its status, so wait for the record."""
+
+    async def ready():
+        answers = await cercle.runtime.relay.answers(topic_id=topic_id)
+        return answers if len(answers) == count and all(a.status != "new" for a in answers) else None
+
+    return await eventually(ready, timeout=60)
+
+
 # The relay itself is under test here: every reply goes through (delivery rules have their own scenarios).
 EVERYTHING = {"CERCLE_RELEVANCE_THRESHOLD": "0", "CERCLE_MAX_INJECT": "1000"}
 

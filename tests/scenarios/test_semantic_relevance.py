@@ -4,7 +4,7 @@ deciding what reaches the meeting."""
 from __future__ import annotations
 
 from tests.scenarios.test_delivery import setup
-from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, thread
+from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, settled_answers, thread
 from tests.waiting import eventually
 
 QUESTION = "Where can I renew my driving licence, and which documents do I need?"
@@ -27,7 +27,7 @@ async def test_the_cross_encoder_scores_replies_end_to_end(start_cercle, slack):
     slack.user_post(BETA, INBOX, "U0MEMBER", "+1", thread_ts=mirror["ts"])
     topic_id = live["blocks"][2]["elements"][0]["value"]
 
-    answers = await eventually(lambda: _two_answers(cercle, topic_id), timeout=60)  # first load: a few seconds
+    answers = await settled_answers(cercle, topic_id, count=2)  # the model's first load takes a few seconds
     good, chatter = sorted(answers, key=lambda a: a.text != GOOD)
     assert good.text == GOOD and good.status == "injected" and good.reasons[0] == "+semantic"
     assert chatter.status == "below" and "-semantic" in chatter.reasons
@@ -35,8 +35,3 @@ async def test_the_cross_encoder_scores_replies_end_to_end(start_cercle, slack):
     assert [m["text"] for m in posted] == [f"grace (Beta Org): {GOOD}"]
     await slack.settle()
     assert len(await cercle.runtime.relay.answers(topic_id=topic_id)) == 2  # "+1" is a vote, never an answer
-
-
-async def _two_answers(cercle, topic_id: str):
-    answers = await cercle.runtime.relay.answers(topic_id=topic_id)
-    return answers if len(answers) == 2 else None

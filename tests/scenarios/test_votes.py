@@ -13,7 +13,7 @@ from app.embedded_redis import free_port
 from tests.conftest import SIGNING_SECRET, cercle_env
 from tests.processes import clean_env, start_app, stop, wait_http
 from tests.scenarios.test_delivery import GOOD, setup
-from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, thread
+from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, settled_answers, thread
 from tests.slack_signing import signed_headers
 from tests.waiting import eventually
 
@@ -24,7 +24,7 @@ async def answered(cercle, slack):
     original = slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
     injected = (await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"])))[0]
     topic_id = live["blocks"][2]["elements"][0]["value"]
-    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+    (answer,) = await settled_answers(cercle, topic_id, count=1)
     return injected, original, topic_id, answer
 
 
