@@ -1,129 +1,23 @@
-"""`python -m app [web|worker|check]`: with no argument, web and worker in one process."""
+"""`python -m app [web|worker|check]`.
+
+SIGTERM is taken before anything else is imported: the SDKs take a second or more to import (more on
+a busy machine), and a process manager that stops Cercle while it starts should see a clean exit (0),
+as it does once the event loop has taken the signal over (app/cli.py).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import signal
 import sys
 
-from redis.exceptions import RedisError
 
-from app.config import ConfigError, Settings, load_settings
-from app.embedded_redis import EmbeddedRedis, EmbeddedRedisError
-from app.logs import configure_logging, get_logger
-from app.runtime import Runtime, build_runtime
-
-log = get_logger("app")
-
-USAGE = "usage: python -m app [web|worker|check]"
-SLACK_HINT = (
-    "Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (one workspace), or "
-    "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and SLACK_SIGNING_SECRET (OAuth install), "
-    "or SLACK_APP_TOKEN and SLACK_BOT_TOKEN (Socket Mode). See README.md, 'Slack set-up'."
-)
+def _stop_while_starting(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # unwinds through main's `finally`, which stops an embedded Redis
 
 
-def _redis_url(settings: Settings, mode: str) -> tuple[str, EmbeddedRedis | None]:
-    if settings.redis_url:
-        return settings.redis_url, None
-    if mode in ("web", "worker"):
-        raise ConfigError(
-            "REDIS_URL",
-            f"is required for `python -m app {mode}` (separate processes share one Redis); "
-            "`python -m app` alone runs both on an embedded Redis",
-        )
-    embedded = EmbeddedRedis(data_dir=settings.data_dir).start()
-    log.info("redis.embedded_started", url=embedded.url, data_dir=str(settings.data_dir.resolve()))
-    return embedded.url, embedded
+signal.signal(signal.SIGTERM, _stop_while_starting)
 
-
-async def _serve(runtime: Runtime, mode: str) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    tasks: list[asyncio.Task[None]] = []
-    worker = None
-    try:
-        if mode in ("all", "web"):
-            if runtime.slack_app is None:
-                log.warning("slack.not_configured", hint=SLACK_HINT)
-            await runtime.start_web()
-        if mode in ("all", "worker"):
-            if runtime.matcher is not None:
-                await runtime.matcher.warm_up()  # fail at start, not on the first reply
-            worker = runtime.worker()
-            tasks.append(asyncio.create_task(worker.run()))
-        waiter = asyncio.create_task(stop.wait())
-        await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
-        for task in tasks:
-            if task.done() and task.exception():
-                raise task.exception()  # type: ignore[misc]
-    finally:
-        log.info("shutdown.started", mode=mode)
-        if worker is not None:
-            worker.stop()
-        for task in tasks:
-            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(task, 5)
-        await runtime.close()
-
-
-async def _check(runtime: Runtime) -> int:
-    settings = runtime.settings
-    print(f"environment: {settings.env}")
-    where = f"embedded (data in {settings.data_dir})" if settings.embedded_redis else settings.redis_url
-    print(f"redis: {where}")
-    try:
-        info = await runtime.redis.info("server")
-        print(f"redis: reachable, version {info.get('redis_version')}")
-    except (RedisError, OSError) as error:
-        print(f"redis: UNREACHABLE ({error})")
-        return 1
-    finally:
-        await runtime.close()
-    print(f"slack: {settings.slack.describe()}")
-    if not settings.slack.enabled:
-        print(f"  {SLACK_HINT}")
-    print(f"teams: {'configured' if settings.microsoft_app_id else 'not configured'}")
-    key_state = "set" if settings.secret_key else "not set (development: generated into the data folder when needed)"
-    print(f"secret key: {key_state}")
-    if runtime.matcher is not None:
-        print("relevance: pure-Python trees + semantic cross-encoder (extra `semantic`)")
-    else:
-        print(f"relevance: pure-Python trees (CERCLE_RELEVANCE_MODEL={settings.relevance_model})")
-    return 0
-
-
-def main(argv: list[str]) -> int:
-    mode = argv[0] if argv else "all"
-    if mode not in ("all", "web", "worker", "check") or len(argv) > 1:
-        print(USAGE, file=sys.stderr)
-        return 2
-    embedded: EmbeddedRedis | None = None
-    try:
-        settings = load_settings()
-        configure_logging(log_format=settings.log_format)
-        url, embedded = _redis_url(settings, mode)
-        runtime = build_runtime(settings=settings, redis_url=url)
-        if mode == "check":
-            return asyncio.run(_check(runtime))
-        asyncio.run(_serve(runtime, mode))
-        return 0
-    except ConfigError as error:
-        print(f"cercle: configuration error: {error}", file=sys.stderr)
-        return 2
-    except EmbeddedRedisError as error:
-        print(f"cercle: embedded Redis failed to start: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        if embedded is not None:
-            embedded.stop()
-            log.info("redis.embedded_stopped")
-
+from app.cli import main  # noqa: E402  (after the handler, on purpose)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

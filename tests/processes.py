@@ -47,3 +47,26 @@ def stop(process: subprocess.Popen[bytes], *, timeout: float = 15.0) -> int:
     if process.poll() is None:
         process.terminate()
     return process.wait(timeout)
+
+
+def wait_logged(log: Path, event: str, *, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """Wait until ``event`` is in a child's log: a busy machine may take seconds to import and start."""
+    deadline = time.monotonic() + timeout
+    while event not in log.read_text(errors="replace"):
+        if process.poll() is not None:
+            raise AssertionError(f"process exited with {process.returncode} before logging {event}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{event} not logged within {timeout}s")
+        time.sleep(0.05)
+
+
+def wait_catches(process: subprocess.Popen[bytes], sig: int, *, timeout: float = 10.0) -> None:
+    """Wait until the child has installed a handler for ``sig`` (Linux: the SigCgt mask in /proc)."""
+    deadline = time.monotonic() + timeout
+    status = Path(f"/proc/{process.pid}/status")
+    while time.monotonic() < deadline:
+        caught = next(line for line in status.read_text().splitlines() if line.startswith("SigCgt:"))
+        if int(caught.split()[1], 16) & (1 << (sig - 1)):
+            return
+        time.sleep(0.001)
+    raise AssertionError(f"signal {sig} not caught within {timeout}s")

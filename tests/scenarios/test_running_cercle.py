@@ -12,7 +12,7 @@ import pytest
 
 from app.embedded_redis import free_port
 from tests.conftest import SIGNING_SECRET, reply_text
-from tests.processes import ROOT, clean_env, start_app, stop, wait_http
+from tests.processes import ROOT, clean_env, start_app, stop, wait_catches, wait_http, wait_logged
 from tests.slack_signing import form_body, signed_headers
 from tests.waiting import eventually
 
@@ -134,9 +134,19 @@ def test_procfile_processes_share_one_redis_and_stop_cleanly(redis_url, tmp_path
     worker = start_app("worker", env=env, log=tmp_path / "worker.log")
     try:
         assert wait_http(f"http://127.0.0.1:{port}/readyz", process=web) == 200
-        assert worker.poll() is None
+        wait_logged(tmp_path / "worker.log", "worker.started", process=worker)
     finally:
         assert stop(web, timeout=10) == 0
         assert stop(worker, timeout=10) == 0
     assert "worker.started" in (tmp_path / "worker.log").read_text()
     assert "worker.stopped" in (tmp_path / "worker.log").read_text()
+
+
+def test_stopping_cercle_while_it_starts_is_a_clean_stop(redis_url, tmp_path):
+    """A process manager may stop a dyno that is still importing its SDKs: exit 0, not "killed"."""
+    env = clean_env(REDIS_URL=redis_url, CERCLE_DATA_DIR=str(tmp_path))
+    worker = start_app("worker", env=env, log=tmp_path / "worker.log")
+    wait_catches(worker, signal.SIGTERM)  # a few milliseconds after the interpreter starts
+    worker.terminate()
+    assert worker.wait(15) == 0
+    assert "worker.started" not in (tmp_path / "worker.log").read_text()  # it was stopped while starting
