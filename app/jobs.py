@@ -101,7 +101,6 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
     async def digest(job: Job) -> None:
         await delivery.post_digest(
             topic_id=job.payload["topic_id"],
-            digest_id=job.payload["digest_id"],
             topics=deps.topics,
             relay=deps.relay,
             directory=deps.directory,
@@ -167,7 +166,6 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
     async def late_digest(job: Job) -> None:
         await delivery.post_digest(
             topic_id=job.payload["topic_id"],
-            digest_id="late",
             topics=deps.topics,
             relay=deps.relay,
             directory=deps.directory,

@@ -70,7 +70,7 @@ class ChatPlatform(Protocol):
 
     async def organisation_name(self) -> str: ...
 
-    async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, digest_id: str) -> str:
+    async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, marker: str) -> str:
         """One message in the live thread carrying several answers, best first."""
 
     async def find_marker(self, *, marker_id: str, live: Place, since: float) -> str | None: ...

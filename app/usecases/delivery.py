@@ -47,7 +47,7 @@ async def deliver_answer(
     digest_at = digest_time(injected_at=[oldest], rules=rules)
     await jobs.schedule(
         kind=DIGEST_JOB,
-        payload={"topic_id": topic.id, "digest_id": f"{int(digest_at)}"},
+        payload={"topic_id": topic.id},
         at=digest_at,
         job_id=f"digest:{topic.id}:{int(digest_at)}",
     )
@@ -63,7 +63,6 @@ async def _set(*, relay: RelayRepository, answer: Answer, topic: Topic, status: 
 async def post_digest(
     *,
     topic_id: str,
-    digest_id: str,
     topics: TopicRepository,
     relay: RelayRepository,
     directory: ChatDirectory,
@@ -72,32 +71,55 @@ async def post_digest(
     status: AnswerStatus = AnswerStatus.WAITING,
 ) -> int:
     """The answers that waited (for the window, or for the meeting's end when they came late),
-    as one message, best first; exactly once."""
+    as one message, best first; each exactly once, also when an attempt crashed after posting."""
     topic = await topics.get_topic(topic_id=topic_id)
     if topic is None:
         return 0
     waiting = [a for a in await relay.answers(topic_id=topic_id) if a.status is status]
     if not waiting:
         return 0
-    waiting.sort(key=lambda a: (-a.score, a.created_at))
     chat = await directory.chat_for(tenant=topic.place.tenant)
     if chat is None:
         return 0
-    marker = f"digest-{topic_id}-{digest_id}"
-    since = min(a.posting_since or now for a in waiting)
-    message_id = None
-    if any(a.posting_since for a in waiting):  # a previous attempt may have posted it
-        message_id = await chat.find_marker(marker_id=marker, live=topic.place, since=since)
-    if message_id is None:
-        for answer in waiting:
+    delivered = 0
+    fresh = [a for a in waiting if not a.posting_since]
+    for stamp, attempted in _by_attempt(waiting).items():  # a crashed attempt may have posted its digest
+        found = await chat.find_marker(marker_id=_digest_marker(topic_id, stamp), live=topic.place, since=stamp)
+        if found is None:
+            fresh += attempted
+        else:
+            delivered += await _digested(relay=relay, answers=attempted, topic=topic, message_id=found)
+    if fresh:
+        fresh.sort(key=lambda a: (-a.score, a.created_at))  # best first
+        for answer in fresh:
             await relay.mark_posting(answer=answer, now=now)
         await limiter.acquire(channel_key=topic.place.channel_key)
-        message_id = await chat.post_digest(answers=waiting, topic=topic, digest_id=marker)
-    for answer in waiting:
+        marker = _digest_marker(topic_id, now)
+        message_id = await chat.post_digest(answers=fresh, topic=topic, marker=marker)
+        delivered += await _digested(relay=relay, answers=fresh, topic=topic, message_id=message_id)
+    return delivered
+
+
+def _digest_marker(topic_id: str, attempt: float) -> str:
+    """One marker per attempt, whichever job made it: what a crashed attempt posted is found again,
+    and answers that came after it are not taken for posted."""
+    return f"digest-{topic_id}-{int(attempt * 1000)}"
+
+
+def _by_attempt(answers: list[Answer]) -> dict[float, list[Answer]]:
+    attempts: dict[float, list[Answer]] = {}
+    for answer in answers:
+        if answer.posting_since:
+            attempts.setdefault(answer.posting_since, []).append(answer)
+    return attempts
+
+
+async def _digested(*, relay: RelayRepository, answers: list[Answer], topic: Topic, message_id: str) -> int:
+    for answer in answers:
         await relay.update_answer(
             answer=replace(answer, status=AnswerStatus.DIGESTED, injected_id=message_id), live=topic.place
         )
-    return len(waiting)
+    return len(answers)
 
 
 async def set_review_mode(

@@ -141,13 +141,13 @@ class SlackChat:
         )
         return render.find_marked(response.get("messages") or [], marker_id)
 
-    async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, digest_id: str) -> str:
+    async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, marker: str) -> str:
         response = await self._call(
             "chat_postMessage",
             channel=topic.place.channel,
             thread_ts=topic.place.thread,
             text=render.digest_fallback_text(answers),
-            blocks=render.digest_blocks(answers, marker=digest_id),
+            blocks=render.digest_blocks(answers, marker=marker),
             unfurl_links=False,
             unfurl_media=False,
         )

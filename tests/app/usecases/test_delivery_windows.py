@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import aiohttp
@@ -89,12 +90,11 @@ async def _deliver(world, answer: Answer, now: float) -> Answer:
     return result
 
 
-async def _digest(world, digest_id: str, *, now: float) -> int:
+async def _digest(world, *, now: float, relay: RedisRelayRepository | None = None) -> int:
     return await post_digest(
         topic_id="topic1",
-        digest_id=digest_id,
         topics=world["topics"],
-        relay=world["relay"],
+        relay=relay or world["relay"],
         directory=world["directory"],
         limiter=world["limiter"],
         now=now,
@@ -120,7 +120,7 @@ async def test_three_per_window_then_one_digest_best_first(world, slack):
     await queue.ensure_group()
     (job,) = await queue.read_new(consumer="test", block_ms=10)
     assert job.kind == DIGEST_JOB
-    posted = await _digest(world, job.payload["digest_id"], now=T0 + 300)
+    posted = await _digest(world, now=T0 + 300)
     assert posted == 3
     digest = _thread(slack, world["topic"])[-1]
     lines = [b["text"]["text"] for b in digest["blocks"][1:]]
@@ -131,7 +131,7 @@ async def test_three_per_window_then_one_digest_best_first(world, slack):
     ]  # best first
     assert all(a.status in ("injected", "digested") for a in await world["relay"].answers(topic_id="topic1"))
     # Running the digest job again (a retry) posts nothing more.
-    again = await _digest(world, job.payload["digest_id"], now=T0 + 301)
+    again = await _digest(world, now=T0 + 301)
     assert again == 0 and len(_thread(slack, world["topic"])) == 4
 
 
@@ -151,3 +151,38 @@ async def test_a_retried_delivery_takes_one_slot(world, slack):
     await _deliver(world, answer, now=T0)
     again = await _deliver(world, answer, now=T0 + 1)  # the job ran twice
     assert again.status == AnswerStatus.INJECTED and len(_thread(slack, world["topic"])) == 1
+
+
+class _DiesAfterSlackAnswers(RedisRelayRepository):
+    """The worker dies once Slack has accepted the digest, before recording it: the first status
+    update after the post raises, as a killed process would stop there."""
+
+    async def update_answer(self, *, answer: Answer, live: Place) -> None:
+        if answer.status is AnswerStatus.DIGESTED:
+            raise ConnectionError("worker killed")
+        await super().update_answer(answer=answer, live=live)
+
+
+async def test_a_digest_retried_after_a_crash_is_not_posted_twice_and_loses_no_later_answer(world, slack):
+    t0 = time.time() - 1000  # a recovering attempt reads Slack's history from its own clock: keep them aligned
+    for n, at in enumerate([0, 10, 20, 30, 40]):
+        await _deliver(world, await _answer(world, n, 0.5 + n / 100, t0 + at), now=t0 + at)
+    dying = _DiesAfterSlackAnswers(redis=world["redis"])
+    with pytest.raises(ConnectionError):
+        await _digest(world, now=t0 + 300, relay=dying)
+    assert len(_thread(slack, world["topic"])) == 4  # 3 injected + the digest of answers 3 and 4
+    freed = await _deliver(world, await _answer(world, 5, 0.9, t0 + 301), now=t0 + 301)  # the slot of T0 freed
+    late = await _deliver(world, await _answer(world, 6, 0.9, t0 + 302), now=t0 + 302)  # full again: waits
+    assert (freed.status, late.status) == (AnswerStatus.INJECTED, AnswerStatus.WAITING)
+
+    assert await _digest(world, now=t0 + 330) == 3  # the crashed job, retried
+    thread = _thread(slack, world["topic"])
+    assert len(thread) == 6  # 4 injected, the first digest found again (not reposted), one new digest
+    first, second = thread[3], thread[5]
+    assert "answer number 3" in first["text"] and "answer number 6" not in first["text"]
+    assert "answer number 6" in second["text"] and "answer number 3" not in second["text"]
+    answers = {a.id: a for a in await world["relay"].answers(topic_id="topic1")}
+    assert {a.status for a in answers.values()} == {"injected", "digested"}
+    assert answers["a3"].injected_id == answers["a4"].injected_id == first["ts"]
+    assert answers["a6"].injected_id == second["ts"]
+    assert await _digest(world, now=t0 + 410) == 0  # the later answer's own digest job finds nothing left
