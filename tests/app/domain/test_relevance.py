@@ -65,6 +65,22 @@ def test_trusted_authors_and_early_replies_count_for_more():
     assert s(PRICING, reply, position=0) > s(PRICING, reply, position=9, author_previous_replies=3)
 
 
+@pytest.mark.parametrize(
+    ("question", "reply", "context"),
+    [
+        (PRICING, "Ask for a paid pilot with a clear success metric.", {}),
+        (PRICING, "We charge 20% of the licence for 8 weeks.", {"position": 4, "seconds_since_question": 900}),
+        (PRIX, "Facturez le pilote, avec un critère de succès clair.", {"position": 1}),
+        (PRICING, "no idea, sorry", {"position": 6, "author_previous_replies": 2}),
+    ],
+)
+def test_a_better_record_never_lowers_a_score(question, reply, context):
+    """Trust comes from what an author's past answers earned; the scores must rise with it, step by step."""
+    scores = [s(question, reply, author_trust=step / 20, **context) for step in range(21)]
+    assert scores == sorted(scores)
+    assert scores[-1] > scores[0]
+
+
 def test_accents_and_case_do_not_matter():
     assert fold("Été À Noël") == "ete a noel"
     assert tokens("Le Prix du PILOTE, été") == tokens("le prix du pilote, ete") == ["prix", "pilote"]
