@@ -107,3 +107,17 @@ def answer_votes(topic_id: str, answer_id: str) -> str:
 def voter_emoji(topic_id: str, answer_id: str, voter: str) -> str:
     """Set of "+emoji" / "-emoji" one voter has on any copy of one answer."""
     return f"{PREFIX}:{{t:{topic_id}}}:voter-emoji:{answer_id}:{voter}"
+
+
+# Authors' records share one hash tag: a meeting's outcome updates them in one script.
+TRUST_TOTALS = f"{PREFIX}:{{trust}}:totals"
+
+
+def author_record(author: str) -> str:
+    """Hash: answers, helpful (see app/domain/trust.py)."""
+    return f"{PREFIX}:{{trust}}:author:{author}"
+
+
+def trust_counted(meeting_id: str) -> str:
+    """Set once a meeting's outcome went into the authors' records, so a retried job adds nothing."""
+    return f"{PREFIX}:{{trust}}:counted:{meeting_id}"

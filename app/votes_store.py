@@ -7,11 +7,13 @@ removing one removes the vote only when none of that voter's emoji of that direc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import redis.asyncio as aioredis
 
 from app import keys
+from app.domain.trust import author_trust
 
 _REACT = """
 local votes, emoji_set = KEYS[1], KEYS[2]
@@ -41,11 +43,28 @@ for _, v in ipairs(redis.call('HVALS', votes)) do total = total + tonumber(v) en
 return total
 """
 
+# A meeting's outcome, added to its authors' records once (KEYS[1] is set the first time only).
+_RECORD = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', 7776000) == false then return 0 end
+local given, helpful = 0, 0
+for i = 3, #KEYS do
+  local a, h = tonumber(ARGV[2 * i - 5]), tonumber(ARGV[2 * i - 4])
+  redis.call('HINCRBY', KEYS[i], 'answers', a)
+  redis.call('HINCRBY', KEYS[i], 'helpful', h)
+  redis.call('EXPIRE', KEYS[i], 31536000)
+  given, helpful = given + a, helpful + h
+end
+redis.call('HINCRBY', KEYS[2], 'answers', given)
+redis.call('HINCRBY', KEYS[2], 'helpful', helpful)
+return 1
+"""
+
 
 class RedisVoteRepository:
     def __init__(self, *, redis: aioredis.Redis) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._react: Any = redis.register_script(_REACT)
+        self._record: Any = redis.register_script(_RECORD)
 
     async def react(self, *, topic_id: str, answer_id: str, voter: str, emoji: str, direction: int, added: bool) -> int:
         """Apply one reaction change; returns the answer's new tally."""
@@ -74,3 +93,19 @@ class RedisVoteRepository:
                 pipe.hvals(keys.answer_votes(topic_id, answer_id))
             rows = await pipe.execute()
         return {a: sum(int(v) for v in row) for a, row in zip(answer_ids, rows, strict=True)}
+
+    async def record_meeting(self, *, meeting_id: str, record: Mapping[str, tuple[int, int]]) -> bool:
+        """Add one meeting's (answers, helpful) per author; False when it was already added."""
+        authors = sorted(record)
+        args = [count for author in authors for count in record[author]]
+        author_keys = [keys.author_record(author) for author in authors]
+        counted = keys.trust_counted(meeting_id)
+        return bool(await self._record(keys=[counted, keys.TRUST_TOTALS, *author_keys], args=args))
+
+    async def author_trust(self, *, author: str) -> float:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hmget(keys.author_record(author), "answers", "helpful")
+            pipe.hmget(keys.TRUST_TOTALS, "answers", "helpful")
+            (answers, helpful), (all_answers, all_helpful) = await pipe.execute()
+        prior = int(all_helpful or 0) / int(all_answers) if all_answers and int(all_answers) else 0.5
+        return author_trust(helpful=int(helpful or 0), answers=int(answers or 0), prior=prior)

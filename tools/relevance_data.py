@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.domain.relevance import ReplyContext  # noqa: E402
+from app.domain.trust import author_trust  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "relevance"
 TRAIN_FILES = ("train.jsonl", "train_extra2015.jsonl", "train_extra2015_dev.jsonl")
-TRUST_PRIOR_WEIGHT = 5.0
 
 
 def load(path: Path | str) -> list[dict]:
@@ -37,7 +37,8 @@ def seconds_between(a: str, b: str) -> float:
 
 
 class TrustTable:
-    """An author's share of Good replies in the training threads, smoothed toward the average."""
+    """An author's share of Good replies in the training threads, smoothed toward the average: the
+    forum's labels play the part of the votes that make an author's record in Cercle."""
 
     def __init__(self, threads: list[dict]) -> None:
         self.good: Counter[str] = Counter()
@@ -55,7 +56,7 @@ class TrustTable:
             own = [c for c in exclude["comments"] if c["user_id"] == user]
             good -= sum(int(c["relevant"]) for c in own)
             total -= len(own)
-        return (good + TRUST_PRIOR_WEIGHT * self.prior) / (total + TRUST_PRIOR_WEIGHT) - self.prior + 0.5
+        return author_trust(helpful=good, answers=total, prior=self.prior)
 
 
 def contexts(q: dict, trust: TrustTable, *, leave_out: bool) -> list[ReplyContext]:

@@ -193,6 +193,12 @@ class VoteRepository(Protocol):
 
     async def tallies(self, *, topic_id: str, answer_ids: list[str]) -> dict[str, int]: ...
 
+    async def record_meeting(self, *, meeting_id: str, record: Mapping[str, tuple[int, int]]) -> bool:
+        """Add a meeting's (answers, helpful) per author to their records, once per meeting."""
+
+    async def author_trust(self, *, author: str) -> float:
+        """The author's record as the scorer reads it (app/domain/trust.py); 0.5 with no record."""
+
 
 class Jobs(Protocol):
     async def enqueue(self, *, kind: str, payload: Mapping[str, Any], job_id: str | None = None) -> str: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.models import Meeting, MirrorStatus
+from app.domain.models import Answer, Meeting, MirrorStatus, Topic
 from app.domain.ports import (
     ChatDirectory,
     Jobs,
@@ -16,6 +16,7 @@ from app.domain.ports import (
 )
 from app.domain.summary import MeetingSummary, outcome_for, summarise
 from app.domain.timings import MeetingTimings
+from app.domain.trust import meeting_record
 from app.usecases.mirroring import close_mirrors, org_key_of
 
 SUMMARY_JOB = "meeting.summary"
@@ -106,6 +107,22 @@ async def end_if_idle(
 async def build_summary(
     *, meeting_id: str, topics: TopicRepository, relay: RelayRepository, votes: VoteRepository
 ) -> MeetingSummary | None:
+    loaded = await _meeting_answers(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
+    return None if loaded is None else _summarise(loaded)
+
+
+_MeetingAnswers = tuple[Meeting, list[Topic], dict[str, list[Answer]], dict[str, int]]
+
+
+def _summarise(loaded: _MeetingAnswers) -> MeetingSummary:
+    meeting, meeting_topics, answers, tallies = loaded
+    ended_at = meeting.ended_at or meeting.started_at
+    return summarise(meeting=meeting, ended_at=ended_at, topics=meeting_topics, answers=answers, votes=tallies)
+
+
+async def _meeting_answers(
+    *, meeting_id: str, topics: TopicRepository, relay: RelayRepository, votes: VoteRepository
+) -> _MeetingAnswers | None:
     meeting = await topics.meeting(meeting_id=meeting_id)
     if meeting is None:
         return None
@@ -114,13 +131,7 @@ async def build_summary(
     tallies: dict[str, int] = {}
     for topic_id, topic_answers in answers.items():
         tallies.update(await votes.tallies(topic_id=topic_id, answer_ids=[a.id for a in topic_answers]))
-    return summarise(
-        meeting=meeting,
-        ended_at=meeting.ended_at or meeting.started_at,
-        topics=meeting_topics,
-        answers=answers,
-        votes=tallies,
-    )
+    return meeting, meeting_topics, answers, tallies
 
 
 async def post_summary(
@@ -133,9 +144,17 @@ async def post_summary(
     jobs: Jobs,
     now: float,
 ) -> MeetingSummary | None:
-    """Post once, part by part (a retried job posts only the parts it finds missing), then thank every mirror."""
-    summary = await build_summary(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
-    if summary is None or await topics.meeting_mark(meeting_id=meeting_id, field="summary_posted"):
+    """Post once, part by part (a retried job posts only the parts it finds missing), then thank every
+    mirror. First, the votes each author's answers earned go into their record (once per meeting)."""
+    loaded = await _meeting_answers(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
+    if loaded is None:
+        return None
+    meeting, _, answers, tallies = loaded
+    if meeting.ended_at is not None:
+        given = [answer for topic_answers in answers.values() for answer in topic_answers]
+        await votes.record_meeting(meeting_id=meeting_id, record=meeting_record(answers=given, votes=tallies))
+    summary = _summarise(loaded)
+    if await topics.meeting_mark(meeting_id=meeting_id, field="summary_posted"):
         return summary
     chat = await directory.chat_for(tenant=summary.meeting.place.tenant)
     if chat is None:

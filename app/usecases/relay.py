@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from app.domain import trust
 from app.domain.delivery import DeliveryRules, Route, route, same_content
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic, answer_id_for
 from app.domain.ports import (
@@ -114,6 +115,9 @@ async def receive_reply(
         by_asker=by_asker,
         source_kind=str(reply.place.platform),
         author_previous_replies=sum(1 for a in earlier if f"{a.source.channel_key}:{a.author.id}" == author_key),
+        author_trust=await votes.author_trust(
+            author=trust.author_key(platform=str(reply.place.platform), tenant=reply.place.tenant, user=reply.user_id)
+        ),
     )
     semantic = None
     if matcher is not None and worth_a_closer_read(reply=reply.text, context=context):

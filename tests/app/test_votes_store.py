@@ -1,0 +1,38 @@
+"""Authors' records on a real Redis: a meeting counts once, and trust is read against the average."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis.asyncio as aioredis
+
+from app.domain.trust import author_trust
+from app.votes_store import RedisVoteRepository
+
+
+async def test_a_meeting_outcome_is_added_once_and_read_as_trust(redis_url):
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    votes = RedisVoteRepository(redis=redis)
+    assert await votes.author_trust(author="slack:T1:U1") == pytest.approx(0.5)  # no record yet
+    record = {"slack:T1:U1": (3, 3), "slack:T1:U2": (3, 0)}
+    # Two workers finishing the same summary job at once: the outcome is added once.
+    first, second = await asyncio.gather(
+        votes.record_meeting(meeting_id="m1", record=record), votes.record_meeting(meeting_id="m1", record=record)
+    )
+    assert sorted([first, second]) == [False, True]
+    helpful_author, unhelpful_author = (
+        await votes.author_trust(author="slack:T1:U1"),
+        await votes.author_trust(author="slack:T1:U2"),
+    )
+    assert helpful_author == pytest.approx(author_trust(helpful=3, answers=3, prior=0.5))
+    assert unhelpful_author == pytest.approx(author_trust(helpful=0, answers=3, prior=0.5))
+    assert unhelpful_author < 0.5 < helpful_author
+
+    assert await votes.record_meeting(meeting_id="m2", record={"slack:T1:U3": (4, 0)})
+    prior = 3 / 10  # helpful answers over all answers, every author
+    assert await votes.author_trust(author="slack:T1:U1") == pytest.approx(
+        author_trust(helpful=3, answers=3, prior=prior)
+    )
+    assert await votes.author_trust(author="slack:T9:U1") == pytest.approx(0.5)  # someone else
+    await redis.aclose()
