@@ -109,6 +109,12 @@ def worth_a_closer_read(*, reply: str, context: ReplyContext) -> bool:
     return reply_kind(reply) is ReplyKind.ANSWER and not context.by_asker
 
 
+# Features that are 1 or 0: when one counts while absent, the reason says so ("+not by_asker").
+YES_NO = frozenset(
+    {"short", "long", "question_mark", "asks_back", "thanks", "agreement_only", "laugh", "url", "url_only"}
+    | {"no_letters", "number", "mention", "first", "by_asker", "repeat_author"}
+)
+
 # Ceilings for replies that the model, trained on forums, would otherwise rank by position alone.
 CAPS = {"empty": 0.02, "agreement": 0.05, "thanks": 0.05, "link only": 0.15}
 
@@ -183,7 +189,7 @@ class RelevanceModel:
         for name, weight, mean, scale in zip(self.feature_names, self.weights, self.means, self.scales, strict=True):
             part = weight * (values[name] - mean) / scale
             total += part
-            contributions.append((part, name))
+            contributions.append((part, name if values[name] or name not in YES_NO else f"not {name}"))
         if self.trees:
             total = self._trees([values[name] for name in self.tree_features])
         if semantic is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.relevance import ReplyContext, fold, score_reply, tokens
+from app.domain.relevance import YES_NO, ReplyContext, default_model, fold, score_reply, tokens
 
 PRICING = "How do we price a pilot for a new enterprise customer?"
 PRIX = "Comment fixer le prix d'un pilote pour un nouveau client grand compte ?"
@@ -59,10 +59,26 @@ def test_the_askers_own_replies_score_lower_than_the_same_words_from_someone_els
     assert s(PRICING, reply, by_asker=True) < s(PRICING, reply) - 0.05
 
 
-def test_trusted_authors_and_early_replies_count_for_more():
-    reply = "Ask for a paid pilot with a clear success metric."
-    assert s(PRICING, reply, author_trust=0.9) > s(PRICING, reply, author_trust=0.1)
-    assert s(PRICING, reply, position=0) > s(PRICING, reply, position=9, author_previous_replies=3)
+def test_reasons_never_name_a_yes_no_trait_the_reply_does_not_have():
+    """ "+by_asker" on a reply by someone else would say the opposite of what counted."""
+    cases = [
+        ("We tried a free pilot last year and the customer never converted.", {"by_asker": True}),
+        ("We tried a free pilot last year and the customer never converted.", {}),
+        ("Price it as a fixed fee for eight weeks with one clear success metric.", {"seconds_since_question": 1}),
+        ("see https://example.com/pricing", {"position": 3, "author_previous_replies": 1}),
+    ]
+    named = set()
+    for reply, context in cases:
+        relevance = score_reply(question=PRICING, reply=reply, context=ReplyContext(**context))
+        values = default_model().features(question=PRICING, reply=reply, context=ReplyContext(**context))
+        for reason in relevance.reasons:
+            trait = reason[1:]
+            if trait in YES_NO:
+                assert values[trait] == 1.0, (reply, reason)
+            if trait.startswith("not "):
+                assert values[trait[4:]] == 0.0, (reply, reason)
+            named.add(reason)
+    assert "-by_asker" in named and any(reason.startswith("+not ") for reason in named)
 
 
 @pytest.mark.parametrize(
