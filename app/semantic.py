@@ -54,7 +54,9 @@ def load_base(*, threads: int | None = None) -> tuple[Any, Any]:
     """The packaged tokenizer and encoder, offline."""
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no bar among JSON log lines
     if threads is not None:
         torch.set_num_threads(threads)
     path = str(base_model_path())
