@@ -81,6 +81,12 @@ def test_reasons_never_name_a_yes_no_trait_the_reply_does_not_have():
     assert "-by_asker" in named and any(reason.startswith("+not ") for reason in named)
 
 
+def test_trusted_authors_and_early_replies_count_for_more():
+    reply = "Ask for a paid pilot with a clear success metric."
+    assert s(PRICING, reply, author_trust=0.9) > s(PRICING, reply, author_trust=0.1)
+    assert s(PRICING, reply, position=0) > s(PRICING, reply, position=9, author_previous_replies=3)
+
+
 @pytest.mark.parametrize(
     ("question", "reply", "context"),
     [
