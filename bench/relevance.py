@@ -50,7 +50,7 @@ def main() -> None:
         for comment, context in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True):
             started = time.perf_counter()
             extra = None
-            if encoder is not None and worth_a_closer_read(reply=comment["text"], context=context):
+            if encoder is not None and worth_a_closer_read(question=question, reply=comment["text"], context=context):
                 extra = encoder.contribution(question, comment["text"])
             relevance = model.score(question=question, reply=comment["text"], context=context, semantic=extra)
             timings.append(time.perf_counter() - started)

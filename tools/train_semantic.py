@@ -86,7 +86,7 @@ class Dev:
             for q in self.threads
             for c, ctx in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True)
         ]
-        self.read = [worth_a_closer_read(reply=reply, context=ctx) for _, reply, ctx in self.rows]
+        self.read = [worth_a_closer_read(question=q, reply=reply, context=ctx) for q, reply, ctx in self.rows]
 
     def map(self, scores: list[float]) -> float:
         it = iter(scores)

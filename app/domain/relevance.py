@@ -103,10 +103,30 @@ def reply_kind(text: str) -> ReplyKind:
     return ReplyKind.ANSWER
 
 
-def worth_a_closer_read(*, reply: str, context: ReplyContext) -> bool:
+def worth_a_closer_read(*, question: str, reply: str, context: ReplyContext) -> bool:
     """Whether the heavier semantic model should read this reply: answers from people other than
-    the asker; the rest is capped or dropped whatever it says."""
-    return reply_kind(reply) is ReplyKind.ANSWER and not context.by_asker
+    the asker (the rest is capped or dropped whatever it says), in English, the only language that
+    model was trained on: it marks good French answers down (by a logit of -1 to -1.5), so French
+    is left to the bilingual features."""
+    if reply_kind(reply) is not ReplyKind.ANSWER or context.by_asker:
+        return False
+    return not (looks_french(question) or looks_french(reply))
+
+
+FRENCH_HINTS = frozenset(
+    "le la les un une des du et est sont pour avec dans sur pas que qui je vous nous il elle ce cette ces "
+    "mon ma mes votre vos au aux mais tres sans chez leur ou".split()
+)
+ENGLISH_HINTS = frozenset(
+    "the and is are you to of in for with it that this we they do can what how your be have not i".split()
+)
+
+
+def looks_french(text: str) -> bool:
+    """At least two French function words, and more than English ones: enough to choose a model."""
+    words = WORD.findall(fold(text))
+    french = sum(w in FRENCH_HINTS for w in words)
+    return french >= 2 and french > sum(w in ENGLISH_HINTS for w in words)
 
 
 # Features that are 1 or 0: when one counts while absent, the reason says so ("+not by_asker").

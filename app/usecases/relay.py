@@ -120,7 +120,7 @@ async def receive_reply(
         ),
     )
     semantic = None
-    if matcher is not None and worth_a_closer_read(reply=reply.text, context=context):
+    if matcher is not None and worth_a_closer_read(question=topic.question, reply=reply.text, context=context):
         semantic = await matcher.contribution(question=topic.question, reply=reply.text)
     relevance = score_reply(question=topic.question, reply=reply.text, context=context, semantic=semantic)
     decision = route(kind=reply_kind(reply.text), score=relevance.score, by_asker=by_asker, rules=rules)

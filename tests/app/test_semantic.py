@@ -107,10 +107,24 @@ def test_its_contribution_moves_the_score_and_is_named_in_the_reasons(encoder):
 
 
 def test_chatter_and_the_askers_own_replies_are_not_worth_the_model():
-    assert worth_a_closer_read(reply=GOOD, context=ReplyContext())
-    assert not worth_a_closer_read(reply=GOOD, context=ReplyContext(by_asker=True))
-    assert not worth_a_closer_read(reply="+1", context=ReplyContext())
-    assert not worth_a_closer_read(reply="🙏", context=ReplyContext())
+    assert worth_a_closer_read(question=LICENCE, reply=GOOD, context=ReplyContext())
+    assert not worth_a_closer_read(question=LICENCE, reply=GOOD, context=ReplyContext(by_asker=True))
+    assert not worth_a_closer_read(question=LICENCE, reply="+1", context=ReplyContext())
+    assert not worth_a_closer_read(question=LICENCE, reply="🙏", context=ReplyContext())
+
+
+PERMIS = "Où renouveler mon permis de conduire, et avec quels documents ?"
+BON = "À la préfecture, sur rendez-vous, avec votre pièce d'identité, l'ancien permis et une photo récente."
+
+
+def test_french_is_left_to_the_bilingual_features(encoder):
+    """The base model reads English: on French it marks good answers down, so it does not read them."""
+    assert encoder.contribution(PERMIS, BON) < 0 < encoder.contribution(LICENCE, GOOD)  # why the gate exists
+    assert not worth_a_closer_read(question=PERMIS, reply=BON, context=ReplyContext())
+    assert not worth_a_closer_read(question=LICENCE, reply=BON, context=ReplyContext())
+    assert not worth_a_closer_read(question=PERMIS, reply=GOOD.replace("Go to", "Allez à"), context=ReplyContext())
+    for short in ("Try the traffic department.", "Ask HR", "https://example.com/licence renewal"):
+        assert worth_a_closer_read(question=LICENCE, reply=short, context=ReplyContext())  # unknown → English
 
 
 def test_the_setting_chooses_the_model():
