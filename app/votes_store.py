@@ -3,6 +3,7 @@
 For each answer: a hash voter → direction (the vote), and per voter a set of the vote emoji they
 have on any copy of the answer. Adding an emoji sets the vote to its direction (the latest wins);
 removing one removes the vote only when none of that voter's emoji of that direction remain.
+Each author's record (answers given, answers voted up) grows once per ended meeting.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from app.domain.models import Answer, Meeting, MirrorStatus, Topic
 from app.domain.ports import (
@@ -111,13 +112,22 @@ async def build_summary(
     return None if loaded is None else _summarise(loaded)
 
 
-_MeetingAnswers = tuple[Meeting, list[Topic], dict[str, list[Answer]], dict[str, int]]
+class _MeetingAnswers(NamedTuple):
+    meeting: Meeting
+    topics: list[Topic]
+    answers: dict[str, list[Answer]]  # topic id → its answers
+    tallies: dict[str, int]  # answer id → votes
 
 
 def _summarise(loaded: _MeetingAnswers) -> MeetingSummary:
-    meeting, meeting_topics, answers, tallies = loaded
-    ended_at = meeting.ended_at or meeting.started_at
-    return summarise(meeting=meeting, ended_at=ended_at, topics=meeting_topics, answers=answers, votes=tallies)
+    meeting = loaded.meeting
+    return summarise(
+        meeting=meeting,
+        ended_at=meeting.ended_at or meeting.started_at,
+        topics=loaded.topics,
+        answers=loaded.answers,
+        votes=loaded.tallies,
+    )
 
 
 async def _meeting_answers(
@@ -131,7 +141,7 @@ async def _meeting_answers(
     tallies: dict[str, int] = {}
     for topic_id, topic_answers in answers.items():
         tallies.update(await votes.tallies(topic_id=topic_id, answer_ids=[a.id for a in topic_answers]))
-    return meeting, meeting_topics, answers, tallies
+    return _MeetingAnswers(meeting, meeting_topics, answers, tallies)
 
 
 async def post_summary(
@@ -149,10 +159,9 @@ async def post_summary(
     loaded = await _meeting_answers(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
     if loaded is None:
         return None
-    meeting, _, answers, tallies = loaded
-    if meeting.ended_at is not None:
-        given = [answer for topic_answers in answers.values() for answer in topic_answers]
-        await votes.record_meeting(meeting_id=meeting_id, record=meeting_record(answers=given, votes=tallies))
+    if loaded.meeting.ended_at is not None:
+        given = [answer for topic_answers in loaded.answers.values() for answer in topic_answers]
+        await votes.record_meeting(meeting_id=meeting_id, record=meeting_record(answers=given, votes=loaded.tallies))
     summary = _summarise(loaded)
     if await topics.meeting_mark(meeting_id=meeting_id, field="summary_posted"):
         return summary
