@@ -171,3 +171,9 @@ class Answer:
 def answer_id_for(source: Place, message_id: str) -> str:
     """Stable id from where the reply was written: the same reply always maps to one answer."""
     return hashlib.sha1(f"{source.channel_key}:{message_id}".encode()).hexdigest()[:16]
+
+
+def person_key(*, platform: str, tenant: str, user: str) -> str:
+    """One person, whatever they do (vote by reaction or by "+1", answer in any channel): a user id
+    belongs to one workspace or tenant, so the same id elsewhere is someone else."""
+    return f"{platform}:{tenant}:{user}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from app.domain.models import Answer, AnswerStatus
+from app.domain.models import Answer, AnswerStatus, person_key
 
 PRIOR_WEIGHT = 5.0  # an author's first answers move their trust only a little
 
@@ -18,18 +18,13 @@ def author_trust(*, helpful: int, answers: int, prior: float) -> float:
     return (helpful + PRIOR_WEIGHT * prior) / (answers + PRIOR_WEIGHT) - prior + 0.5
 
 
-def author_key(*, platform: str, tenant: str, user: str) -> str:
-    """A person in one workspace or tenant: the same id elsewhere is someone else."""
-    return f"{platform}:{tenant}:{user}"
-
-
 def meeting_record(*, answers: Iterable[Answer], votes: Mapping[str, int]) -> dict[str, tuple[int, int]]:
     """Per author: (answers given, answers voted up) in one meeting; deleted answers do not count."""
     record: dict[str, tuple[int, int]] = {}
     for answer in answers:
         if answer.status is AnswerStatus.DELETED:
             continue
-        key = author_key(platform=str(answer.source.platform), tenant=answer.source.tenant, user=answer.author.id)
+        key = person_key(platform=str(answer.source.platform), tenant=answer.source.tenant, user=answer.author.id)
         given, helpful = record.get(key, (0, 0))
         record[key] = (given + 1, helpful + (1 if votes.get(answer.id, 0) > 0 else 0))
     return record

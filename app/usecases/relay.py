@@ -6,9 +6,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from app.domain import trust
 from app.domain.delivery import DeliveryRules, Route, route, same_content
-from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic, answer_id_for
+from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic, answer_id_for, person_key
 from app.domain.ports import (
     REVOKED_CODES,
     ChatDirectory,
@@ -108,16 +107,14 @@ async def receive_reply(
         return None
     by_asker = reply.place.tenant == topic.place.tenant and reply.user_id == topic.asker.id
     earlier = await relay.answers(topic_id=topic.id)
-    author_key = f"{reply.place.channel_key}:{reply.user_id}"
+    author = person_key(platform=str(reply.place.platform), tenant=reply.place.tenant, user=reply.user_id)
     context = ReplyContext(
         position=len(earlier),
         seconds_since_question=max(0.0, reply.at - topic.created_at),
         by_asker=by_asker,
         source_kind=str(reply.place.platform),
-        author_previous_replies=sum(1 for a in earlier if f"{a.source.channel_key}:{a.author.id}" == author_key),
-        author_trust=await votes.author_trust(
-            author=trust.author_key(platform=str(reply.place.platform), tenant=reply.place.tenant, user=reply.user_id)
-        ),
+        author_previous_replies=sum(1 for a in earlier if _author_of(a) == author),
+        author_trust=await votes.author_trust(author=author),
     )
     semantic = None
     if matcher is not None and worth_a_closer_read(question=topic.question, reply=reply.text, context=context):
@@ -129,7 +126,7 @@ async def receive_reply(
     if decision is Route.VOTE:
         agreed = [a for a in earlier if a.source.thread == reply.place.thread and a.status is not AnswerStatus.DELETED]
         if agreed:
-            await votes.cast(topic_id=topic.id, answer_id=agreed[-1].id, voter=author_key, direction=1)
+            await votes.cast(topic_id=topic.id, answer_id=agreed[-1].id, voter=author, direction=1)
         return None
     org = await partners.organisation(org_key=f"{reply.place.platform}:{reply.place.tenant}")
     chat = await directory.chat_for(tenant=reply.place.tenant)
@@ -276,3 +273,7 @@ async def sync_injected(
     except PlatformError as error:
         if error.code not in REVOKED_CODES | {"message_not_found"}:
             raise
+
+
+def _author_of(answer: Answer) -> str:
+    return person_key(platform=str(answer.source.platform), tenant=answer.source.tenant, user=answer.author.id)

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.domain.commands import help_text
-from app.domain.models import Place, Platform
+from app.domain.models import Place, Platform, person_key
 from app.logs import get_logger
 from app.usecases.relay import IncomingReply, accept_reply, delete_reply, edit_reply
 from app.usecases.votes import record_reaction
@@ -85,7 +85,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         await record_reaction(
             place=Place(Platform.SLACK, team_id, str(item.get("channel") or "")),
             message_id=str(item.get("ts") or ""),
-            voter=f"slack:{team_id}:{user}",
+            voter=person_key(platform=str(Platform.SLACK), tenant=team_id, user=user),
             emoji=str(event.get("reaction") or ""),
             added=added,
             from_bot=user in _bot_users(body),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain.trust import author_key
+from app.domain.models import person_key
 from tests.flows import command, organisation, partner_up
 from tests.scenarios.test_meeting_end import summaries
 from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, mirror_roots, roots, settled_answers
@@ -46,7 +46,7 @@ async def test_votes_on_an_authors_answers_move_the_scores_of_their_next_answers
     await eventually(lambda: summaries(slack), timeout=10)
 
     def trust(user: str):
-        return votes.author_trust(author=author_key(platform="slack", tenant=BETA, user=user))
+        return votes.author_trust(author=person_key(platform="slack", tenant=BETA, user=user))
 
     await eventually(lambda: trust(GRACE))  # recorded with the summary
     assert await trust(LINUS) < await trust(ADA) == 0.5 < await trust(GRACE)

@@ -39,8 +39,9 @@ async def test_chatter_is_filtered_agreement_votes_and_others_are_listed(start_c
     cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
     live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
-    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    original = slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
     await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    slack.user_react(BETA, INBOX, original, "U0MEMBER", "+1")  # the same person also writes "+1" below
     for text in ("+1", "thanks!", "🙏", "lol no idea, why would you do a pilot?"):
         slack.user_post(BETA, INBOX, "U0MEMBER", text, thread_ts=mirror["ts"])
     await slack.settle()
@@ -54,7 +55,7 @@ async def test_chatter_is_filtered_agreement_votes_and_others_are_listed(start_c
         ("lol no idea, why would you do a pilot?", "below"),
     ]  # "+1" became a vote, "thanks!" and the emoji were dropped
     assert answers[0].score > 0.3 > answers[1].score and answers[0].reasons
-    assert await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answers[0].id) == 1
+    assert await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answers[0].id) == 1  # one person, one vote
 
     before = len(slack.responses)
     await cercle.interact(click("cercle_other_replies", topic_id, user="U0MEMBER", slack=slack))

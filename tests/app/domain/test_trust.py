@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.models import Answer, AnswerStatus, Person, Place, Platform
-from app.domain.trust import author_key, author_trust, meeting_record
+from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, person_key
+from app.domain.trust import author_trust, meeting_record
 
 
 def test_no_record_is_average_and_each_answer_moves_trust_a_little():
@@ -40,7 +40,7 @@ def test_a_meeting_record_counts_answers_and_those_voted_up_per_person_and_works
     ]
     record = meeting_record(answers=answers, votes={"a1": 2, "a2": 0, "a3": 5, "a4": -1, "a5": 1})
     assert record == {
-        author_key(platform="slack", tenant="TBETA00001", user="U1"): (2, 1),
-        author_key(platform="slack", tenant="TBETA00001", user="U2"): (1, 0),
-        author_key(platform="slack", tenant="TGAMMA0001", user="U1"): (1, 1),
+        person_key(platform="slack", tenant="TBETA00001", user="U1"): (2, 1),
+        person_key(platform="slack", tenant="TBETA00001", user="U2"): (1, 0),
+        person_key(platform="slack", tenant="TGAMMA0001", user="U1"): (1, 1),
     }
