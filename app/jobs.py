@@ -72,6 +72,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             directory=deps.directory,
             jobs=deps.queue,
             rules=deps.rules,
+            now=deps.clock(),
             matcher=deps.matcher,
         )
         if answer is not None:
@@ -94,6 +95,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             directory=deps.directory,
             limiter=deps.limiter,
             jobs=deps.queue,
+            votes=deps.votes,
             rules=deps.rules,
             now=deps.clock(),
         )

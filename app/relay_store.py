@@ -10,8 +10,11 @@ import redis.asyncio as aioredis
 
 from app import keys
 from app.domain.models import Answer, AnswerStatus, Mirror, MirrorStatus, Person, Place, Platform
+from app.domain.votes import Reaction
 
 REF_TTL_S = 90 * 24 * 3600
+PARKED_TTL_S = 3600  # long enough for a worker to restart and record the message it had posted
+PARKED_MAX = 200  # reactions kept aside per message; the oldest go first
 
 
 def _place_json(place: Place | None) -> dict[str, Any] | None:
@@ -110,11 +113,23 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, oldest[2]}
 """
 
+# The message's answer (injected copy first, then source) or, when neither is known yet, the reaction
+# kept aside. Atomic, so a reaction either sees the answer or is in the list its recorder reads after.
+_ANSWER_OR_PARK = """
+local ref = redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[2])
+if ref then return ref end
+redis.call('RPUSH', KEYS[3], ARGV[1])
+redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
+redis.call('EXPIRE', KEYS[3], tonumber(ARGV[2]))
+return false
+"""
+
 
 class RedisRelayRepository:
     def __init__(self, *, redis: aioredis.Redis) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._reserve: Any = redis.register_script(_RESERVE_SLOT)
+        self._answer_or_park: Any = redis.register_script(_ANSWER_OR_PARK)
 
     async def reserve_slot(
         self, *, topic_id: str, answer_id: str, now: float, window_s: float, limit: int
@@ -170,14 +185,31 @@ class RedisRelayRepository:
         return answer_from_hash(data) if data else None
 
     async def answer_for_source(self, *, place: Place, message_id: str) -> Answer | None:
-        ref = await self._redis.get(keys.message_ref("source", place.channel_key, message_id))
-        if not ref:
-            return None
-        topic_id, _, answer_id = str(ref).partition("/")
-        return await self.answer(topic_id=topic_id, answer_id=answer_id)
+        return await self._answer_at(await self._redis.get(keys.message_ref("source", place.channel_key, message_id)))
 
-    async def answer_for_injected(self, *, place: Place, message_id: str) -> Answer | None:
-        ref = await self._redis.get(keys.message_ref("injected", place.channel_key, message_id))
+    async def answer_or_park(self, *, place: Place, message_id: str, reaction: Reaction) -> Answer | None:
+        ref = await self._answer_or_park(
+            keys=[
+                keys.message_ref("injected", place.channel_key, message_id),
+                keys.message_ref("source", place.channel_key, message_id),
+                keys.parked_reactions(place.channel_key, message_id),
+            ],
+            args=[
+                json.dumps([reaction.voter, reaction.emoji, reaction.direction, reaction.added]),
+                PARKED_TTL_S,
+                PARKED_MAX,
+            ],
+        )
+        return await self._answer_at(ref)
+
+    async def parked(self, *, place: Place, message_id: str) -> list[Reaction]:
+        rows = await self._redis.lrange(keys.parked_reactions(place.channel_key, message_id), 0, -1)
+        return [Reaction(*json.loads(row)) for row in rows]
+
+    async def forget_parked(self, *, place: Place, message_id: str) -> None:
+        await self._redis.delete(keys.parked_reactions(place.channel_key, message_id))
+
+    async def _answer_at(self, ref: str | None) -> Answer | None:
         if not ref:
             return None
         topic_id, _, answer_id = str(ref).partition("/")

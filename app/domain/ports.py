@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from app.domain.models import Answer, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
 from app.domain.summary import MeetingSummary, Outcome
+from app.domain.votes import Reaction
 
 
 class PlatformError(Exception):
@@ -167,7 +168,13 @@ class RelayRepository(Protocol):
 
     async def answer_for_source(self, *, place: Place, message_id: str) -> Answer | None: ...
 
-    async def answer_for_injected(self, *, place: Place, message_id: str) -> Answer | None: ...
+    async def answer_or_park(self, *, place: Place, message_id: str, reaction: Reaction) -> Answer | None:
+        """The answer this message is a copy of; else the reaction is kept aside, in one atomic step."""
+        ...
+
+    async def parked(self, *, place: Place, message_id: str) -> list[Reaction]: ...
+
+    async def forget_parked(self, *, place: Place, message_id: str) -> None: ...
 
     async def answers(self, *, topic_id: str) -> list[Answer]: ...
 

@@ -23,5 +23,15 @@ class VoteRules:
         return 0
 
 
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """A vote reaction as it arrived, kept aside while its message is not yet known as an answer."""
+
+    voter: str
+    emoji: str
+    direction: int
+    added: bool
+
+
 def parse_emoji_list(text: str) -> frozenset[str]:
     return frozenset(e.strip().strip(":") for e in text.split(",") if e.strip().strip(":"))

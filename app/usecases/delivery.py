@@ -6,8 +6,17 @@ from dataclasses import replace
 
 from app.domain.delivery import DeliveryRules, digest_time
 from app.domain.models import Answer, AnswerStatus, Topic
-from app.domain.ports import ChatDirectory, Jobs, PlatformError, RateLimiter, RelayRepository, TopicRepository
+from app.domain.ports import (
+    ChatDirectory,
+    Jobs,
+    PlatformError,
+    RateLimiter,
+    RelayRepository,
+    TopicRepository,
+    VoteRepository,
+)
 from app.usecases.relay import inject_answer
+from app.usecases.votes import adopt_parked
 
 DIGEST_JOB = "topic.digest"
 
@@ -21,12 +30,25 @@ async def deliver_answer(
     directory: ChatDirectory,
     limiter: RateLimiter,
     jobs: Jobs,
+    votes: VoteRepository,
     rules: DeliveryRules,
     now: float,
 ) -> Answer | None:
     answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
     topic = await topics.get_topic(topic_id=topic_id)
-    if answer is None or topic is None or answer.status is not AnswerStatus.NEW:
+    if answer is None or topic is None:
+        return answer
+    if answer.status is AnswerStatus.INJECTED and answer.injected_id:  # this job again, after a crash
+        await adopt_parked(
+            answer=answer,
+            place=topic.place,
+            message_id=answer.injected_id,
+            relay=relay,
+            votes=votes,
+            jobs=jobs,
+            now=now,
+        )
+    if answer.status is not AnswerStatus.NEW:
         return answer
     if not topic.is_open:
         return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.LATE)
@@ -41,7 +63,14 @@ async def deliver_answer(
     )
     if granted:
         return await inject_answer(
-            answer=answer, topic=topic, relay=relay, directory=directory, limiter=limiter, now=now
+            answer=answer,
+            topic=topic,
+            relay=relay,
+            votes=votes,
+            directory=directory,
+            limiter=limiter,
+            jobs=jobs,
+            now=now,
         )
     waiting = await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.WAITING)
     digest_at = digest_time(injected_at=[oldest], rules=rules)
@@ -147,8 +176,10 @@ async def review_decision(
     approve: bool,
     topics: TopicRepository,
     relay: RelayRepository,
+    votes: VoteRepository,
     directory: ChatDirectory,
     limiter: RateLimiter,
+    jobs: Jobs,
     now: float,
 ) -> Answer | None:
     topic = await topics.get_topic(topic_id=topic_id)
@@ -157,7 +188,9 @@ async def review_decision(
         return None
     if not approve:
         return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.SKIPPED)
-    return await inject_answer(answer=answer, topic=topic, relay=relay, directory=directory, limiter=limiter, now=now)
+    return await inject_answer(
+        answer=answer, topic=topic, relay=relay, votes=votes, directory=directory, limiter=limiter, jobs=jobs, now=now
+    )
 
 
 async def other_replies(*, topic_id: str, relay: RelayRepository) -> list[Answer]:

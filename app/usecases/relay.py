@@ -21,6 +21,7 @@ from app.domain.ports import (
     VoteRepository,
 )
 from app.domain.relevance import ReplyContext, reply_kind, score_reply, worth_a_closer_read
+from app.usecases.votes import adopt_parked
 
 REPLY_JOB = "reply.received"
 DELIVER_JOB = "answer.deliver"
@@ -94,6 +95,7 @@ async def receive_reply(
     directory: ChatDirectory,
     jobs: Jobs,
     rules: DeliveryRules,
+    now: float,
     matcher: SemanticMatcher | None = None,
 ) -> Answer | None:
     """Turn a human reply in a mirror thread into an Answer, a vote, or nothing."""
@@ -146,6 +148,15 @@ async def receive_reply(
             if merged.injected_id:
                 await _enqueue_sync(jobs=jobs, answer=merged, topic=topic, version=str(len(merged.also_from)))
         await relay.map_source(place=reply.place, message_id=reply.message_id, answer=duplicate)
+        await adopt_parked(
+            answer=duplicate,
+            place=reply.place,
+            message_id=reply.message_id,
+            relay=relay,
+            votes=votes,
+            jobs=jobs,
+            now=now,
+        )
         return duplicate
     status = AnswerStatus.BELOW if decision is Route.BELOW else AnswerStatus.NEW
     answer = Answer(
@@ -163,7 +174,21 @@ async def receive_reply(
         reasons=relevance.reasons,
     )
     if not await relay.add_answer(answer=answer):
-        return None  # the same message seen again
+        seen = await relay.answer_for_source(place=reply.place, message_id=reply.message_id)
+        if seen is not None:  # the same message again: a crash may have come before its parked votes counted
+            await adopt_parked(
+                answer=seen,
+                place=reply.place,
+                message_id=reply.message_id,
+                relay=relay,
+                votes=votes,
+                jobs=jobs,
+                now=now,
+            )
+        return None
+    await adopt_parked(
+        answer=answer, place=reply.place, message_id=reply.message_id, relay=relay, votes=votes, jobs=jobs, now=now
+    )
     if answer.status is AnswerStatus.NEW:
         await jobs.enqueue(
             kind=DELIVER_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"deliver:{answer.id}"
@@ -184,8 +209,10 @@ async def inject_answer(
     answer: Answer,
     topic: Topic,
     relay: RelayRepository,
+    votes: VoteRepository,
     directory: ChatDirectory,
     limiter: RateLimiter,
+    jobs: Jobs,
     now: float,
 ) -> Answer:
     """Post the answer in the live thread once, even when the job runs again after a crash."""
@@ -195,7 +222,9 @@ async def inject_answer(
     if answer.posting_since:
         found = await chat.find_answer(answer_id=answer.id, live=topic.place, since=answer.posting_since)
         if found:
-            return await _injected(relay=relay, answer=answer, topic=topic, message_id=found)
+            return await _injected(
+                answer=answer, topic=topic, message_id=found, relay=relay, votes=votes, jobs=jobs, now=now
+            )
     answer = await relay.mark_posting(answer=answer, now=now)
     await limiter.acquire(channel_key=topic.place.channel_key)
     try:
@@ -204,12 +233,26 @@ async def inject_answer(
         if error.code in REVOKED_CODES:
             return answer
         raise
-    return await _injected(relay=relay, answer=answer, topic=topic, message_id=message_id)
+    return await _injected(
+        answer=answer, topic=topic, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now
+    )
 
 
-async def _injected(*, relay: RelayRepository, answer: Answer, topic: Topic, message_id: str) -> Answer:
+async def _injected(
+    *,
+    answer: Answer,
+    topic: Topic,
+    message_id: str,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    jobs: Jobs,
+    now: float,
+) -> Answer:
     done = replace(answer, status=AnswerStatus.INJECTED, injected_id=message_id)
     await relay.update_answer(answer=done, live=topic.place)
+    await adopt_parked(
+        answer=done, place=topic.place, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now
+    )
     return done
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.domain.models import AnswerStatus, Place
+from app.domain.models import Answer, AnswerStatus, Place
 from app.domain.ports import ChatDirectory, Jobs, PlatformError, RelayRepository, TopicRepository, VoteRepository
-from app.domain.votes import VoteRules
+from app.domain.votes import Reaction, VoteRules
 
 SCORE_JOB = "answer.score"
 SCORE_REFRESH_S = 3.0  # the injected message shows its score, updated at most this often
@@ -24,20 +24,55 @@ async def record_reaction(
     rules: VoteRules,
     now: float,
 ) -> int | None:
-    """Returns the answer's new tally, or None when the reaction is not a vote on an answer."""
+    """Returns the answer's new tally, or None when the reaction is not (yet) a vote on an answer.
+
+    A vote on a message Cercle does not know yet is kept aside for a while: the message may be an
+    answer whose posting the worker has not recorded yet, or a partner's reply still in the queue."""
     if from_bot:
         return None  # Cercle's own reactions never count
     direction = rules.direction(emoji)
     if direction == 0:
         return None
-    answer = await relay.answer_for_injected(place=place, message_id=message_id)
-    if answer is None:
-        answer = await relay.answer_for_source(place=place, message_id=message_id)
+    reaction = Reaction(voter=voter, emoji=emoji, direction=direction, added=added)
+    answer = await relay.answer_or_park(place=place, message_id=message_id, reaction=reaction)
     if answer is None:
         return None
-    tally = await votes.react(
-        topic_id=answer.topic_id, answer_id=answer.id, voter=voter, emoji=emoji, direction=direction, added=added
-    )
+    return await _count(answer=answer, reactions=[reaction], votes=votes, jobs=jobs, now=now)
+
+
+async def adopt_parked(
+    *,
+    answer: Answer,
+    place: Place,
+    message_id: str,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    jobs: Jobs,
+    now: float,
+) -> int | None:
+    """Votes cast on this message before Cercle recorded it as the answer's copy count now.
+
+    Called once the message's reference is saved, so no later reaction can be kept aside; replaying
+    is idempotent, so a crash before the list is forgotten only replays it again."""
+    parked = await relay.parked(place=place, message_id=message_id)
+    if not parked:
+        return None
+    tally = await _count(answer=answer, reactions=parked, votes=votes, jobs=jobs, now=now)
+    await relay.forget_parked(place=place, message_id=message_id)
+    return tally
+
+
+async def _count(*, answer: Answer, reactions: list[Reaction], votes: VoteRepository, jobs: Jobs, now: float) -> int:
+    tally = 0
+    for reaction in reactions:
+        tally = await votes.react(
+            topic_id=answer.topic_id,
+            answer_id=answer.id,
+            voter=reaction.voter,
+            emoji=reaction.emoji,
+            direction=reaction.direction,
+            added=reaction.added,
+        )
     if answer.status is AnswerStatus.INJECTED:
         await jobs.schedule(
             kind=SCORE_JOB,

@@ -84,8 +84,10 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
             approve=approve,
             topics=services.topics,
             relay=services.relay,
+            votes=services.votes,
             directory=services.directory,
             limiter=services.limiter,
+            jobs=services.jobs,
             now=services.clock(),
         )
         if answer is None:

@@ -17,6 +17,7 @@ from app.ratelimit import ChannelRateLimiter
 from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
 from app.usecases.delivery import DIGEST_JOB, deliver_answer, post_digest
+from app.votes_store import RedisVoteRepository
 from integrations.slack.directory import SlackDirectory
 from tests.conftest import cercle_env
 
@@ -52,6 +53,7 @@ async def world(redis_url, slack, workspace, tmp_path):
         "queue": queue,
         "directory": directory,
         "limiter": ChannelRateLimiter(redis=redis, per_second=1000, burst=1000),
+        "votes": RedisVoteRepository(redis=redis),
         "topic": topic,
     }
     await session.close()
@@ -83,6 +85,7 @@ async def _deliver(world, answer: Answer, now: float) -> Answer:
         directory=world["directory"],
         limiter=world["limiter"],
         jobs=world["queue"],
+        votes=world["votes"],
         rules=RULES,
         now=now,
     )

@@ -1,0 +1,91 @@
+"""Votes kept aside on a real Redis: only while the message is unknown, bounded, and replayable."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import redis.asyncio as aioredis
+
+from app import keys
+from app.domain.models import Answer, AnswerStatus, Person, Place, Platform
+from app.domain.votes import Reaction
+from app.queue import JobQueue
+from app.relay_store import PARKED_MAX, PARKED_TTL_S, RedisRelayRepository
+from app.usecases.votes import adopt_parked
+from app.votes_store import RedisVoteRepository
+
+LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
+POSTED = "1700000000.000200"
+
+
+def _answer() -> Answer:
+    return Answer(
+        id="a1",
+        topic_id="t1",
+        source=Place(Platform.SLACK, "TBETA00001", "C0INBOX001", "1.1"),
+        source_message_id="1700000000.000100",
+        author=Person("U1", "grace"),
+        organisation="Beta Org",
+        text="Price the pilot at cost",
+        created_at=1.0,
+    )
+
+
+async def test_a_vote_on_an_unknown_message_waits_then_counts_once(redis_url):
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    relay, votes, jobs = RedisRelayRepository(redis=redis), RedisVoteRepository(redis=redis), JobQueue(redis=redis)
+    sequence = [
+        Reaction(voter="slack:TALPHA0001:U1", emoji="+1", direction=1, added=True),
+        Reaction(voter="slack:TALPHA0001:U2", emoji="star", direction=1, added=True),
+        Reaction(voter="slack:TALPHA0001:U2", emoji="thumbsdown", direction=-1, added=True),
+        Reaction(voter="slack:TALPHA0001:U2", emoji="thumbsdown", direction=-1, added=False),
+        Reaction(voter="slack:TALPHA0001:U3", emoji="fire", direction=1, added=True),
+        Reaction(voter="slack:TALPHA0001:U3", emoji="fire", direction=1, added=False),
+    ]
+    for reaction in sequence:
+        assert await relay.answer_or_park(place=LIVE, message_id=POSTED, reaction=reaction) is None
+    parked_key = keys.parked_reactions(LIVE.channel_key, POSTED)
+    assert 0 < await redis.ttl(parked_key) <= PARKED_TTL_S  # a message that never becomes an answer is forgotten
+    assert await relay.parked(place=LIVE, message_id=POSTED) == sequence  # in the order they came
+
+    answer = _answer()
+    assert await relay.add_answer(answer=answer)
+    injected = replace(answer, status=AnswerStatus.INJECTED, injected_id=POSTED)
+    await relay.update_answer(answer=injected, live=LIVE)
+    # A worker that died after counting but before forgetting counts the same list again: same tally.
+    for reaction in sequence:
+        await votes.react(
+            topic_id="t1", answer_id="a1", voter=reaction.voter, emoji=reaction.emoji,
+            direction=reaction.direction, added=reaction.added,
+        )  # fmt: skip
+    tally = await adopt_parked(
+        answer=injected, place=LIVE, message_id=POSTED, relay=relay, votes=votes, jobs=jobs, now=10.0
+    )
+    assert tally == 2  # U1 up, U2 up (down withdrawn), U3 withdrew
+    assert await votes.tally(topic_id="t1", answer_id="a1") == 2
+    assert await redis.exists(parked_key) == 0
+    assert (
+        await adopt_parked(
+            answer=injected, place=LIVE, message_id=POSTED, relay=relay, votes=votes, jobs=jobs, now=11.0
+        )
+        is None
+    )
+
+    # Once the message is known, a reaction finds its answer and nothing is kept aside.
+    late = Reaction(voter="slack:TALPHA0001:U4", emoji="+1", direction=1, added=True)
+    found = await relay.answer_or_park(place=LIVE, message_id=POSTED, reaction=late)
+    assert found is not None and found.id == "a1"
+    assert await redis.exists(parked_key) == 0
+    await redis.aclose()
+
+
+async def test_votes_kept_aside_on_one_message_are_bounded(redis_url):
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    relay = RedisRelayRepository(redis=redis)
+    for i in range(PARKED_MAX + 50):
+        reaction = Reaction(voter=f"slack:T1:U{i}", emoji="+1", direction=1, added=True)
+        await relay.answer_or_park(place=LIVE, message_id="9.9", reaction=reaction)
+    kept = await relay.parked(place=LIVE, message_id="9.9")
+    assert len(kept) == PARKED_MAX
+    assert kept[-1].voter == f"slack:T1:U{PARKED_MAX + 49}"  # the newest are kept
+    await redis.aclose()
