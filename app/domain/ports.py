@@ -48,8 +48,9 @@ class ChatPlatform(Protocol):
 
     async def close_mirror(self, *, topic: Topic, mirror: Place, asker_org: str) -> None: ...
 
-    async def post_answer(self, *, answer: Answer, topic: Topic) -> str:
-        """Inject an answer into the topic's live thread; returns the new message id."""
+    async def post_answer(self, *, answer: Answer, topic: Topic, votes: int = 0) -> str:
+        """Inject an answer into the topic's live thread; returns the new message id. ``votes``: cast
+        before it went out (on the original in the partner's thread), shown from the start."""
 
     async def find_answer(self, *, answer_id: str, live: Place, since: float) -> str | None: ...
 

@@ -228,7 +228,8 @@ async def inject_answer(
     answer = await relay.mark_posting(answer=answer, now=now)
     await limiter.acquire(channel_key=topic.place.channel_key)
     try:
-        message_id = await chat.post_answer(answer=answer, topic=topic)
+        earlier_votes = await votes.tally(topic_id=answer.topic_id, answer_id=answer.id)  # on the original, say
+        message_id = await chat.post_answer(answer=answer, topic=topic, votes=earlier_votes)
     except PlatformError as error:
         if error.code in REVOKED_CODES:
             return answer

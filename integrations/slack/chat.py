@@ -116,13 +116,13 @@ class SlackChat:
         )
 
     # --- answers in the live thread ---------------------------------------------------------
-    async def post_answer(self, *, answer: Answer, topic: Topic) -> str:
+    async def post_answer(self, *, answer: Answer, topic: Topic, votes: int = 0) -> str:
         response = await self._call(
             "chat_postMessage",
             channel=topic.place.channel,
             thread_ts=topic.place.thread,
             text=render.answer_fallback_text(answer),
-            blocks=render.answer_blocks(answer),
+            blocks=render.answer_blocks(answer, votes=votes),
             unfurl_links=False,
             unfurl_media=False,
         )

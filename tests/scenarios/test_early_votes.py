@@ -58,6 +58,10 @@ async def test_a_like_on_the_partner_reply_before_the_worker_stored_it_counts(st
 
     (answer,) = await settled_answers(cercle, topic_id, count=1)
     await eventually(lambda: _tally(cercle, topic_id, answer.id, expected=1))
+    # The answer goes out showing the vote it already has.
+    injected = _message(slack, answer.injected_id)
+    assert "+1 vote" in json.dumps(injected["blocks"])
+    assert not [c for c in slack.calls_to("chat.update") if c.params.get("ts") == answer.injected_id]
     # Kept aside only until the answer was recorded: nothing stays behind to count twice.
     await eventually(lambda: _none_left(cercle))
 
