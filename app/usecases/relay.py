@@ -173,22 +173,16 @@ async def receive_reply(
         score=relevance.score,
         reasons=relevance.reasons,
     )
-    if not await relay.add_answer(answer=answer):
-        seen = await relay.answer_for_source(place=reply.place, message_id=reply.message_id)
-        if seen is not None:  # the same message again: a crash may have come before its parked votes counted
-            await adopt_parked(
-                answer=seen,
-                place=reply.place,
-                message_id=reply.message_id,
-                relay=relay,
-                votes=votes,
-                jobs=jobs,
-                now=now,
-            )
+    added = await relay.add_answer(answer=answer)
+    # Votes cast on the reply while it waited count now; a retried job (the same message again) may
+    # have crashed before they did.
+    stored = answer if added else await relay.answer_for_source(place=reply.place, message_id=reply.message_id)
+    if stored is not None:
+        await adopt_parked(
+            answer=stored, place=reply.place, message_id=reply.message_id, relay=relay, votes=votes, jobs=jobs, now=now
+        )
+    if not added:
         return None
-    await adopt_parked(
-        answer=answer, place=reply.place, message_id=reply.message_id, relay=relay, votes=votes, jobs=jobs, now=now
-    )
     if answer.status is AnswerStatus.NEW:
         await jobs.enqueue(
             kind=DELIVER_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"deliver:{answer.id}"

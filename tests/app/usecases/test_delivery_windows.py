@@ -12,6 +12,7 @@ import redis.asyncio as aioredis
 from app.config import load_settings
 from app.domain.delivery import DeliveryRules
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
+from app.domain.votes import Reaction
 from app.queue import JobQueue
 from app.ratelimit import ChannelRateLimiter
 from app.relay_store import RedisRelayRepository
@@ -189,3 +190,39 @@ async def test_a_digest_retried_after_a_crash_is_not_posted_twice_and_loses_no_l
     assert answers["a3"].injected_id == answers["a4"].injected_id == first["ts"]
     assert answers["a6"].injected_id == second["ts"]
     assert await _digest(world, now=t0 + 410) == 0  # the later answer's own digest job finds nothing left
+
+
+class _ReactsAsItIsRecorded(RedisRelayRepository):
+    """Someone votes on the injected message in the instant between Slack's answer and Cercle's record."""
+
+    async def update_answer(self, *, answer: Answer, live: Place) -> None:
+        if answer.status is AnswerStatus.INJECTED:
+            vote = Reaction(voter="slack:TALPHA0001:U0FAST", emoji="+1", direction=1, added=True)
+            assert await self.answer_or_park(place=live, message_id=answer.injected_id, reaction=vote) is None
+        await super().update_answer(answer=answer, live=live)
+
+
+class _RedisDropsOnce(RedisVoteRepository):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.dropped = False
+
+    async def react(self, **kwargs) -> int:
+        if not self.dropped:
+            self.dropped = True
+            raise ConnectionError("Connection reset by peer")
+        return await super().react(**kwargs)
+
+
+async def test_a_vote_kept_aside_survives_a_crash_before_it_counted(world, slack):
+    answer = await _answer(world, 1, 0.9, T0)
+    relay, votes = _ReactsAsItIsRecorded(redis=world["redis"]), _RedisDropsOnce(redis=world["redis"])
+    delivery = {**world, "relay": relay, "votes": votes}
+    with pytest.raises(ConnectionError):  # the job fails after the record, before the vote counted
+        await _deliver(delivery, answer, now=T0)
+    assert (await relay.answer(topic_id="topic1", answer_id=answer.id)).status == "injected"
+    assert await votes.tally(topic_id="topic1", answer_id=answer.id) == 0
+
+    retried = await _deliver(delivery, answer, now=T0 + 30)  # the queue runs the job again
+    assert retried.status == "injected" and len(_thread(slack, world["topic"])) == 1  # not posted twice
+    assert await votes.tally(topic_id="topic1", answer_id=answer.id) == 1
