@@ -44,6 +44,15 @@ for _, v in ipairs(redis.call('HVALS', votes)) do total = total + tonumber(v) en
 return total
 """
 
+_TOGGLE_UP = """
+local up = redis.call('HGET', KEYS[1], ARGV[1]) ~= '1'
+if up then redis.call('HSET', KEYS[1], ARGV[1], 1) else redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('EXPIRE', KEYS[1], 7776000)
+local total = 0
+for _, v in ipairs(redis.call('HVALS', KEYS[1])) do total = total + tonumber(v) end
+return {up and 1 or 0, total}
+"""
+
 # A meeting's outcome, added to its authors' records once (KEYS[1] is set the first time only).
 _RECORD = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', 7776000) == false then return 0 end
@@ -66,6 +75,7 @@ class RedisVoteRepository:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._react: Any = redis.register_script(_REACT)
         self._record: Any = redis.register_script(_RECORD)
+        self._toggle_up: Any = redis.register_script(_TOGGLE_UP)
 
     async def react(self, *, topic_id: str, answer_id: str, voter: str, emoji: str, direction: int, added: bool) -> int:
         """Apply one reaction change; returns the answer's new tally."""
@@ -83,6 +93,10 @@ class RedisVoteRepository:
             await self._redis.hdel(key, voter)
         else:
             await self._redis.hset(key, voter, 1 if direction > 0 else -1)
+
+    async def toggle_up(self, *, topic_id: str, answer_id: str, voter: str) -> tuple[bool, int]:
+        up, total = await self._toggle_up(keys=[keys.answer_votes(topic_id, answer_id)], args=[voter])
+        return bool(up), int(total)
 
     async def tally(self, *, topic_id: str, answer_id: str) -> int:
         values = await self._redis.hvals(keys.answer_votes(topic_id, answer_id))

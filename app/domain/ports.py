@@ -197,6 +197,9 @@ class VoteRepository(Protocol):
 
     async def cast(self, *, topic_id: str, answer_id: str, voter: str, direction: int) -> None: ...
 
+    async def toggle_up(self, *, topic_id: str, answer_id: str, voter: str) -> tuple[bool, int]:
+        """An up vote, or taken back when it was there: (voted up now, new tally), in one step."""
+
     async def tally(self, *, topic_id: str, answer_id: str) -> int: ...
 
     async def tallies(self, *, topic_id: str, answer_ids: list[str]) -> dict[str, int]: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from app.domain.models import Answer, AnswerStatus, Place
 from app.domain.ports import ChatDirectory, Jobs, PlatformError, RelayRepository, TopicRepository, VoteRepository
 from app.domain.votes import Reaction, VoteRules
@@ -82,6 +84,24 @@ async def _count(*, answer: Answer, reactions: list[Reaction], votes: VoteReposi
             move=False,
         )
     return tally
+
+
+class ButtonVote(NamedTuple):
+    answer: Answer
+    counted: bool  # False: the press took an earlier vote back
+    tally: int
+
+
+async def vote_with_button(
+    *, topic_id: str, answer_id: str, voter: str, relay: RelayRepository, votes: VoteRepository
+) -> ButtonVote | None:
+    """A digest carries several answers in one message, so a reaction on it cannot say which one
+    it is for: each answer has a button instead, and pressing it again takes the vote back."""
+    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
+    if answer is None or answer.status not in (AnswerStatus.DIGESTED, AnswerStatus.WAITING):  # WAITING: just posted
+        return None
+    counted, tally = await votes.toggle_up(topic_id=topic_id, answer_id=answer_id, voter=voter)
+    return ButtonVote(answer=answer, counted=counted, tally=tally)
 
 
 async def show_score(

@@ -7,16 +7,18 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.domain.models import Place, Platform
+from app.domain.models import Place, Platform, person_key
 from app.logs import get_logger
 from app.usecases.delivery import other_replies, review_decision, set_review_mode
 from app.usecases.mirroring import close_mirrors
 from app.usecases.topics import close_topic
+from app.usecases.votes import vote_with_button
 from handlers.slack.app import SlackServices, end_meeting_in
 from integrations.slack.chat import SlackChat
 from integrations.slack.render import (
     APPROVE_ACTION,
     CLOSE_TOPIC_ACTION,
+    DIGEST_VOTE_ACTION,
     END_MEETING_ACTION,
     OTHER_REPLIES_ACTION,
     REVIEW_MODE_ACTION,
@@ -117,6 +119,30 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
         ended = await end_meeting_in(services=services, place=place, by=body["user"]["id"])
         if ended is None:
             await respond(text="This meeting has already ended.", **_EPHEMERAL)
+
+    @app.action(DIGEST_VOTE_ACTION)
+    async def digest_vote(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        topic_id, _, answer_id = str(body["actions"][0].get("value") or "").partition("/")
+        team_id = (body.get("team") or {}).get("id") or ""
+        topic = await services.topics.get_topic(topic_id=topic_id)
+        vote = None
+        if topic is not None and topic.place.tenant == team_id:
+            vote = await vote_with_button(
+                topic_id=topic_id,
+                answer_id=answer_id,
+                voter=person_key(platform=str(Platform.SLACK), tenant=team_id, user=body["user"]["id"]),
+                relay=services.relay,
+                votes=services.votes,
+            )
+        if vote is None:
+            await respond(text="This answer can no longer be voted on.", **_EPHEMERAL)
+            return
+        name = vote.answer.author.name
+        done = (
+            f"Your vote for {name}'s answer counts" if vote.counted else f"Your vote for {name}'s answer is taken back"
+        )
+        await respond(text=f"{done} ({vote.tally:+d} in all). Press again to change it.", **_EPHEMERAL)
 
     @app.action(OTHER_REPLIES_ACTION)
     async def others(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     ContextBlock,
     MarkdownTextObject,
+    PlainTextObject,
     SectionBlock,
 )
 
@@ -25,6 +26,7 @@ OTHER_REPLIES_ACTION = "cercle_other_replies"
 END_MEETING_ACTION = "cercle_end_meeting"
 APPROVE_ACTION = "cercle_review_approve"
 SKIP_ACTION = "cercle_review_skip"
+DIGEST_VOTE_ACTION = "cercle_digest_vote"
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SAFE_LINK = re.compile(r"https://[^\s<>|]+")
 
@@ -218,7 +220,13 @@ def digest_blocks(answers: Sequence[Answer], *, marker: str) -> Sequence[Block]:
         )
     ]
     for answer in answers[:40]:  # Slack allows 50 blocks a message
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_answer_line(answer))))
+        # One reaction on the digest could not say which answer it is for: each has its own button.
+        vote = ButtonElement(
+            text=PlainTextObject(text=":+1: Helpful", emoji=True),
+            action_id=DIGEST_VOTE_ACTION,
+            value=f"{answer.topic_id}/{answer.id}",
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_answer_line(answer)), accessory=vote))
     return blocks
 
 

@@ -12,10 +12,13 @@ import pytest
 from app.embedded_redis import free_port
 from tests.conftest import SIGNING_SECRET, cercle_env
 from tests.processes import clean_env, start_app, stop, wait_http
-from tests.scenarios.test_delivery import GOOD, setup
+from tests.scenarios.test_delivery import GOOD, click, setup
 from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, settled_answers, thread
 from tests.slack_signing import signed_headers
 from tests.waiting import eventually
+
+SECOND = "Run a fixed-price pilot of six weeks with success criteria agreed up front, then convert to the annual plan."
+THIRD = "Offer thirty days free, with a signed order form that starts the annual plan if the criteria are met."
 
 
 async def answered(cercle, slack):
@@ -153,3 +156,54 @@ async def test_200_concurrent_reactions_over_three_processes_give_the_exact_coun
     finally:
         for process in others:
             stop(process)
+
+
+async def test_answers_in_a_digest_are_voted_with_their_own_buttons(start_cercle, slack):
+    """One reaction on a digest could not say which of its answers it is for."""
+    cercle = await setup(
+        start_cercle,
+        slack,
+        (ALPHA, "Alpha Corp"),
+        (BETA, "Beta Org"),
+        CERCLE_MAX_INJECT="1",
+        CERCLE_INJECT_WINDOW="2s",
+        CERCLE_RELEVANCE_THRESHOLD="0",
+    )
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    for user, text in [("U0ADMIN", GOOD), ("U0MEMBER", SECOND), ("U0ADMIN", THIRD)]:
+        slack.user_post(BETA, INBOX, user, text, thread_ts=mirror["ts"])
+    digest = await eventually(
+        lambda: next((m for m in thread(slack, ALPHA, MEET, live["ts"]) if "more answers" in m["text"]), None),
+        timeout=20,
+    )
+    buttons = [b["accessory"] for b in digest["blocks"] if b.get("accessory", {}).get("type") == "button"]
+    assert len(buttons) == 2 and all(b["action_id"] == "cercle_digest_vote" for b in buttons)
+    chosen = buttons[0]["value"]
+    answer_id = chosen.split("/")[1]
+    answers = {a.id: a for a in await settled_answers(cercle, topic_id, count=3)}
+    assert answers[answer_id].status == "digested"
+
+    async def press(user: str, *, team: str = ALPHA) -> str:
+        before = len(slack.responses)
+        payload = click("cercle_digest_vote", chosen, user=user, slack=slack)
+        payload["team"]["id"] = payload["user"]["team_id"] = team
+        payload["trigger_id"] = f"{payload['trigger_id']}.{before}"  # Slack gives each press its own
+        assert (await cercle.interact(payload)).status == 200
+        await eventually(lambda: len(slack.responses) > before)
+        return slack.responses[before]["text"]
+
+    name = answers[answer_id].author.name
+    assert await press("U0MEMBER") == f"Your vote for {name}'s answer counts (+1 in all). Press again to change it."
+    assert await press("U0ADMIN") == f"Your vote for {name}'s answer counts (+2 in all). Press again to change it."
+    assert await press("U0MEMBER") == (
+        f"Your vote for {name}'s answer is taken back (+1 in all). Press again to change it."
+    )
+    assert await press("U0MEMBER", team=BETA) == "This answer can no longer be voted on."  # not this workspace's topic
+    slack.user_react(ALPHA, MEET, digest["ts"], "U0THIRD", "+1")  # on the digest as a whole: no answer to count for
+    await slack.settle()
+    assert await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answer_id) == 1
+    # The button's vote is the same vote as a reaction: it ranks the answer in the summary.
+    tallies = await cercle.runtime.votes.tallies(topic_id=topic_id, answer_ids=list(answers))
+    assert tallies[answer_id] == 1 and sum(tallies.values()) == 1
