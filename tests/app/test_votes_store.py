@@ -36,3 +36,20 @@ async def test_a_meeting_outcome_is_added_once_and_read_as_trust(redis_url):
     )
     assert await votes.author_trust(author="slack:T9:U1") == pytest.approx(0.5)  # someone else
     await redis.aclose()
+
+
+async def test_button_votes_toggle_exactly_under_concurrency(redis_url):
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    votes = RedisVoteRepository(redis=redis)
+    voters = [f"slack:T1:U{i}" for i in range(40)]
+    await asyncio.gather(*(votes.toggle_up(topic_id="t", answer_id="a", voter=v) for v in voters))
+    assert await votes.tally(topic_id="t", answer_id="a") == 40
+    # Every other voter presses again: their vote is taken back, the others' stay.
+    results = await asyncio.gather(*(votes.toggle_up(topic_id="t", answer_id="a", voter=v) for v in voters[::2]))
+    assert all(up is False for up, _ in results)
+    assert await votes.tally(topic_id="t", answer_id="a") == 20
+    # A down vote by reaction is replaced by the button's up vote, not added to it.
+    await votes.react(topic_id="t", answer_id="a", voter=voters[0], emoji="-1", direction=-1, added=True)
+    assert await votes.tally(topic_id="t", answer_id="a") == 19
+    assert await votes.toggle_up(topic_id="t", answer_id="a", voter=voters[0]) == (True, 21)
+    await redis.aclose()
