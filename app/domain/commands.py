@@ -46,12 +46,17 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("/ask inbox", "make this channel receive your partners' questions (admins)"),
     ("/ask networks", "show which public networks are connected"),
 )
+VOTING_HELP = (
+    "Vote on an answer with a reaction (:+1: for it, :-1: against; one vote per person), or with its "
+    "*Helpful* button when it came in a digest. The best answers lead the summary at the end of the meeting."
+)
 
 
 def help_text(*, command: str = "/ask") -> str:
     lines = ["*Cercle* puts your question to your network while the meeting goes on.", ""]
     for usage, meaning in HELP_LINES:
         lines.append(f"• `{usage.replace('/ask', command, 1)}`: {meaning}")
+    lines += ["", VOTING_HELP]
     return "\n".join(lines)
 
 

@@ -50,3 +50,7 @@ def test_multiline_question_keeps_its_lines():
 
 def test_help_uses_the_installed_command_name():
     assert "`/cercle list`" in help_text(command="/cercle")
+
+
+def test_help_says_how_to_vote_including_in_a_digest():
+    assert "reaction" in help_text() and "*Helpful* button" in help_text()
