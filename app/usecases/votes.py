@@ -93,12 +93,23 @@ class ButtonVote(NamedTuple):
 
 
 async def vote_with_button(
-    *, topic_id: str, answer_id: str, voter: str, relay: RelayRepository, votes: VoteRepository
+    *,
+    topic_id: str,
+    answer_id: str,
+    tenant: str,
+    voter: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
 ) -> ButtonVote | None:
     """A digest carries several answers in one message, so a reaction on it cannot say which one
-    it is for: each answer has a button instead, and pressing it again takes the vote back."""
+    it is for: each answer has a button instead, and pressing it again takes the vote back. Only
+    the workspace (tenant) where the topic was asked can press it."""
+    topic = await topics.get_topic(topic_id=topic_id)
     answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
-    if answer is None or answer.status not in (AnswerStatus.DIGESTED, AnswerStatus.WAITING):  # WAITING: just posted
+    if topic is None or topic.place.tenant != tenant or answer is None:
+        return None
+    if answer.status not in (AnswerStatus.DIGESTED, AnswerStatus.WAITING):  # WAITING: posted, not yet recorded
         return None
     counted, tally = await votes.toggle_up(topic_id=topic_id, answer_id=answer_id, voter=voter)
     return ButtonVote(answer=answer, counted=counted, tally=tally)

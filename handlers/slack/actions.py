@@ -125,24 +125,21 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
         await ack()
         topic_id, _, answer_id = str(body["actions"][0].get("value") or "").partition("/")
         team_id = (body.get("team") or {}).get("id") or ""
-        topic = await services.topics.get_topic(topic_id=topic_id)
-        vote = None
-        if topic is not None and topic.place.tenant == team_id:
-            vote = await vote_with_button(
-                topic_id=topic_id,
-                answer_id=answer_id,
-                voter=person_key(platform=str(Platform.SLACK), tenant=team_id, user=body["user"]["id"]),
-                relay=services.relay,
-                votes=services.votes,
-            )
+        vote = await vote_with_button(
+            topic_id=topic_id,
+            answer_id=answer_id,
+            tenant=team_id,
+            voter=person_key(platform=str(Platform.SLACK), tenant=team_id, user=body["user"]["id"]),
+            topics=services.topics,
+            relay=services.relay,
+            votes=services.votes,
+        )
         if vote is None:
             await respond(text="This answer can no longer be voted on.", **_EPHEMERAL)
             return
-        name = vote.answer.author.name
-        done = (
-            f"Your vote for {name}'s answer counts" if vote.counted else f"Your vote for {name}'s answer is taken back"
-        )
-        await respond(text=f"{done} ({vote.tally:+d} in all). Press again to change it.", **_EPHEMERAL)
+        state = "counts" if vote.counted else "is taken back"
+        text = f"Your vote for {vote.answer.author.name}'s answer {state} ({vote.tally:+d} in all)."
+        await respond(text=f"{text} Press again to change it.", **_EPHEMERAL)
 
     @app.action(OTHER_REPLIES_ACTION)
     async def others(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
