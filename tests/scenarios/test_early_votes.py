@@ -17,7 +17,7 @@ async def test_a_vote_on_the_injected_answer_before_slack_answered_the_post_coun
     live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
     topic_id = live["blocks"][2]["elements"][0]["value"]
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
-    slack.latency_after_s["chat.postMessage"] = 1.5  # the answer is in the channel; the worker waits for its ts
+    slack.latency_after_s["chat.postMessage"] = 3.0  # the answer is in the channel; the worker waits for its ts
     slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
     injected = (await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"])))[0]
 
@@ -50,7 +50,7 @@ async def test_a_like_on_the_partner_reply_before_the_worker_stored_it_counts(st
     live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
     topic_id = live["blocks"][2]["elements"][0]["value"]
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
-    slack.latency_after_s["chat.getPermalink"] = 1.5  # the worker is still building the attribution
+    slack.latency_after_s["chat.getPermalink"] = 3.0  # the worker is still building the attribution
     original = slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
     slack.user_react(BETA, INBOX, original, "U0MEMBER", "thumbsup")  # a colleague likes it at once
     await slack.settle()
