@@ -216,7 +216,10 @@ def digest_blocks(answers: Sequence[Answer], *, marker: str) -> Sequence[Block]:
     noun = "answer" if len(answers) == 1 else "answers"
     blocks: list[Block] = [
         SectionBlock(
-            block_id=marker, text=MarkdownTextObject(text=f":inbox_tray: *{len(answers)} more {noun}*, best first:")
+            block_id=marker,
+            text=MarkdownTextObject(
+                text=f":inbox_tray: *{len(answers)} more {noun}*, best first (vote with *Helpful*, not a reaction):"
+            ),
         )
     ]
     for answer in answers[:40]:  # Slack allows 50 blocks a message
