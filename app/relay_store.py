@@ -115,6 +115,7 @@ return {0, oldest[2]}
 
 # The message's answer (injected copy first, then source) or, when neither is known yet, the reaction
 # kept aside. Atomic, so a reaction either sees the answer or is in the list its recorder reads after.
+# Its keys share no hash tag (message refs predate it): fine on one Redis, not on a Cluster.
 _ANSWER_OR_PARK = """
 local ref = redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[2])
 if ref then return ref end
