@@ -2,11 +2,12 @@
 
 Prints milliseconds per reply, the baselines of the same file (chronological order, BM25),
 and, as its last line, the official MAP: `MAP=<value>`.
-    python bench/relevance.py [--data FILE] [--model auto|pure|semantic]
+    python bench/relevance.py [--data FILE] [--model auto|pure|semantic] [--pred-out RUN]
 The default data is bench/data/relevance/dev.jsonl. The model is the one the app would use:
 `auto` takes the semantic cross-encoder when its extra is installed, else the pure-Python trees.
 Author trust comes from the training threads shipped in bench/data/relevance, as in training.
-Each reply is scored alone, one core, as the worker scores it.
+Each reply is scored alone, one core, as the worker scores it. `--pred-out` also writes the scores
+as an official run file (qid, cid, 0, score, true|false), for `tools/eval_map.py --pred RUN`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default=str(DATA / "dev.jsonl"))
     parser.add_argument("--model", choices=("auto", "pure", "semantic"), default="auto")
+    parser.add_argument("--pred-out", type=Path, help="also write the scores as an official run file")
     args = parser.parse_args()
     use_semantic = load_settings({"CERCLE_RELEVANCE_MODEL": args.model}).semantic_relevance  # the app's rule
     threads = load(args.data)
@@ -58,6 +60,8 @@ def main() -> None:
         scores[q["qid"]] = thread_scores
 
     cercle_map = mean_ap(threads, lambda q: scores[q["qid"]])
+    if args.pred_out:
+        write_run(args.pred_out, threads, scores)
     chrono_map = mean_ap(threads, chrono)
     bm25, _ = make_bm25(threads)
     bm25_map = mean_ap(threads, bm25)
@@ -82,6 +86,15 @@ def main() -> None:
     )
     print(f"baselines on this file: chronological MAP {chrono_map:.2f}, BM25 MAP {bm25_map:.2f}")
     print(f"MAP={cercle_map:.2f}")
+
+
+def write_run(path: Path, threads: list[dict], scores: dict[str, list[float]]) -> None:
+    lines = [
+        f"{q['qid']}\t{c['cid']}\t0\t{score!r}\t{'true' if score >= 0.5 else 'false'}"
+        for q in threads
+        for c, score in zip(q["comments"], scores[q["qid"]], strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,23 @@ def load(path: Path | str) -> list[dict]:
     path = Path(path)
     if not path.is_absolute() and not path.exists():
         path = DATA / path
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [_complete(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _complete(thread: dict) -> dict:
+    """Files converted by other hands may carry only the gold label, or lack authors and dates: the
+    label decides relevance, an unknown author is nobody else, a missing date is "no time known"."""
+    thread.setdefault("question_subject", "")
+    thread.setdefault("question_body", "")
+    for index, comment in enumerate(thread["comments"]):
+        comment.setdefault("cid", f"{thread['qid']}_C{index + 1}")
+        if "relevant" not in comment:
+            comment["relevant"] = comment.get("label") == "Good"
+        elif isinstance(comment["relevant"], str):
+            comment["relevant"] = comment["relevant"].strip().lower() == "true"
+        if not comment.get("user_id"):
+            comment["user_id"] = f"unknown:{comment['cid']}"
+    return thread
 
 
 def question_text(q: dict) -> str:

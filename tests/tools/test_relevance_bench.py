@@ -1,0 +1,118 @@
+"""`bench/relevance.py --data FILE` as the acceptance runs it, and `tools/train_relevance.py` as anyone
+retrains: the figures the README reports are what these scripts print, and the official scorer agrees."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "bench" / "data" / "relevance" / "dev.jsonl"
+SHIPPED_PURE_DEV_MAP = 67.93  # README and bench/results/relevance-dev.json
+SHIPPED_SEMANTIC_DEV_MAP = 69.94  # README and bench/results/relevance-dev-semantic.json
+
+
+def run(script: str, *args: str, tmp_path: Path) -> list[str]:
+    env = {**os.environ, "CERCLE_BENCH_RESULTS": str(tmp_path / "results")}
+    done = subprocess.run(
+        [sys.executable, script, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()
+
+
+def last_map(lines: list[str]) -> float:
+    match = re.fullmatch(r"MAP=(\d+\.\d\d)", lines[-1])
+    assert match, f"last line must be exactly MAP=<value>, got {lines[-1]!r}"
+    return float(match.group(1))
+
+
+def official_map(data: Path, run_file: Path, tmp_path: Path) -> float:
+    lines = run(
+        "tools/eval_map.py", "--data", str(data), "--pred", str(run_file), "--random_seeds", "1", tmp_path=tmp_path
+    )
+    row = next(line for line in lines if line.startswith("pred: "))
+    return float(row.split()[-3])
+
+
+def test_the_pure_scorer_on_dev_prints_the_reported_map_and_the_official_scorer_agrees(tmp_path: Path) -> None:
+    run_file = tmp_path / "dev.pred"
+    lines = run("bench/relevance.py", "--model", "pure", "--pred-out", str(run_file), tmp_path=tmp_path)
+    assert last_map(lines) == SHIPPED_PURE_DEV_MAP
+    assert "chronological MAP 53.84" in "\n".join(lines)
+    assert re.search(r"ms per reply: mean \d+\.\d+, p99 \d+\.\d+", "\n".join(lines))
+    assert official_map(DEV, run_file, tmp_path) == SHIPPED_PURE_DEV_MAP
+    figures = json.loads((tmp_path / "results" / "relevance-dev.json").read_text())
+    assert figures["map_cercle"] == SHIPPED_PURE_DEV_MAP and figures["replies"] == 2440
+
+
+def test_a_file_with_only_gold_labels_and_no_authors_or_dates_is_scored_the_same_way(tmp_path: Path) -> None:
+    """Another hand's conversion may drop the `relevant` flag, the authors or the dates: the label decides
+    relevance, and the figure is the one the official scorer gives the same run."""
+    threads = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:40]]
+    for thread in threads:
+        for key in ("question_date", "question_user_id"):
+            thread.pop(key)
+        for comment in thread["comments"]:
+            for key in ("relevant", "user_id", "date"):
+                comment.pop(key)
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("".join(json.dumps(t) + "\n" for t in threads), encoding="utf-8")
+    run_file = tmp_path / "bare.pred"
+    printed = last_map(
+        run(
+            "bench/relevance.py", "--data", str(bare), "--model", "pure", "--pred-out", str(run_file), tmp_path=tmp_path
+        )
+    )
+    labelled = tmp_path / "labelled.jsonl"  # the official scorer needs the flag: give it the gold one
+    for thread in threads:
+        for comment in thread["comments"]:
+            comment["relevant"] = comment["label"] == "Good"
+    labelled.write_text("".join(json.dumps(t) + "\n" for t in threads), encoding="utf-8")
+    assert printed == official_map(labelled, run_file, tmp_path)
+    assert printed > 53.84  # and still far above chronological order with text alone
+
+
+def test_the_semantic_model_on_dev_prints_the_reported_map(tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="the semantic extra is installed by `make test`")
+    lines = run("bench/relevance.py", "--model", "semantic", tmp_path=tmp_path)
+    assert lines[0] == "model: pure-Python trees + semantic cross-encoder"
+    # int8 kernels differ a little between CPU families; the ranking, hence MAP, barely moves
+    assert last_map(lines) == pytest.approx(SHIPPED_SEMANTIC_DEV_MAP, abs=0.3)
+
+
+def test_retraining_reproduces_the_shipped_trees(tmp_path: Path) -> None:
+    """The shipped parameters come from the script in the repository: retrain, then score dev with both."""
+    pytest.importorskip("sklearn", reason="the train extra is installed by `make test`")
+    retrained = tmp_path / "relevance_model.json"
+    run("tools/train_relevance.py", "--out", str(retrained), tmp_path=tmp_path)
+    shipped = json.loads((ROOT / "app" / "domain" / "relevance_model.json").read_text())
+    fresh = json.loads(retrained.read_text())
+    assert fresh["tree_features"] == shipped["tree_features"] and len(fresh["trees"]) == len(shipped["trees"])
+    assert fresh["idf"] == shipped["idf"]
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from eval_map import mean_ap
+    from relevance_data import contexts, load, question_text, training_trust
+
+    from app.domain.relevance import RelevanceModel
+
+    threads, trust = load(DEV), training_trust()
+
+    def dev_map(model: RelevanceModel) -> float:
+        def scores(q: dict) -> list[float]:
+            question = question_text(q)
+            return [
+                model.score(question=question, reply=c["text"], context=ctx).score
+                for c, ctx in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True)
+            ]
+
+        return round(mean_ap(threads, scores), 2)
+
+    assert dev_map(RelevanceModel(fresh)) == dev_map(RelevanceModel(shipped)) == SHIPPED_PURE_DEV_MAP
