@@ -20,8 +20,10 @@ log = get_logger("integrations.slack")
 
 # What conversations.join answers for a channel the bot may not join on its own.
 _CANNOT_JOIN = {"method_not_supported_for_channel_type", "channel_not_found", "is_private", "missing_scope"}
-# How far back a recovery looks for a message we may have posted before a crash.
+# How far back a recovery looks for a message we may have posted before a crash: pages of 200
+# (Slack's advice for history), at most 10 of them.
 _RECOVERY_PAGE = 200
+_RECOVERY_PAGES = 10
 
 
 def _error_code(error: SlackApiError) -> str:
@@ -99,10 +101,23 @@ class SlackChat:
         return PostedMessage(place=inbox.in_thread(ts), message_id=ts)
 
     async def find_mirror(self, *, topic_id: str, inbox: Place, since: float) -> str | None:
-        response = await self._call(
-            "conversations_history", channel=inbox.channel, oldest=f"{since - 5:.6f}", limit=_RECOVERY_PAGE
-        )
-        return render.find_marked(response.get("messages") or [], render.mirror_marker(topic_id))
+        messages = await self._history_since(channel=inbox.channel, since=since)
+        return render.find_marked(messages, render.mirror_marker(topic_id))
+
+    async def _history_since(self, *, channel: str, since: float) -> list[dict[str, Any]]:
+        """What the channel received since a moment (5 s of slack for clocks), page by page: a busy
+        channel can pass one page while a job waits for its retry."""
+        messages: list[dict[str, Any]] = []
+        cursor = None
+        for _ in range(_RECOVERY_PAGES):
+            response = await self._call(
+                "conversations_history", channel=channel, oldest=f"{since - 5:.6f}", limit=_RECOVERY_PAGE, cursor=cursor
+            )
+            messages.extend(response.get("messages") or [])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not response.get("has_more") or not cursor:
+                break
+        return messages
 
     async def close_mirror(self, *, topic: Topic, mirror: Place, asker_org: str) -> None:
         if not mirror.thread:
@@ -158,14 +173,9 @@ class SlackChat:
     ) -> list[str]:
         there: set[str] = set()
         if resume_since is not None:
-            response = await self._call(
-                "conversations_history", channel=place.channel, oldest=f"{resume_since - 5:.6f}", limit=_RECOVERY_PAGE
-            )
-            there = render.block_ids(response.get("messages") or [])
+            there = render.block_ids(await self._history_since(channel=place.channel, since=resume_since))
         posted = []
-        for part_marker, text, blocks in summary_messages(summary, marker=marker):
-            if part_marker in there:
-                continue
+        for text, blocks in summary_messages(summary, marker=marker, already_posted=there):
             response = await self._call(
                 "chat_postMessage",
                 channel=place.channel,

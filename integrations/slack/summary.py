@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
@@ -57,9 +57,13 @@ def _topic_blocks(index: int, topic: TopicSummary) -> list[Block]:
     return blocks
 
 
-def summary_messages(summary: MeetingSummary, *, marker: str) -> list[tuple[str, str, list[Block]]]:
-    """(part marker, fallback text, blocks) for each message, in order. Each part's first block
-    carries its marker, so a retried job can tell which parts already reached the channel."""
+def summary_messages(
+    summary: MeetingSummary, *, marker: str, already_posted: Set[str] = frozenset()
+) -> list[tuple[str, list[Block]]]:
+    """(fallback text, blocks) for each message, in order. Each section (the heading, one per
+    question, the thanks) starts with its own marker, so a retried job posts only the sections it
+    does not find in the channel, however the summary has grown meanwhile (late votes and replies
+    can move a question into another message)."""
     day = time.strftime("%d %b %Y", time.gmtime(summary.meeting.started_at))
     organisations = len(summary.helpers)
     totals = (
@@ -67,14 +71,13 @@ def summary_messages(summary: MeetingSummary, *, marker: str) -> list[tuple[str,
         f"from {summary.helper_count} people in {organisations} organisation{'s' if organisations != 1 else ''}"
         f" · {summary.total_votes} votes on the best answers"
     )
-    sections: list[list[Block]] = [
-        [
-            HeaderBlock(text=f"Meeting summary · {day} · {duration(summary.duration_s)}"),
-            ContextBlock(elements=[MarkdownTextObject(text=totals)]),
-        ]
+    heading: list[Block] = [
+        HeaderBlock(text=f"Meeting summary · {day} · {duration(summary.duration_s)}"),
+        ContextBlock(elements=[MarkdownTextObject(text=totals)]),
     ]
+    sections = [(marker, heading)]
     for index, topic in enumerate(summary.topics, start=1):
-        sections.append([DividerBlock(), *_topic_blocks(index, topic)])
+        sections.append((f"{marker}-q-{topic.topic.id}", [DividerBlock(), *_topic_blocks(index, topic)]))
     tail: list[Block] = [DividerBlock()]
     if summary.unanswered:
         names = "\n".join(f"• {sanitise(t.question, limit=200)}" for t in summary.unanswered)
@@ -87,21 +90,24 @@ def summary_messages(summary: MeetingSummary, *, marker: str) -> list[tuple[str,
         tail.append(
             SectionBlock(text=MarkdownTextObject(text=f"*Thank you to everyone who helped:*\n{helpers}"[:MAX_SECTION]))
         )
-    sections.append(tail)
+    sections.append((f"{marker}-end", tail))
 
     messages: list[list[Block]] = [[]]
-    for section in sections:
-        if len(messages[-1]) + len(section) > MAX_BLOCKS:
+    for section_marker, blocks in sections:
+        if section_marker in already_posted:
+            continue
+        blocks[0].block_id = section_marker
+        if messages[-1] and len(messages[-1]) + len(blocks) > MAX_BLOCKS:
             messages.append([])
-        messages[-1].extend(section)
+        messages[-1].extend(blocks)
+    if not messages[-1]:
+        return []
+    title = "Meeting summary, continued" if already_posted else "Meeting summary"
     total = len(messages)
-    parts = []
-    for i, blocks in enumerate(messages, start=1):
-        part_marker = marker if i == 1 else f"{marker}-{i}"
-        blocks[0].block_id = part_marker
-        text = f"Meeting summary ({i}/{total}): {totals}" if total > 1 else f"Meeting summary: {totals}"
-        parts.append((part_marker, text, blocks))
-    return parts
+    return [
+        (f"{title} ({i}/{total}): {totals}" if total > 1 else f"{title}: {totals}", blocks)
+        for i, blocks in enumerate(messages, start=1)
+    ]
 
 
 def thanks_text(outcome: Outcome, *, asker_org: str, share: bool) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import time
 from collections import defaultdict, deque
@@ -215,16 +216,21 @@ class SlackMethods:
             return channel
         oldest = float(params.get("oldest") or 0)
         limit = int(params.get("limit") or 100)
+        start = _cursor_offset(params.get("cursor"))
+        if start is None:
+            return {"ok": False, "error": "invalid_cursor"}
         roots = [m for m in channel.messages if m.get("thread_ts") in (None, m["ts"]) and float(m["ts"]) >= oldest]
-        roots.sort(key=lambda m: float(m["ts"]), reverse=True)
-        page = [self._history_view(m) for m in roots[:limit]]
+        roots.sort(key=lambda m: float(m["ts"]), reverse=True)  # newest first, as Slack pages them
+        page = [self._history_view(m) for m in roots[start : start + limit]]
+        has_more = len(roots) > start + limit
         return {
             "ok": True,
             "messages": page,
-            "has_more": len(roots) > limit,
+            "has_more": has_more,
             "pin_count": 0,
             "channel_actions_ts": [],
             "channel_actions_count": 0,
+            "response_metadata": {"next_cursor": _cursor_for(start + limit) if has_more else ""},
         }
 
     def _m_conversations_replies(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
@@ -239,3 +245,19 @@ class SlackMethods:
         replies = [m for m in channel.messages if m.get("thread_ts") == root_ts and m["ts"] != root_ts]
         replies = [m for m in replies if float(m["ts"]) >= oldest][: int(params.get("limit") or 100)]
         return {"ok": True, "messages": [self._history_view(m) for m in [root, *replies]], "has_more": False}
+
+
+def _cursor_for(offset: int) -> str:
+    """Opaque to the client, as Slack's are (base64 of where the next page starts)."""
+    return base64.b64encode(f"next_offset:{offset}".encode()).decode()
+
+
+def _cursor_offset(cursor: object) -> int | None:
+    """0 for no cursor; None for one this server never gave out (Slack answers invalid_cursor)."""
+    if not cursor:
+        return 0
+    try:
+        kind, _, offset = base64.b64decode(str(cursor), validate=True).decode().partition(":")
+        return int(offset) if kind == "next_offset" else None
+    except ValueError:
+        return None

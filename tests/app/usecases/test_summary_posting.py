@@ -3,6 +3,8 @@ real Redis, real Slack client against the stand-in."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 
 import aiohttp
@@ -10,7 +12,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from app.config import load_settings
-from app.domain.models import Person, Place, Platform, Topic
+from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
 from app.domain.ports import PlatformError
 from app.queue import JobQueue
 from app.relay_store import RedisRelayRepository
@@ -65,6 +67,17 @@ def summary_parts(slack) -> list[str]:
     return [m["text"] for m in slack.channel_messages("TALPHA0001", "C0MEET0001") if "Meeting summary" in m["text"]]
 
 
+def questions_posted(slack) -> list[str]:
+    """Every question the summary messages in the channel show, as often as they show it."""
+    return [
+        found
+        for message in slack.channel_messages("TALPHA0001", "C0MEET0001")
+        for block in message.get("blocks") or []
+        for found in re.findall(r"Question number \d+\?", json.dumps(block))
+        if "*Nobody answered:*" not in json.dumps(block)  # the closing list names them again
+    ]
+
+
 async def test_a_retry_posts_only_the_parts_that_are_missing(long_meeting, slack):
     slack.fail_next("chat.postMessage", "internal_error", when=lambda p: "Meeting summary (2/" in str(p.get("text")))
     with pytest.raises(PlatformError):
@@ -73,13 +86,61 @@ async def test_a_retry_posts_only_the_parts_that_are_missing(long_meeting, slack
 
     await long_meeting()  # the queue retries the job
     parts = summary_parts(slack)
-    assert [t[:21] for t in parts] == ["Meeting summary (1/2)", "Meeting summary (2/2)"]  # no part twice, none lost
+    assert parts[0].startswith("Meeting summary (1/2)") and parts[1].startswith("Meeting summary, continued")
+    assert len(parts) == 2
+    assert sorted(questions_posted(slack)) == sorted(f"Question number {n}?" for n in range(TOPICS))
 
     await long_meeting()  # a late duplicate of the job: everything is there already
     assert len(summary_parts(slack)) == 2
+
+
+async def test_a_summary_that_grew_between_attempts_still_posts_each_question_once(long_meeting, slack, redis_url):
+    """Answers recorded after the first attempt make the early questions longer: the questions the
+    first message held no longer fit in it. Each must still appear once, none lost."""
+    slack.fail_next("chat.postMessage", "internal_error", when=lambda p: "Meeting summary (2/" in str(p.get("text")))
+    with pytest.raises(PlatformError):
+        await long_meeting()
+    first_message = len(questions_posted(slack))
+
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    relay = RedisRelayRepository(redis=redis)
+    for n in range(10):
+        await relay.add_answer(
+            answer=Answer(
+                id=f"late{n}",
+                topic_id=f"t{n}",
+                source=Place(Platform.SLACK, "TBETA00001", "C0INBOX001", "1.0"),
+                source_message_id=f"9{n}.000100",
+                author=Person("U0GRACE", "grace"),
+                organisation="Beta Org",
+                text=f"Answer to question {n}",
+                created_at=time.time(),
+                status=AnswerStatus.INJECTED,
+            )
+        )
+    await redis.aclose()
+
+    await long_meeting()
+    posted = questions_posted(slack)
+    assert first_message > 16  # the early questions now take 3 blocks: the first message would hold only 16
+    assert sorted(posted) == sorted(set(posted)) and len(posted) == TOPICS
 
 
 async def test_a_summary_posted_in_one_go_reads_no_history(long_meeting, slack):
     await long_meeting()
     assert len(summary_parts(slack)) == 2
     assert slack.calls_to("conversations.history") == []
+
+
+async def test_a_retry_after_a_busy_hour_pages_back_to_the_first_part(long_meeting, slack):
+    """The channel moved on by more than one page of history before the retry: the first part is
+    still found, by paging with the cursor, and not posted again."""
+    slack.fail_next("chat.postMessage", "internal_error", when=lambda p: "Meeting summary (2/" in str(p.get("text")))
+    with pytest.raises(PlatformError):
+        await long_meeting()
+    for n in range(450):
+        slack.user_post("TALPHA0001", "C0MEET0001", "U0ASKER", f"chatter {n}")
+
+    await long_meeting()
+    assert sorted(questions_posted(slack)) == sorted(f"Question number {n}?" for n in range(TOPICS))
+    assert len(slack.calls_to("conversations.history")) == 3  # 200 + 200 + the rest, cursor to cursor

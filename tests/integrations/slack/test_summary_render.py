@@ -16,20 +16,26 @@ def test_a_long_meeting_is_split_over_several_messages_within_limits():
     summary = summarise(meeting=Meeting("m", LIVE, T0), ended_at=T0 + 3600, topics=topics, answers=answers, votes={})
     messages = summary_messages(summary, marker="cercle-summary-m")
     assert len(messages) > 1
-    for _, text, blocks in messages:
+    for text, blocks in messages:
         rendered = [b.to_dict() for b in blocks]
         assert len(rendered) <= 50
         for block in rendered:
             assert len((block.get("text") or {}).get("text", "")) <= 3000
         assert len(text) <= 40_000
-    # Each part starts with its own marker, so a retry can tell which parts are already posted.
-    assert [part for part, _, _ in messages] == ["cercle-summary-m"] + [
-        f"cercle-summary-m-{i}" for i in range(2, len(messages) + 1)
-    ]
-    assert all(blocks[0].block_id == part for part, _, blocks in messages)
-    everything = json.dumps([[b.to_dict() for b in blocks] for _, _, blocks in messages])
+    # Each section starts with its own marker, so a retry can tell which ones are already posted.
+    markers = [b.block_id for _, blocks in messages for b in blocks if b.block_id]
+    assert markers == ["cercle-summary-m", *(f"cercle-summary-m-q-t{n}" for n in range(30)), "cercle-summary-m-end"]
+    everything = json.dumps([[b.to_dict() for b in blocks] for _, blocks in messages])
     assert all(f"Question number {n}?" in everything for n in range(30))  # nothing lost in the split
-    assert messages[0][1].startswith("Meeting summary (1/")
+    assert messages[0][0].startswith("Meeting summary (1/")
+
+    # A retry that finds the heading and the first 12 questions posts the rest, and only the rest.
+    posted = {"cercle-summary-m", *(f"cercle-summary-m-q-t{n}" for n in range(12))}
+    rest = summary_messages(summary, marker="cercle-summary-m", already_posted=posted)
+    rest_markers = [b.block_id for _, blocks in rest for b in blocks if b.block_id]
+    assert rest_markers == [*(f"cercle-summary-m-q-t{n}" for n in range(12, 30)), "cercle-summary-m-end"]
+    assert rest[0][0].startswith("Meeting summary, continued")
+    assert summary_messages(summary, marker="cercle-summary-m", already_posted=set(markers)) == []
 
 
 def test_hostile_text_in_the_summary_is_neutralised():
@@ -41,7 +47,7 @@ def test_hostile_text_in_the_summary_is_neutralised():
         answers={"t1": [answer(1, "t1", T0 + 5, who="<@U999|boss>")]},
         votes={},
     )
-    rendered = json.dumps([[b.to_dict() for b in blocks] for _, _, blocks in summary_messages(summary, marker="x")])
+    rendered = json.dumps([[b.to_dict() for b in blocks] for _, blocks in summary_messages(summary, marker="x")])
     assert "<!channel>" not in rendered and "<@U999" not in rendered
 
 
