@@ -28,10 +28,11 @@ def load(path: Path | str) -> list[dict]:
 def _complete(thread: dict) -> dict:
     """Files converted by other hands may carry only the gold label, or lack authors and dates: the
     label decides relevance, an unknown author is nobody else, a missing date is "no time known"."""
-    thread.setdefault("question_subject", "")
-    thread.setdefault("question_body", "")
+    for key in ("question_subject", "question_body"):
+        thread[key] = thread.get(key) or ""
     for index, comment in enumerate(thread["comments"]):
         comment.setdefault("cid", f"{thread['qid']}_C{index + 1}")
+        comment["text"] = comment.get("text") or ""
         if "relevant" not in comment:
             comment["relevant"] = comment.get("label") == "Good"
         elif isinstance(comment["relevant"], str):

@@ -53,8 +53,8 @@ def test_the_pure_scorer_on_dev_prints_the_reported_map_and_the_official_scorer_
 
 
 def test_a_file_with_only_gold_labels_and_no_authors_or_dates_is_scored_the_same_way(tmp_path: Path) -> None:
-    """Another hand's conversion may drop the `relevant` flag, the authors or the dates: the label decides
-    relevance, and the figure is the one the official scorer gives the same run."""
+    """Another hand's conversion may drop the `relevant` flag, the authors or the dates, or leave a text
+    null: the label decides relevance, and the figure is the one the official scorer gives the same run."""
     threads = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:40]]
     for thread in threads:
         for key in ("question_date", "question_user_id"):
@@ -62,6 +62,8 @@ def test_a_file_with_only_gold_labels_and_no_authors_or_dates_is_scored_the_same
         for comment in thread["comments"]:
             for key in ("relevant", "user_id", "date"):
                 comment.pop(key)
+    threads[0]["question_body"] = None  # and a null where a text was expected
+    threads[1]["comments"][0]["text"] = None
     bare = tmp_path / "bare.jsonl"
     bare.write_text("".join(json.dumps(t) + "\n" for t in threads), encoding="utf-8")
     run_file = tmp_path / "bare.pred"
@@ -71,6 +73,7 @@ def test_a_file_with_only_gold_labels_and_no_authors_or_dates_is_scored_the_same
         )
     )
     labelled = tmp_path / "labelled.jsonl"  # the official scorer needs the flag: give it the gold one
+    threads[0]["question_body"], threads[1]["comments"][0]["text"] = "", ""  # its baselines read every text
     for thread in threads:
         for comment in thread["comments"]:
             comment["relevant"] = comment["label"] == "Good"
