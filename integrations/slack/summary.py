@@ -102,7 +102,7 @@ def summary_messages(
         messages[-1].extend(blocks)
     if not messages[-1]:
         return []
-    title = "Meeting summary, continued" if already_posted else "Meeting summary"
+    title = "Meeting summary, continued" if marker in already_posted else "Meeting summary"
     total = len(messages)
     return [
         (f"{title} ({i}/{total}): {totals}" if total > 1 else f"{title}: {totals}", blocks)

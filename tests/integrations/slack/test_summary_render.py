@@ -36,6 +36,9 @@ def test_a_long_meeting_is_split_over_several_messages_within_limits():
     assert rest_markers == [*(f"cercle-summary-m-q-t{n}" for n in range(12, 30)), "cercle-summary-m-end"]
     assert rest[0][0].startswith("Meeting summary, continued")
     assert summary_messages(summary, marker="cercle-summary-m", already_posted=set(markers)) == []
+    # Other messages' block ids in the channel (topic roots, answers) are not a summary started earlier.
+    fresh = summary_messages(summary, marker="cercle-summary-m", already_posted={"topic-root-t1", "answer-a9"})
+    assert fresh[0][0].startswith("Meeting summary (1/") and len(fresh) == len(messages)
 
 
 def test_hostile_text_in_the_summary_is_neutralised():
