@@ -72,20 +72,45 @@ def main() -> None:
         "model": "semantic" if encoder else "pure",
         "replies": len(ms),
         "ms_per_reply_mean": round(statistics.fmean(ms), 3),
+        "ms_per_reply_p95": round(sorted(ms)[int(0.95 * (len(ms) - 1))], 3),
         "ms_per_reply_p99": round(sorted(ms)[int(0.99 * (len(ms) - 1))], 3),
         "map_cercle": round(cercle_map, 2),
         "map_chronological": round(chrono_map, 2),
         "map_bm25": round(bm25_map, 2),
+        "thresholds": threshold_table(threads, scores),
     }
     suffix = "-semantic" if encoder else ""
     write_results(f"relevance-{Path(args.data).stem}{suffix}", figures)
     print(f"model: {label}")
     print(
         f"replies scored: {figures['replies']}  ms per reply: mean {figures['ms_per_reply_mean']}, "
-        f"p99 {figures['ms_per_reply_p99']} (one core)"
+        f"p95 {figures['ms_per_reply_p95']}, p99 {figures['ms_per_reply_p99']} (one core)"
     )
     print(f"baselines on this file: chronological MAP {chrono_map:.2f}, BM25 MAP {bm25_map:.2f}")
+    for row in figures["thresholds"]:
+        print(
+            f"CERCLE_RELEVANCE_THRESHOLD={row['threshold']}: {row['passed_pct']}% of replies pass, "
+            f"precision {row['precision_pct']}%, recall {row['recall_pct']}% (Good replies)"
+        )
     print(f"MAP={cercle_map:.2f}")
+
+
+def threshold_table(threads: list[dict], scores: dict[str, list[float]]) -> list[dict[str, float]]:
+    """What each threshold would let into the live channel, against the gold labels."""
+    pairs = [(score, c["relevant"]) for q in threads for c, score in zip(q["comments"], scores[q["qid"]], strict=True)]
+    good = sum(relevant for _, relevant in pairs)
+    rows = []
+    for threshold in (0.3, 0.5, 0.7):
+        passed = [relevant for score, relevant in pairs if score >= threshold]
+        rows.append(
+            {
+                "threshold": threshold,
+                "passed_pct": round(100 * len(passed) / max(1, len(pairs))),
+                "precision_pct": round(100 * sum(passed) / max(1, len(passed))),
+                "recall_pct": round(100 * sum(passed) / max(1, good)),
+            }
+        )
+    return rows
 
 
 def write_run(path: Path, threads: list[dict], scores: dict[str, list[float]]) -> None:

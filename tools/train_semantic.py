@@ -36,7 +36,12 @@ from app.semantic import LORA_TARGETS, CrossEncoder, load_base, mean_pooled, pai
 SEED = 0
 THREADS = 2
 RANK, ALPHA = 8, 16
-MAX_LENGTH = 256
+MAX_LENGTH = 256  # tokens per (question, reply) pair in training
+# ...and as the app reads them: the longer pairs are cut to 128 tokens (the longer text first, mostly
+# the question). On dev (int8, reweighed) that scores the same as 256 (MAP 70.00 vs 69.94) and cuts
+# the slow tail by a third (p95 per reply 18-20 ms instead of 30, p99 21-23 instead of 36): the
+# scorer's 20 ms budget then holds for 95% of replies, not only on average. 96 tokens: 69.64.
+RUN_MAX_LENGTH = 128
 BATCH = 16
 LEARNING_RATE = 5e-4
 BLEND_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -112,12 +117,21 @@ def reweigh(path: Path, dev: Dev) -> None:
     from safetensors.torch import load_file
 
     runtime = CrossEncoder(adapter_path=path, threads=THREADS, int8=True)
+    runtime.max_length = RUN_MAX_LENGTH
     cross = [runtime.logit(q, r) if read else 0.0 for (q, r, _), read in zip(dev.rows, dev.read, strict=True)]
     weight, score = dev.best_weight(cross)
-    settings = {**runtime.settings, "int8": True, "blend_weight": weight, "dev_map_blended": round(score, 2)}
+    settings = {
+        **runtime.settings,
+        "int8": True,
+        "train_max_length": MAX_LENGTH,
+        "max_length": RUN_MAX_LENGTH,
+        "blend_weight": weight,
+        "dev_map_blended": round(score, 2),
+    }
     save_file(load_file(str(path)), str(path), metadata={"settings": json.dumps(settings)})
     print(
-        f"as run (merged, int8): cross-encoder on answers only {dev.map(cross):.2f}; blend weight {weight}: {score:.2f}"
+        f"as run (merged, int8, {RUN_MAX_LENGTH} tokens): cross-encoder on answers only {dev.map(cross):.2f}; "
+        f"blend weight {weight}: {score:.2f}"
     )
 
 
