@@ -15,7 +15,7 @@ from app.domain.ports import (
     TopicRepository,
     VoteRepository,
 )
-from app.domain.summary import MeetingSummary, outcome_for, summarise
+from app.domain.summary import MeetingSummary, outcome_for, summarise, summarise_topic
 from app.domain.timings import MeetingTimings
 from app.domain.trust import meeting_record
 from app.usecases.mirroring import close_mirrors, org_key_of
@@ -103,13 +103,6 @@ async def end_if_idle(
         meeting=meeting, by="idle", topics=topics, relay=relay, directory=directory, jobs=jobs, timings=timings, now=now
     )
     return ended is not None
-
-
-async def build_summary(
-    *, meeting_id: str, topics: TopicRepository, relay: RelayRepository, votes: VoteRepository
-) -> MeetingSummary | None:
-    loaded = await _meeting_answers(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
-    return None if loaded is None else _summarise(loaded)
 
 
 class _MeetingAnswers(NamedTuple):
@@ -201,15 +194,21 @@ async def thank_partner(
     directory: ChatDirectory,
     timings: MeetingTimings,
 ) -> bool:
+    """One partner, one question: only that question's answers and votes are read, not the
+    whole meeting's (a meeting mirrored to 50 partners queues 50 of these per question)."""
     mirror = await relay.mirror(topic_id=topic_id, partner=partner_key)
     partner = await partners.organisation(org_key=partner_key)
-    summary = await build_summary(meeting_id=meeting_id, topics=topics, relay=relay, votes=votes)
-    if mirror is None or mirror.place is None or partner is None or summary is None or mirror.reason == "thanked":
+    topic = await topics.get_topic(topic_id=topic_id)
+    if mirror is None or mirror.place is None or partner is None or topic is None or mirror.reason == "thanked":
         return False
-    topic_summary = next((t for t in summary.topics if t.topic.id == topic_id), None)
+    if topic.meeting_id != meeting_id:
+        return False
     chat = await directory.chat_for(tenant=partner.tenant)
-    if topic_summary is None or chat is None:
+    if chat is None:
         return False
+    answers = await relay.answers(topic_id=topic_id)
+    tallies = await votes.tallies(topic_id=topic_id, answer_ids=[a.id for a in answers])
+    topic_summary = summarise_topic(topic, answers, tallies)
     asker = await partners.organisation(org_key=org_key_of(topic_summary.topic))
     try:
         await chat.post_thanks(
