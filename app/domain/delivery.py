@@ -7,11 +7,12 @@ leave together as one digest when the window ends, and in review mode the asker 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.domain.relevance import ReplyKind, tokens
+from app.domain.relevance import ReplyKind, fold, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,19 @@ def digest_time(*, injected_at: Sequence[float], rules: DeliveryRules) -> float:
     return min(injected_at) + rules.window_s
 
 
+# Negations are stop words for relevance, but "use X" and "don't use X" are opposite advice.
+NEGATION = re.compile(r"\b(not|no|never|cannot|nothing|none|pas|ne|jamais|rien|aucun|aucune|sans)\b|n'?t\b")
+
+
+def _negated(text: str) -> bool:
+    return NEGATION.search(fold(text).replace("\u2019", "'")) is not None
+
+
 def same_content(a: str, b: str, *, threshold: float = 0.8) -> bool:
-    """Exact or near-duplicate replies (the same advice pasted in several places)."""
+    """Exact or near-duplicate replies (the same advice pasted in several places); a reply that
+    negates and one that does not are never the same, however many words they share."""
+    if _negated(a) != _negated(b):
+        return False
     words_a, words_b = set(tokens(a)), set(tokens(b))
     if not words_a or not words_b:
         return " ".join(a.lower().split()) == " ".join(b.lower().split())

@@ -44,6 +44,22 @@ def test_near_duplicates():
     assert same_content("👍", "👍") and not same_content("👍", "🙏")
 
 
+@pytest.mark.parametrize(
+    ("advice", "opposite"),
+    [
+        ("Use Stripe for the billing of the pilot.", "Don't use Stripe for the billing of the pilot."),
+        ("Use Stripe for the billing of the pilot.", "Do not use Stripe for the billing of the pilot."),
+        ("Use Stripe for the billing of the pilot.", "Never use Stripe for the billing of the pilot."),
+        ("Utilisez Stripe pour la facturation du pilote.", "N'utilisez pas Stripe pour la facturation du pilote."),
+        ("Utilisez Stripe pour la facturation du pilote.", "Surtout jamais Stripe pour la facturation du pilote."),
+    ],
+)
+def test_opposite_advice_is_not_a_duplicate(advice, opposite):
+    """Negations are stop words for relevance; merging these would credit one author with the other's advice."""
+    assert not same_content(advice, opposite)
+    assert same_content(opposite, opposite.upper())  # the same negative advice pasted twice still merges
+
+
 def test_windows():
     assert digest_time(injected_at=[100.0, 50.0, 200.0], rules=RULES) == 350.0
     assert [parse_window(t) for t in ("300", "300s", "5m", "1h", " 2M ")] == [300, 300, 300, 3600, 120]
