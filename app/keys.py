@@ -81,6 +81,11 @@ def answer(topic_id: str, answer_id: str) -> str:
     return f"{PREFIX}:{{t:{topic_id}}}:answer:{answer_id}"
 
 
+def review_decision(topic_id: str, answer_id: str) -> str:
+    """Held while one click on approve or skip is acted on; it expires, so a crash mid-post is retried."""
+    return f"{PREFIX}:{{t:{topic_id}}}:review:{answer_id}"
+
+
 def message_ref(kind: str, channel_key: str, message_id: str) -> str:
     """Which topic (and answer) a platform message belongs to: kind is mirror, source or injected."""
     return f"{PREFIX}:ref:{kind}:{channel_key}:{message_id}"

@@ -146,6 +146,13 @@ class RedisRelayRepository:
         ref = keys.message_ref("source", place.channel_key, message_id)
         await self._redis.set(ref, f"{answer.topic_id}/{answer.id}", ex=REF_TTL_S, nx=True)
 
+    async def claim_review(self, *, topic_id: str, answer_id: str, seconds: float) -> bool:
+        key = keys.review_decision(topic_id, answer_id)
+        return bool(await self._redis.set(key, "1", nx=True, px=max(1, int(seconds * 1000))))
+
+    async def release_review(self, *, topic_id: str, answer_id: str) -> None:
+        await self._redis.delete(keys.review_decision(topic_id, answer_id))
+
     # --- mirrors ----------------------------------------------------------------------------
     async def save_mirror(self, *, mirror: Mirror) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:

@@ -189,6 +189,12 @@ class RelayRepository(Protocol):
 
     async def map_source(self, *, place: Place, message_id: str, answer: Answer) -> None: ...
 
+    async def claim_review(self, *, topic_id: str, answer_id: str, seconds: float) -> bool:
+        """True for the one click that may decide this answer now; False while another one is at it."""
+        ...
+
+    async def release_review(self, *, topic_id: str, answer_id: str) -> None: ...
+
 
 class VoteRepository(Protocol):
     async def react(

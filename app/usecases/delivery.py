@@ -15,10 +15,11 @@ from app.domain.ports import (
     TopicRepository,
     VoteRepository,
 )
-from app.usecases.relay import inject_answer
+from app.usecases.relay import DELIVER_JOB, inject_answer
 from app.usecases.votes import adopt_parked
 
 DIGEST_JOB = "topic.digest"
+REVIEW_CLAIM_S = 30.0  # longer than one post, rate limit waits included
 
 
 async def deliver_answer(
@@ -152,20 +153,48 @@ async def _digested(*, relay: RelayRepository, answers: list[Answer], topic: Top
 
 
 async def set_review_mode(
-    *, topic_id: str, user_id: str, review: bool, topics: TopicRepository, directory: ChatDirectory
-) -> Topic | None:
-    """Only the asker switches review mode; returns None when someone else tried."""
+    *,
+    topic_id: str,
+    user_id: str,
+    review: bool,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    jobs: Jobs,
+    directory: ChatDirectory,
+) -> tuple[Topic, int] | None:
+    """Only the asker switches review mode; None when someone else tried. Switching it off sends
+    the answers still waiting for approval on their way, and says how many there were."""
     topic = await topics.get_topic(topic_id=topic_id)
     if topic is None or topic.asker.id != user_id:
         return None
     updated = await topics.set_review(topic_id=topic_id, review=review)
+    if updated is None:
+        return None
+    released = 0 if review else await _release_reviews(topic=updated, relay=relay, jobs=jobs)
     chat = await directory.chat_for(tenant=topic.place.tenant)
-    if updated is not None and chat is not None:
+    if chat is not None:
         try:
             await chat.update_topic(topic=updated, place=updated.place)
         except PlatformError:
             pass  # the switch holds; the button label catches up on the next update
-    return updated
+    return updated, released
+
+
+async def _release_reviews(*, topic: Topic, relay: RelayRepository, jobs: Jobs) -> int:
+    released = 0
+    for answer in await relay.answers(topic_id=topic.id):
+        if answer.status is not AnswerStatus.IN_REVIEW:
+            continue
+        if not await relay.claim_review(topic_id=topic.id, answer_id=answer.id, seconds=REVIEW_CLAIM_S):
+            continue  # the asker is approving or skipping it right now
+        await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.NEW)
+        await jobs.enqueue(
+            kind=DELIVER_JOB,
+            payload={"topic_id": topic.id, "answer_id": answer.id},
+            job_id=f"deliver:{answer.id}:released",
+        )
+        released += 1
+    return released
 
 
 async def review_decision(
@@ -182,15 +211,32 @@ async def review_decision(
     jobs: Jobs,
     now: float,
 ) -> Answer | None:
+    """The asker's approve or skip, acted on once: a double click or a click on each button finds
+    the answer taken; a click after a crash mid-post finds it again once the claim has expired."""
     topic = await topics.get_topic(topic_id=topic_id)
-    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
-    if topic is None or answer is None or topic.asker.id != user_id or answer.status is not AnswerStatus.IN_REVIEW:
+    if topic is None or topic.asker.id != user_id:
         return None
-    if not approve:
-        return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.SKIPPED)
-    return await inject_answer(
-        answer=answer, topic=topic, relay=relay, votes=votes, directory=directory, limiter=limiter, jobs=jobs, now=now
-    )
+    if not await relay.claim_review(topic_id=topic_id, answer_id=answer_id, seconds=REVIEW_CLAIM_S):
+        return None
+    try:
+        answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
+        if answer is None or answer.status is not AnswerStatus.IN_REVIEW:
+            return None
+        if not approve:
+            return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.SKIPPED)
+        return await inject_answer(
+            answer=answer,
+            topic=topic,
+            relay=relay,
+            votes=votes,
+            directory=directory,
+            limiter=limiter,
+            jobs=jobs,
+            now=now,
+        )
+    except BaseException:
+        await relay.release_review(topic_id=topic_id, answer_id=answer_id)  # the next click tries again
+        raise
 
 
 async def other_replies(*, topic_id: str, relay: RelayRepository) -> list[Answer]:

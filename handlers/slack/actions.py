@@ -24,6 +24,7 @@ from integrations.slack.render import (
     REVIEW_MODE_ACTION,
     SKIP_ACTION,
     other_replies_text,
+    review_mode_text,
 )
 
 log = get_logger("handlers.slack.actions")
@@ -60,22 +61,19 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
     async def review_mode(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         topic_id, _, wanted = str(body["actions"][0].get("value") or "").partition(":")
-        topic = await set_review_mode(
+        switched = await set_review_mode(
             topic_id=topic_id,
             user_id=body["user"]["id"],
             review=wanted == "on",
             topics=services.topics,
+            relay=services.relay,
+            jobs=services.jobs,
             directory=services.directory,
         )
-        if topic is None:
+        if switched is None:
             await respond(text="Only the person who asked can change how answers arrive.", **_EPHEMERAL)
             return
-        text = (
-            "Review mode is on: each answer waits for your approval before it is posted here."
-            if topic.review
-            else "Answers are posted directly again."
-        )
-        await respond(text=text, **_EPHEMERAL)
+        await respond(text=review_mode_text(*switched), **_EPHEMERAL)
 
     async def _decide(body: dict[str, Any], respond: AsyncRespond, *, approve: bool) -> None:
         topic_id, _, answer_id = str(body["actions"][0].get("value") or "").partition("/")

@@ -252,3 +252,13 @@ def other_replies_text(answers: Sequence[Answer]) -> str:
     lines = [f"*{len(answers)} other {'reply' if len(answers) == 1 else 'replies'}* (below the relevance threshold):"]
     lines += [f"• {_answer_line(a)}" for a in answers[:30]]
     return "\n".join(lines)
+
+
+def review_mode_text(topic: Topic, released: int) -> str:
+    if topic.review:
+        return "Review mode is on: each answer waits for your approval before it is posted here."
+    if released == 0:
+        return "Answers are posted directly again."
+    if released == 1:
+        return "Answers are posted directly again; the one waiting for your review is on its way."
+    return f"Answers are posted directly again; the {released} waiting for your review are on their way."

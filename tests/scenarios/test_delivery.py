@@ -27,6 +27,17 @@ def click(action_id: str, value: str, *, user: str, slack, channel: str = MEET) 
     }
 
 
+def button_value(call, action_id: str) -> str:
+    """The value of a button in a message Cercle sent (an ephemeral review prompt, say)."""
+    return next(
+        e["value"]
+        for b in call.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == action_id
+    )
+
+
 async def setup(start_cercle, slack, *teams, **settings):
     orgs = [organisation(slack, team, name) for team, name in teams]
     cercle = await start_cercle(oauth=True, worker=True, **settings)
@@ -115,16 +126,8 @@ async def test_review_mode_waits_for_the_askers_approval(start_cercle, slack):
     )
     assert {c.params["user"] for c in asks} == {"U0MEMBER"}  # only the asker is asked
     assert thread(slack, ALPHA, MEET, live["ts"]) == []  # nothing posted yet
-    approve, skip = (
-        next(
-            e["value"]
-            for b in c.params["blocks"]
-            if b["type"] == "actions"
-            for e in b["elements"]
-            if e["action_id"] == action
-        )
-        for c, action in zip(asks, ("cercle_review_approve", "cercle_review_skip"), strict=True)
-    )
+    approve = button_value(asks[0], "cercle_review_approve")
+    skip = button_value(asks[1], "cercle_review_skip")
     await cercle.interact(click("cercle_review_approve", approve, user="U0MEMBER", slack=slack))
     await cercle.interact(click("cercle_review_skip", skip, user="U0MEMBER", slack=slack))
     await eventually(lambda: len(thread(slack, ALPHA, MEET, live["ts"])) == 1)
@@ -133,3 +136,50 @@ async def test_review_mode_waits_for_the_askers_approval(start_cercle, slack):
     assert len(injected) == 1
     statuses = sorted(a.status for a in await cercle.runtime.relay.answers(topic_id=topic_id))
     assert statuses == ["injected", "skipped"]
+
+
+async def test_a_double_click_on_approve_posts_the_answer_once(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_THRESHOLD="0")
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await cercle.interact(click("cercle_review_mode", f"{topic_id}:on", user="U0MEMBER", slack=slack))
+    await eventually(lambda: any("Review mode is on" in r["text"] for r in slack.responses))
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    (ask,) = await eventually(lambda: slack.calls_to("chat.postEphemeral"))
+    approve = button_value(ask, "cercle_review_approve")
+    before = len(slack.responses)
+    clicks = [click("cercle_review_approve", approve, user="U0MEMBER", slack=slack) for _ in range(3)]
+    for n, payload in enumerate(clicks):  # each click of a button is its own interaction
+        payload["trigger_id"] += f".{n}"
+    await asyncio.gather(*(cercle.interact(payload) for payload in clicks))
+    await eventually(lambda: len(slack.responses) >= before + 3)
+    await asyncio.sleep(1)
+    assert len(thread(slack, ALPHA, MEET, live["ts"])) == 1
+    said = sorted(r["text"] for r in slack.responses[before:])
+    assert said == ["Answer from grace posted in the thread.", *["This answer was already handled."] * 2]
+
+
+async def test_switching_review_off_sends_the_answers_that_waited_for_approval(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_THRESHOLD="0")
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await cercle.interact(click("cercle_review_mode", f"{topic_id}:on", user="U0MEMBER", slack=slack))
+    await eventually(lambda: any("Review mode is on" in r["text"] for r in slack.responses))
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    (ask,) = await eventually(lambda: slack.calls_to("chat.postEphemeral"))
+    assert thread(slack, ALPHA, MEET, live["ts"]) == []
+
+    await cercle.interact(click("cercle_review_mode", f"{topic_id}:off", user="U0MEMBER", slack=slack))
+    await eventually(lambda: any("the one waiting for your review is on its way" in r["text"] for r in slack.responses))
+    (injected,) = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    assert injected["text"] == f"grace (Beta Org): {GOOD}"
+
+    approve = button_value(ask, "cercle_review_approve")
+    before = len(slack.responses)
+    await cercle.interact(click("cercle_review_approve", approve, user="U0MEMBER", slack=slack))  # the stale prompt
+    await eventually(lambda: len(slack.responses) > before)
+    assert slack.responses[before]["text"] == "This answer was already handled."
+    await asyncio.sleep(0.5)
+    assert len(thread(slack, ALPHA, MEET, live["ts"])) == 1
