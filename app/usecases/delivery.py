@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.delivery import DeliveryRules, digest_time
+from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules, digest_time
 from app.domain.models import Answer, AnswerStatus, Topic
 from app.domain.ports import (
     ChatDirectory,
@@ -119,14 +119,15 @@ async def post_digest(
             fresh += attempted
         else:
             delivered += await _digested(relay=relay, answers=attempted, topic=topic, message_id=found)
-    if fresh:
-        fresh.sort(key=lambda a: (-a.score, a.created_at))  # best first
-        for answer in fresh:
-            await relay.mark_posting(answer=answer, now=now)
+    fresh.sort(key=lambda a: (-a.score, a.created_at))  # best first
+    for part, start in enumerate(range(0, len(fresh), DIGEST_MAX_ANSWERS)):  # a message holds only so many
+        answers = fresh[start : start + DIGEST_MAX_ANSWERS]
+        stamp = now + part / 1000  # each message its own marker (they are to the millisecond)
+        for answer in answers:
+            await relay.mark_posting(answer=answer, now=stamp)
         await limiter.acquire(channel_key=topic.place.channel_key)
-        marker = _digest_marker(topic_id, now)
-        message_id = await chat.post_digest(answers=fresh, topic=topic, marker=marker)
-        delivered += await _digested(relay=relay, answers=fresh, topic=topic, message_id=message_id)
+        message_id = await chat.post_digest(answers=answers, topic=topic, marker=_digest_marker(topic_id, stamp))
+        delivered += await _digested(relay=relay, answers=answers, topic=topic, message_id=message_id)
     return delivered
 
 

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from app.domain.delivery import DIGEST_MAX_ANSWERS
 from app.domain.models import Answer, Mirror, MirrorStatus, Topic
 from integrations.slack.sanitize import sanitise
 
@@ -222,7 +223,7 @@ def digest_blocks(answers: Sequence[Answer], *, marker: str) -> Sequence[Block]:
             ),
         )
     ]
-    for answer in answers[:40]:  # Slack allows 50 blocks a message
+    for answer in answers[:DIGEST_MAX_ANSWERS]:  # the use case splits longer digests
         # One reaction on the digest could not say which answer it is for: each has its own button.
         vote = ButtonElement(
             text=PlainTextObject(text=":+1: Helpful", emoji=True),
@@ -246,11 +247,16 @@ def review_blocks(answer: Answer) -> Sequence[Block]:
     ]
 
 
+OTHER_REPLIES_SHOWN = 30  # the best of them: one ephemeral message, well under Slack's 40,000 characters
+
+
 def other_replies_text(answers: Sequence[Answer]) -> str:
     if not answers:
         return "No other replies: everything relevant is in the thread."
     lines = [f"*{len(answers)} other {'reply' if len(answers) == 1 else 'replies'}* (below the relevance threshold):"]
-    lines += [f"• {_answer_line(a)}" for a in answers[:30]]
+    lines += [f"• {_answer_line(a)}" for a in answers[:OTHER_REPLIES_SHOWN]]
+    if len(answers) > OTHER_REPLIES_SHOWN:
+        lines.append(f"…and {len(answers) - OTHER_REPLIES_SHOWN} more, the weakest, not shown.")
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from app.config import load_settings
-from app.domain.delivery import DeliveryRules
+from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
 from app.domain.votes import Reaction
 from app.queue import JobQueue
@@ -137,6 +137,18 @@ async def test_three_per_window_then_one_digest_best_first(world, slack):
     # Running the digest job again (a retry) posts nothing more.
     again = await _digest(world, now=T0 + 301)
     assert again == 0 and len(_thread(slack, world["topic"])) == 4
+
+
+async def test_a_digest_too_long_for_one_message_goes_out_in_several(world, slack):
+    for n in range(3 + DIGEST_MAX_ANSWERS + 5):
+        await _deliver(world, await _answer(world, n, 0.5 + n / 1000, T0 + n), now=T0 + n)
+    assert await _digest(world, now=T0 + 300) == DIGEST_MAX_ANSWERS + 5
+    first, second = _thread(slack, world["topic"])[3:]
+    assert len(first["blocks"]) == 1 + DIGEST_MAX_ANSWERS <= 50  # Slack's limit of blocks a message
+    shown = [b["text"]["text"].split(": ", 1)[1].split(" ·")[0] for m in (first, second) for b in m["blocks"][1:]]
+    assert shown == [f"answer number {n}" for n in range(3 + DIGEST_MAX_ANSWERS + 4, 2, -1)]  # each once, best first
+    assert {a.injected_id for a in await world["relay"].answers(topic_id="topic1")} >= {first["ts"], second["ts"]}
+    assert await _digest(world, now=T0 + 301) == 0
 
 
 async def test_a_slot_frees_when_its_injection_leaves_the_window(world, slack):
