@@ -86,6 +86,11 @@ def review_decision(topic_id: str, answer_id: str) -> str:
     return f"{PREFIX}:{{t:{topic_id}}}:review:{answer_id}"
 
 
+def topic_replies_lock(topic_id: str) -> str:
+    """Held while one reply is weighed against the topic's earlier answers."""
+    return f"{PREFIX}:{{t:{topic_id}}}:replies-lock"
+
+
 def message_ref(kind: str, channel_key: str, message_id: str) -> str:
     """Which topic (and answer) a platform message belongs to: kind is mirror, source or injected."""
     return f"{PREFIX}:ref:{kind}:{channel_key}:{message_id}"

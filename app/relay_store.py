@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +17,7 @@ from app.domain.votes import Reaction
 REF_TTL_S = 90 * 24 * 3600
 PARKED_TTL_S = 3600  # long enough for a worker to restart and record the message it had posted
 PARKED_MAX = 200  # reactions kept aside per message; the oldest go first
+REPLIES_LOCK_S = 60.0  # one reply's weighing, Slack's rate-limit waits included
 
 
 def _place_json(place: Place | None) -> dict[str, Any] | None:
@@ -152,6 +155,15 @@ class RedisRelayRepository:
 
     async def release_review(self, *, topic_id: str, answer_id: str) -> None:
         await self._redis.delete(keys.review_decision(topic_id, answer_id))
+
+    @asynccontextmanager
+    async def holding_topic(self, *, topic_id: str) -> AsyncIterator[None]:
+        # redis-py's lock: it expires if its holder dies; a waiter that gives up fails its job, which
+        # is retried.
+        async with self._redis.lock(
+            keys.topic_replies_lock(topic_id), timeout=REPLIES_LOCK_S, blocking_timeout=REPLIES_LOCK_S
+        ):
+            yield
 
     # --- mirrors ----------------------------------------------------------------------------
     async def save_mirror(self, *, mirror: Mirror) -> None:

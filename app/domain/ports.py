@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from app.domain.models import Answer, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
@@ -194,6 +195,11 @@ class RelayRepository(Protocol):
         ...
 
     async def release_review(self, *, topic_id: str, answer_id: str) -> None: ...
+
+    def holding_topic(self, *, topic_id: str) -> AbstractAsyncContextManager[None]:
+        """Held while a reply is weighed against the topic's earlier answers, so that two copies
+        of one answer handled side by side merge instead of both being posted."""
+        ...
 
 
 class VoteRepository(Protocol):

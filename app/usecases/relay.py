@@ -107,6 +107,35 @@ async def receive_reply(
     topic = await topics.get_topic(topic_id=topic_id)
     if topic is None:
         return None
+    async with relay.holding_topic(topic_id=topic.id):  # replies read in one batch must see each other
+        return await _weigh_reply(
+            reply=reply,
+            topic=topic,
+            partners=partners,
+            relay=relay,
+            votes=votes,
+            directory=directory,
+            jobs=jobs,
+            rules=rules,
+            now=now,
+            matcher=matcher,
+        )
+
+
+async def _weigh_reply(
+    *,
+    reply: IncomingReply,
+    topic: Topic,
+    partners: PartnerRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    directory: ChatDirectory,
+    jobs: Jobs,
+    rules: DeliveryRules,
+    now: float,
+    matcher: SemanticMatcher | None,
+) -> Answer | None:
+    """Against the topic's earlier answers: a vote, a merge into one of them, or a new answer."""
     by_asker = reply.place.tenant == topic.place.tenant and reply.user_id == topic.asker.id
     earlier = await relay.answers(topic_id=topic.id)
     author = person_key(platform=str(reply.place.platform), tenant=reply.place.tenant, user=reply.user_id)

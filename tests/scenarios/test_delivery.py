@@ -183,3 +183,37 @@ async def test_switching_review_off_sends_the_answers_that_waited_for_approval(s
     assert slack.responses[before]["text"] == "This answer was already handled."
     await asyncio.sleep(0.5)
     assert len(thread(slack, ALPHA, MEET, live["ts"])) == 1
+
+
+async def test_the_same_answer_from_two_places_at_once_is_still_one_answer(start_cercle, slack):
+    """Replies read in one batch are handled side by side: neither may miss the other."""
+    orgs = [
+        organisation(slack, team, name)
+        for team, name in ((ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
+    ]
+    cercle = await start_cercle(oauth=True)
+    for other in orgs[1:]:
+        await partner_up(cercle, slack, orgs[0], other)
+    worker = cercle.runtime.worker()
+    running = asyncio.create_task(worker.run())
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
+    worker.stop()
+    await running
+
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
+    slack.user_post(GAMMA, INBOX, "U0MEMBER", GOOD.lower(), thread_ts=mirror_roots(slack, GAMMA)[0]["ts"])
+    await slack.settle()  # both replies wait in the queue, to be read together
+    worker = cercle.runtime.worker()
+    running = asyncio.create_task(worker.run())
+    try:
+        await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+        await asyncio.sleep(1)
+        assert len(thread(slack, ALPHA, MEET, live["ts"])) == 1
+        topic_id = live["blocks"][2]["elements"][0]["value"]
+        (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+        assert len(answer.also_from) == 1  # whichever came first, the other is its second source
+        await eventually(lambda: "also from" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]))
+    finally:
+        worker.stop()
+        await running
