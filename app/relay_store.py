@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
@@ -12,6 +12,7 @@ import redis.asyncio as aioredis
 
 from app import keys
 from app.domain.models import Answer, AnswerStatus, Mirror, MirrorStatus, Person, Place, Platform
+from app.domain.ports import AnswerField
 from app.domain.votes import Reaction
 
 REF_TTL_S = 90 * 24 * 3600
@@ -243,10 +244,11 @@ class RedisRelayRepository:
             rows = await pipe.execute()
         return [answer_from_hash(row) for row in rows if row]
 
-    async def update_answer(self, *, answer: Answer, live: Place) -> None:
-        """Save the answer; once injected, the live message maps back to it (for votes and edits)."""
+    async def update_answer(self, *, answer: Answer, live: Place, fields: Collection[AnswerField]) -> None:
+        """Once injected, the live message maps back to the answer (for votes and edits)."""
+        written = answer_to_hash(answer)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.answer(answer.topic_id, answer.id), mapping=answer_to_hash(answer))
+            pipe.hset(keys.answer(answer.topic_id, answer.id), mapping={field: written[field] for field in fields})
             if answer.injected_id and answer.status is AnswerStatus.INJECTED:  # a digest carries several
                 ref = keys.message_ref("injected", live.channel_key, answer.injected_id)
                 pipe.set(ref, f"{answer.topic_id}/{answer.id}", ex=REF_TTL_S)

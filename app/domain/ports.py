@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from app.domain.models import Answer, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
 from app.domain.summary import MeetingSummary, Outcome
@@ -155,6 +155,9 @@ class PartnerRepository(Protocol):
     async def are_partners(self, *, a: str, b: str) -> bool: ...
 
 
+AnswerField = Literal["status", "injected_id", "text", "also_from"]  # what changes after an answer is stored
+
+
 class RelayRepository(Protocol):
     async def save_mirror(self, *, mirror: Mirror) -> None: ...
 
@@ -180,7 +183,10 @@ class RelayRepository(Protocol):
 
     async def answers(self, *, topic_id: str) -> list[Answer]: ...
 
-    async def update_answer(self, *, answer: Answer, live: Place) -> None: ...
+    async def update_answer(self, *, answer: Answer, live: Place, fields: Collection[AnswerField]) -> None:
+        """Save the fields the caller changed, and only those: a merge and a delivery of one answer
+        may run side by side, each from the copy it read."""
+        ...
 
     async def mark_posting(self, *, answer: Answer, now: float) -> Answer: ...
 

@@ -86,7 +86,7 @@ async def deliver_answer(
 
 async def _set(*, relay: RelayRepository, answer: Answer, topic: Topic, status: AnswerStatus) -> Answer:
     updated = replace(answer, status=status)
-    await relay.update_answer(answer=updated, live=topic.place)
+    await relay.update_answer(answer=updated, live=topic.place, fields={"status"})
     return updated
 
 
@@ -148,7 +148,9 @@ def _by_attempt(answers: list[Answer]) -> dict[float, list[Answer]]:
 async def _digested(*, relay: RelayRepository, answers: list[Answer], topic: Topic, message_id: str) -> int:
     for answer in answers:
         await relay.update_answer(
-            answer=replace(answer, status=AnswerStatus.DIGESTED, injected_id=message_id), live=topic.place
+            answer=replace(answer, status=AnswerStatus.DIGESTED, injected_id=message_id),
+            live=topic.place,
+            fields={"status", "injected_id"},
         )
     return len(answers)
 

@@ -173,7 +173,7 @@ async def _weigh_reply(
         source = f"{name} ({organisation})"
         if source not in duplicate.also_from and source != f"{duplicate.author.name} ({duplicate.organisation})":
             merged = replace(duplicate, also_from=(*duplicate.also_from, source))
-            await relay.update_answer(answer=merged, live=topic.place)
+            await relay.update_answer(answer=merged, live=topic.place, fields={"also_from"})
             if merged.injected_id:
                 await _enqueue_sync(jobs=jobs, answer=merged, topic=topic, version=str(len(merged.also_from)))
         await relay.map_source(place=reply.place, message_id=reply.message_id, answer=duplicate)
@@ -273,7 +273,7 @@ async def _injected(
     now: float,
 ) -> Answer:
     done = replace(answer, status=AnswerStatus.INJECTED, injected_id=message_id)
-    await relay.update_answer(answer=done, live=topic.place)
+    await relay.update_answer(answer=done, live=topic.place, fields={"status", "injected_id"})
     await adopt_parked(
         answer=done, place=topic.place, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now
     )
@@ -290,7 +290,7 @@ async def edit_reply(
     if topic is None:
         return None
     edited = replace(answer, text=text)
-    await relay.update_answer(answer=edited, live=topic.place)
+    await relay.update_answer(answer=edited, live=topic.place, fields={"text"})
     if edited.status is AnswerStatus.INJECTED:  # a digest keeps what it said when it went out
         await _enqueue_sync(jobs=jobs, answer=edited, topic=topic, version=hashlib.sha1(text.encode()).hexdigest()[:10])
     return edited
@@ -306,7 +306,7 @@ async def delete_reply(
     if topic is None:
         return None
     deleted = replace(answer, status=AnswerStatus.DELETED)
-    await relay.update_answer(answer=deleted, live=topic.place)
+    await relay.update_answer(answer=deleted, live=topic.place, fields={"status"})
     if answer.status is AnswerStatus.INJECTED:
         await jobs.enqueue(
             kind=DELETE_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"answer-delete:{answer.id}"

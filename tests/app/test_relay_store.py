@@ -51,7 +51,7 @@ async def test_a_vote_on_an_unknown_message_waits_then_counts_once(redis_url):
     answer = _answer()
     assert await relay.add_answer(answer=answer)
     injected = replace(answer, status=AnswerStatus.INJECTED, injected_id=POSTED)
-    await relay.update_answer(answer=injected, live=LIVE)
+    await relay.update_answer(answer=injected, live=LIVE, fields={"status", "injected_id"})
     # A worker that died after counting but before forgetting counts the same list again: same tally.
     for reaction in sequence:
         await votes.react(
@@ -88,4 +88,21 @@ async def test_votes_kept_aside_on_one_message_are_bounded(redis_url):
     kept = await relay.parked(place=LIVE, message_id="9.9")
     assert len(kept) == PARKED_MAX
     assert kept[-1].voter == f"slack:T1:U{PARKED_MAX + 49}"  # the newest are kept
+    await redis.aclose()
+
+
+async def test_a_merge_and_a_delivery_of_one_answer_side_by_side_keep_both_changes(redis_url):
+    """Both start from the same stored answer; each writes back only what it changed."""
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    relay = RedisRelayRepository(redis=redis)
+    stored = _answer()
+    assert await relay.add_answer(answer=stored)
+    merged = replace(stored, also_from=("linus (Gamma Inc)",))
+    injected = replace(stored, status=AnswerStatus.INJECTED, injected_id=POSTED)
+    await relay.update_answer(answer=merged, live=LIVE, fields={"also_from"})
+    await relay.update_answer(answer=injected, live=LIVE, fields={"status", "injected_id"})
+    now = await relay.answer(topic_id="t1", answer_id="a1")
+    assert now is not None
+    assert (now.status, now.injected_id, now.also_from) == (AnswerStatus.INJECTED, POSTED, ("linus (Gamma Inc)",))
+    assert await relay.answer_or_park(place=LIVE, message_id=POSTED, reaction=Reaction("v", "+1", 1, True)) == now
     await redis.aclose()
