@@ -146,7 +146,8 @@ class RedisRelayRepository:
         return bool(granted), float(at)
 
     async def map_source(self, *, place: Place, message_id: str, answer: Answer) -> None:
-        """Another copy of an existing answer: its edits and deletions follow that answer."""
+        """Another copy of an existing answer: votes on it count for that answer (its edits and
+        deletions do not change it: the words are the first author's)."""
         ref = keys.message_ref("source", place.channel_key, message_id)
         await self._redis.set(ref, f"{answer.topic_id}/{answer.id}", ex=REF_TTL_S, nx=True)
 

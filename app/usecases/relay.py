@@ -286,6 +286,8 @@ async def edit_reply(
     answer = await relay.answer_for_source(place=place, message_id=message_id)
     if answer is None or answer.status is AnswerStatus.DELETED or answer.text == text:
         return None
+    if not _written_at(answer, place=place, message_id=message_id):
+        return None  # a copy merged into someone else's answer: their words stay theirs
     topic = await topics.get_topic(topic_id=answer.topic_id)
     if topic is None:
         return None
@@ -302,6 +304,8 @@ async def delete_reply(
     answer = await relay.answer_for_source(place=place, message_id=message_id)
     if answer is None or answer.status is AnswerStatus.DELETED:
         return None
+    if not _written_at(answer, place=place, message_id=message_id):
+        return None  # a copy merged into someone else's answer: theirs stays
     topic = await topics.get_topic(topic_id=answer.topic_id)
     if topic is None:
         return None
@@ -340,6 +344,11 @@ async def sync_injected(
     except PlatformError as error:
         if error.code not in REVOKED_CODES | {"message_not_found"}:
             raise
+
+
+def _written_at(answer: Answer, *, place: Place, message_id: str) -> bool:
+    """Whether this message is the answer's own source, not a copy merged into it."""
+    return answer.source.channel_key == place.channel_key and answer.source_message_id == message_id
 
 
 def _author_of(answer: Answer) -> str:

@@ -82,7 +82,7 @@ async def test_the_same_answer_from_two_places_is_one_answer_with_both_sources(s
     await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
     slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
     await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
-    slack.user_post(
+    copy = slack.user_post(
         GAMMA, INBOX, "U0MEMBER", GOOD.replace("three", "3").upper(), thread_ts=mirror_roots(slack, GAMMA)[0]["ts"]
     )
     await eventually(
@@ -92,6 +92,16 @@ async def test_the_same_answer_from_two_places_is_one_answer_with_both_sources(s
     topic_id = live["blocks"][2]["elements"][0]["value"]
     (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
     assert answer.also_from == ("linus (Gamma Inc)",)
+
+    # The second copy's author edits, then deletes theirs: grace's answer keeps her words and stays.
+    slack.user_edit(GAMMA, INBOX, copy, "Actually, ignore me: give the pilot away.")
+    slack.user_delete(GAMMA, INBOX, copy)
+    await slack.settle()
+    await asyncio.sleep(1)
+    (shown,) = thread(slack, ALPHA, MEET, live["ts"])
+    assert shown["text"] == f"grace (Beta Org): {GOOD}"
+    assert (await cercle.runtime.relay.answers(topic_id=topic_id))[0].status == "injected"
+    assert slack.calls_to("chat.delete") == []
 
 
 async def test_review_mode_waits_for_the_askers_approval(start_cercle, slack):
