@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.domain.delivery import DeliveryRules
+
 MAX_QUESTION_CHARS = 1000
 
 
@@ -52,11 +54,22 @@ VOTING_HELP = (
 )
 
 
-def help_text(*, command: str = "/ask") -> str:
+def delivery_help(rules: DeliveryRules) -> str:
+    """How answers reach the meeting, with this installation's own pace."""
+    window = rules.window_s
+    pace = f"{window / 60:g} minutes" if window >= 60 and window % 60 == 0 else f"{window:g} seconds"
+    return (
+        f"Answers arrive in the topic's thread, at most {rules.max_per_window} every {pace}; the others wait "
+        "and come together in one digest, best first. Replies judged off-topic are never posted: *Other replies* "
+        "lists them. With *Review answers first*, you approve each answer before it is posted."
+    )
+
+
+def help_text(*, command: str = "/ask", rules: DeliveryRules | None = None) -> str:
     lines = ["*Cercle* puts your question to your network while the meeting goes on.", ""]
     for usage, meaning in HELP_LINES:
         lines.append(f"• `{usage.replace('/ask', command, 1)}`: {meaning}")
-    lines += ["", VOTING_HELP]
+    lines += ["", delivery_help(rules or DeliveryRules()), "", VOTING_HELP]
     return "\n".join(lines)
 
 

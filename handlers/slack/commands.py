@@ -43,7 +43,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         chat = SlackChat(client=client, team_id=team_id)
         bound = log.bind(platform="slack", team=team_id, channel=place.channel, command=str(parsed.kind))
         if parsed.kind is CommandKind.HELP:
-            await ack(text=help_text(command=command.get("command") or "/ask"))
+            await ack(text=help_text(command=command.get("command") or "/ask", rules=services.rules))
             return
         if parsed.kind is CommandKind.INVALID:
             services.metrics.asks.labels("slack", "invalid").inc()

@@ -73,7 +73,10 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             return
         await client.views_publish(
             user_id=event["user"],
-            view={"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": help_text()}}]},
+            view={
+                "type": "home",
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": help_text(rules=services.rules)}}],
+            },
         )
 
     async def reaction(event: dict[str, Any], body: dict[str, Any], *, added: bool) -> None:

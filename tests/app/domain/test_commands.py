@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.commands import MAX_QUESTION_CHARS, CommandKind, help_text, parse_command
+from app.domain.delivery import DeliveryRules
 
 
 @pytest.mark.parametrize(
@@ -54,3 +55,10 @@ def test_help_uses_the_installed_command_name():
 
 def test_help_says_how_to_vote_including_in_a_digest():
     assert "reaction" in help_text() and "*Helpful* button" in help_text()
+
+
+def test_help_says_how_answers_arrive_at_this_installations_pace():
+    assert "at most 3 every 5 minutes" in help_text()
+    paced = help_text(rules=DeliveryRules(max_per_window=2, window_s=90, threshold=0.5))
+    assert "at most 2 every 90 seconds" in paced
+    assert "*Other replies*" in paced and "*Review answers first*" in paced
