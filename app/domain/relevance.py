@@ -37,6 +37,17 @@ AGREEMENT = re.compile(
     r"^\W*(\+1|same here|me too|moi aussi|pareil|idem|agreed?|d'accord|same|this|\^+|yes|oui|ok|okay)\W*$",
     re.IGNORECASE,
 )
+# Short replies that promise, shrug or follow instead of answering (matched on folded text); a hedge
+# ("not sure, but…") is left alone: an answer often follows it.
+PLACEHOLDER = re.compile(
+    r"\b(let me|lemme|i'?ll|i will|i'?m going to|i am going to|i'?m gonna|we'?ll|we will) (check|ask|look|find out|"
+    r"dig|get back|come back|revert|see)\b|^\W*on it\b|\b(checking|looking into it|asking around|no idea|dunno|"
+    r"no clue|idk|"
+    r"(good|great|interesting) question|following|subscribed|watching this|bump|same question|"
+    r"je (vais |vous |te )?(regarde|verifie|me renseigne|demande|reviens)|aucune idee|bonne question|"
+    r"je suis preneur|je suis interesse|interesse aussi)\b"
+)
+PLACEHOLDER_MAX_WORDS = 12  # longer replies usually carry something besides the promise
 LAUGH = re.compile(r"\b(lol|lmao|rofl|haha+|hehe+|mdr|ptdr|xd)\b|[:;]-?[)(dpo]", re.IGNORECASE)
 URL = re.compile(r"https?://\S+|www\.\S+|<https?://[^>]+>", re.IGNORECASE)
 NUMBER = re.compile(r"\d")
@@ -88,6 +99,7 @@ class ReplyKind(StrEnum):
     AGREEMENT = "agreement"  # "+1", "same here": a vote for what was said, not an answer
     THANKS = "thanks"  # politeness: dropped
     EMPTY = "empty"  # emoji or punctuation only
+    PLACEHOLDER = "placeholder"  # "let me check", "no idea": not an answer (yet); judged again if edited
 
 
 def reply_kind(text: str) -> ReplyKind:
@@ -100,6 +112,9 @@ def reply_kind(text: str) -> ReplyKind:
     words = WORD.findall(fold(stripped))
     if THANKS.search(text) and len(words) <= 4:
         return ReplyKind.THANKS
+    if len(words) <= PLACEHOLDER_MAX_WORDS and not NUMBER.search(stripped) and not URL.search(text):
+        if PLACEHOLDER.search(fold(text).replace("\u2019", "'")):
+            return ReplyKind.PLACEHOLDER
     return ReplyKind.ANSWER
 
 
@@ -136,7 +151,7 @@ YES_NO = frozenset(
 )
 
 # Ceilings for replies that the model, trained on forums, would otherwise rank by position alone.
-CAPS = {"empty": 0.02, "agreement": 0.05, "thanks": 0.05, "link only": 0.15}
+CAPS = {"empty": 0.02, "agreement": 0.05, "thanks": 0.05, "placeholder": 0.1, "link only": 0.15}
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:

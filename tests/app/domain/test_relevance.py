@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.relevance import YES_NO, ReplyContext, default_model, fold, score_reply, tokens
+from app.domain.relevance import (
+    YES_NO,
+    ReplyContext,
+    ReplyKind,
+    default_model,
+    fold,
+    reply_kind,
+    score_reply,
+    tokens,
+)
 
 PRICING = "How do we price a pilot for a new enterprise customer?"
 PRIX = "Comment fixer le prix d'un pilote pour un nouveau client grand compte ?"
@@ -54,6 +63,40 @@ def test_thanks_agreement_emoji_and_bare_links_score_low(reply):
     assert s(PRICING, reply) < 0.35
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "hmm, let me check and come back to you",
+        "Let me ask our finance team",
+        "checking...",
+        "No idea, sorry",
+        "Good question, following",
+        "On it!",
+        "Je regarde et je reviens vers toi",
+        "Je me renseigne auprès de la compta",
+        "Aucune idée, désolé",
+        "Bonne question !",
+    ],
+)
+def test_a_promise_or_a_shrug_is_not_an_answer_even_as_the_first_reply(reply):
+    assert reply_kind(reply) is ReplyKind.PLACEHOLDER
+    relevance = score_reply(question=PRICING, reply=reply, context=ReplyContext(position=0))
+    assert relevance.score <= 0.1 and relevance.reasons[0] == "-placeholder"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Not sure, but we charge the pilot at cost and credit it on signature.",  # a hedge, then an answer
+        "Let me check: we used 20% of the licence last time.",  # a figure is an answer
+        "You will see the difference with a paid pilot, people show up.",  # not a promise of the writer's
+        "Let me check and come back to you with our pricing grid, but the short version is: a paid pilot.",
+    ],
+)
+def test_answers_that_share_words_with_placeholders_stay_answers(reply):
+    assert reply_kind(reply) is ReplyKind.ANSWER
+
+
 def test_the_askers_own_replies_score_lower_than_the_same_words_from_someone_else():
     reply = "We tried a free pilot last year and the customer never converted."
     assert s(PRICING, reply, by_asker=True) < s(PRICING, reply) - 0.05
@@ -93,7 +136,7 @@ def test_trusted_authors_and_early_replies_count_for_more():
         (PRICING, "Ask for a paid pilot with a clear success metric.", {}),
         (PRICING, "We charge 20% of the licence for 8 weeks.", {"position": 4, "seconds_since_question": 900}),
         (PRIX, "Facturez le pilote, avec un critère de succès clair.", {"position": 1}),
-        (PRICING, "no idea, sorry", {"position": 6, "author_previous_replies": 2}),
+        (PRICING, "hard to say, it depends", {"position": 6, "author_previous_replies": 2}),
     ],
 )
 def test_a_better_record_never_lowers_a_score(question, reply, context):
