@@ -176,6 +176,18 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             status=AnswerStatus.LATE,
         )
 
+    async def rescore(job: Job) -> None:
+        await delivery.rescore_edited(
+            topic_id=job.payload["topic_id"],
+            answer_id=job.payload["answer_id"],
+            topics=deps.topics,
+            relay=deps.relay,
+            votes=deps.votes,
+            jobs=deps.queue,
+            rules=deps.rules,
+            matcher=deps.matcher,
+        )
+
     return {
         meeting.SUMMARY_JOB: summary,
         meeting.THANKS_JOB: thanks,
@@ -189,5 +201,6 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         delivery.DIGEST_JOB: digest,
         relay.UPDATE_JOB: sync,
         relay.DELETE_JOB: sync,
+        relay.RESCORE_JOB: rescore,
         votes.SCORE_JOB: score,
     }

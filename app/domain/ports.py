@@ -155,7 +155,8 @@ class PartnerRepository(Protocol):
     async def are_partners(self, *, a: str, b: str) -> bool: ...
 
 
-AnswerField = Literal["status", "injected_id", "text", "also_from"]  # what changes after an answer is stored
+# What may change after an answer is stored.
+AnswerField = Literal["status", "injected_id", "text", "also_from", "score", "reasons"]
 
 
 class RelayRepository(Protocol):

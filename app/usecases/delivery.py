@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules, digest_time
+from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules, Route, digest_time, same_content
 from app.domain.models import Answer, AnswerStatus, Topic
 from app.domain.ports import (
     ChatDirectory,
@@ -12,9 +12,11 @@ from app.domain.ports import (
     PlatformError,
     RateLimiter,
     RelayRepository,
+    SemanticMatcher,
     TopicRepository,
     VoteRepository,
 )
+from app.usecases.judging import author_key, judge_reply
 from app.usecases.relay import DELIVER_JOB, inject_answer
 from app.usecases.votes import adopt_parked
 
@@ -246,3 +248,51 @@ async def other_replies(*, topic_id: str, relay: RelayRepository) -> list[Answer
     """Replies under the threshold, best first: never injected, shown on request."""
     below = [a for a in await relay.answers(topic_id=topic_id) if a.status is AnswerStatus.BELOW]
     return sorted(below, key=lambda a: (-a.score, a.created_at))
+
+
+async def rescore_edited(
+    *,
+    topic_id: str,
+    answer_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    jobs: Jobs,
+    rules: DeliveryRules,
+    matcher: SemanticMatcher | None = None,
+) -> Answer | None:
+    """A reply kept under the threshold was edited: its new words are judged as if they had come
+    first, and go on their way when they now deserve the thread (unless they repeat an answer)."""
+    topic = await topics.get_topic(topic_id=topic_id)
+    if topic is None or not topic.is_open:
+        return None
+    async with relay.holding_topic(topic_id=topic_id):
+        answers = await relay.answers(topic_id=topic_id)
+        answer = next((a for a in answers if a.id == answer_id), None)
+        if answer is None or answer.status is not AnswerStatus.BELOW:
+            return None
+        earlier = answers[: answers.index(answer)]  # stored in order of arrival
+        relevance, decision = await judge_reply(
+            topic=topic,
+            text=answer.text,
+            author=author_key(answer),
+            source_kind=str(answer.source.platform),
+            at=answer.created_at,
+            by_asker=False,  # the asker's own replies are never stored
+            earlier=earlier,
+            votes=votes,
+            rules=rules,
+            matcher=matcher,
+        )
+        others = [a for a in answers if a.id != answer.id and a.status is not AnswerStatus.DELETED]
+        repeats = any(same_content(a.text, answer.text) for a in others)
+        status = AnswerStatus.NEW if decision is Route.DELIVER and not repeats else AnswerStatus.BELOW
+        rescored = replace(answer, score=relevance.score, reasons=relevance.reasons, status=status)
+        await relay.update_answer(answer=rescored, live=topic.place, fields={"score", "reasons", "status"})
+    if rescored.status is AnswerStatus.NEW:
+        await jobs.enqueue(
+            kind=DELIVER_JOB,
+            payload={"topic_id": topic.id, "answer_id": answer.id},
+            job_id=f"deliver:{answer.id}:edited",
+        )
+    return rescored

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from app.domain.delivery import DeliveryRules, Route, route, same_content
+from app.domain.delivery import DeliveryRules, Route, same_content
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic, answer_id_for, person_key
 from app.domain.ports import (
     REVOKED_CODES,
@@ -20,13 +20,14 @@ from app.domain.ports import (
     TopicRepository,
     VoteRepository,
 )
-from app.domain.relevance import ReplyContext, reply_kind, score_reply, worth_a_closer_read
+from app.usecases.judging import judge_reply
 from app.usecases.votes import adopt_parked
 
 REPLY_JOB = "reply.received"
 DELIVER_JOB = "answer.deliver"
 UPDATE_JOB = "answer.update"
 DELETE_JOB = "answer.delete"
+RESCORE_JOB = "answer.rescore"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,19 +140,18 @@ async def _weigh_reply(
     by_asker = reply.place.tenant == topic.place.tenant and reply.user_id == topic.asker.id
     earlier = await relay.answers(topic_id=topic.id)
     author = person_key(platform=str(reply.place.platform), tenant=reply.place.tenant, user=reply.user_id)
-    context = ReplyContext(
-        position=len(earlier),
-        seconds_since_question=max(0.0, reply.at - topic.created_at),
-        by_asker=by_asker,
+    relevance, decision = await judge_reply(
+        topic=topic,
+        text=reply.text,
+        author=author,
         source_kind=str(reply.place.platform),
-        author_previous_replies=sum(1 for a in earlier if _author_of(a) == author),
-        author_trust=await votes.author_trust(author=author),
+        at=reply.at,
+        by_asker=by_asker,
+        earlier=earlier,
+        votes=votes,
+        rules=rules,
+        matcher=matcher,
     )
-    semantic = None
-    if matcher is not None and worth_a_closer_read(question=topic.question, reply=reply.text, context=context):
-        semantic = await matcher.contribution(question=topic.question, reply=reply.text)
-    relevance = score_reply(question=topic.question, reply=reply.text, context=context, semantic=semantic)
-    decision = route(kind=reply_kind(reply.text), score=relevance.score, by_asker=by_asker, rules=rules)
     if decision is Route.DROP:
         return None
     if decision is Route.VOTE:
@@ -293,8 +293,15 @@ async def edit_reply(
         return None
     edited = replace(answer, text=text)
     await relay.update_answer(answer=edited, live=topic.place, fields={"text"})
+    version = hashlib.sha1(text.encode()).hexdigest()[:10]
     if edited.status is AnswerStatus.INJECTED:  # a digest keeps what it said when it went out
-        await _enqueue_sync(jobs=jobs, answer=edited, topic=topic, version=hashlib.sha1(text.encode()).hexdigest()[:10])
+        await _enqueue_sync(jobs=jobs, answer=edited, topic=topic, version=version)
+    elif edited.status is AnswerStatus.BELOW:  # "checking with finance…" that became the answer
+        await jobs.enqueue(
+            kind=RESCORE_JOB,
+            payload={"topic_id": topic.id, "answer_id": answer.id},
+            job_id=f"answer-rescore:{answer.id}:{version}",
+        )
     return edited
 
 
@@ -349,7 +356,3 @@ async def sync_injected(
 def _written_at(answer: Answer, *, place: Place, message_id: str) -> bool:
     """Whether this message is the answer's own source, not a copy merged into it."""
     return answer.source.channel_key == place.channel_key and answer.source_message_id == message_id
-
-
-def _author_of(answer: Answer) -> str:
-    return person_key(platform=str(answer.source.platform), tenant=answer.source.tenant, user=answer.author.id)

@@ -227,3 +227,26 @@ async def test_the_same_answer_from_two_places_at_once_is_still_one_answer(start
     finally:
         worker.stop()
         await running
+
+
+async def test_a_placeholder_edited_into_an_answer_reaches_the_thread(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    placeholder = slack.user_post(
+        BETA, INBOX, "U0ADMIN", "hmm, let me check and come back to you", thread_ts=mirror["ts"]
+    )
+    (kept,) = await eventually(lambda: cercle.runtime.relay.answers(topic_id=topic_id))
+    assert kept.status == "below"
+
+    slack.user_edit(BETA, INBOX, placeholder, "still checking with finance, sorry")  # still not an answer
+    await slack.settle()
+    await asyncio.sleep(1)  # the worker judged it again
+    assert thread(slack, ALPHA, MEET, live["ts"]) == []
+
+    slack.user_edit(BETA, INBOX, placeholder, GOOD)
+    (injected,) = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    assert injected["text"] == f"grace (Beta Org): {GOOD}"
+    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+    assert answer.status == "injected" and answer.score > 0.3 and answer.reasons

@@ -1,0 +1,44 @@
+"""How relevant one reply is to its topic, given what came before it: shared by a new reply and an
+edited one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.domain.delivery import DeliveryRules, Route, route
+from app.domain.models import Answer, Topic, person_key
+from app.domain.ports import SemanticMatcher, VoteRepository
+from app.domain.relevance import Relevance, ReplyContext, reply_kind, score_reply, worth_a_closer_read
+
+
+def author_key(answer: Answer) -> str:
+    return person_key(platform=str(answer.source.platform), tenant=answer.source.tenant, user=answer.author.id)
+
+
+async def judge_reply(
+    *,
+    topic: Topic,
+    text: str,
+    author: str,
+    source_kind: str,
+    at: float,
+    by_asker: bool,
+    earlier: Sequence[Answer],
+    votes: VoteRepository,
+    rules: DeliveryRules,
+    matcher: SemanticMatcher | None,
+) -> tuple[Relevance, Route]:
+    """``earlier``: the topic's answers stored before this reply; ``author``: a person key."""
+    context = ReplyContext(
+        position=len(earlier),
+        seconds_since_question=max(0.0, at - topic.created_at),
+        by_asker=by_asker,
+        source_kind=source_kind,
+        author_previous_replies=sum(1 for a in earlier if author_key(a) == author),
+        author_trust=await votes.author_trust(author=author),
+    )
+    semantic = None
+    if matcher is not None and worth_a_closer_read(question=topic.question, reply=text, context=context):
+        semantic = await matcher.contribution(question=topic.question, reply=text)
+    relevance = score_reply(question=topic.question, reply=text, context=context, semantic=semantic)
+    return relevance, route(kind=reply_kind(text), score=relevance.score, by_asker=by_asker, rules=rules)
