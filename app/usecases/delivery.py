@@ -244,8 +244,14 @@ async def review_decision(
         raise
 
 
-async def other_replies(*, topic_id: str, relay: RelayRepository) -> list[Answer]:
-    """Replies under the threshold, best first: never injected, shown on request."""
+async def other_replies(
+    *, topic_id: str, tenant: str, topics: TopicRepository, relay: RelayRepository
+) -> list[Answer] | None:
+    """Replies under the threshold, best first: never injected, shown on request, and only in the
+    workspace (tenant) that asked; None elsewhere."""
+    topic = await topics.get_topic(topic_id=topic_id)
+    if topic is None or topic.place.tenant != tenant:
+        return None
     below = [a for a in await relay.answers(topic_id=topic_id) if a.status is AnswerStatus.BELOW]
     return sorted(below, key=lambda a: (-a.score, a.created_at))
 

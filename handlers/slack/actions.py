@@ -143,9 +143,14 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
     async def others(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         topic_id = str(body["actions"][0].get("value") or "")
-        await respond(
-            text=other_replies_text(await other_replies(topic_id=topic_id, relay=services.relay)), **_EPHEMERAL
+        below = await other_replies(
+            topic_id=topic_id,
+            tenant=(body.get("team") or {}).get("id") or "",
+            topics=services.topics,
+            relay=services.relay,
         )
+        text = "These replies are not available here." if below is None else other_replies_text(below)
+        await respond(text=text, **_EPHEMERAL)
 
 
 _EPHEMERAL: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}

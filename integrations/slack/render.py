@@ -107,6 +107,8 @@ def topic_root_blocks(topic: Topic, *, mirrors: Sequence[Mirror] = ()) -> Sequen
         closer = user_mention(topic.closed_by, topic.closed_by) if topic.closed_by else "someone"
         status = f"Asked by {asker} · *Closed* by {closer}"
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=status)]))
+        other = ButtonElement(text="Other replies", action_id=OTHER_REPLIES_ACTION, value=topic.id)
+        blocks.append(ActionsBlock(block_id="topic_actions", elements=[other]))  # still there to read
     reach = mirrors_line(mirrors)
     if reach:
         blocks.append(ContextBlock(block_id="topic_reach", elements=[MarkdownTextObject(text=reach)]))

@@ -6,10 +6,18 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence, Set
 
-from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from app.domain.summary import MeetingSummary, Outcome, RankedAnswer, TopicSummary
-from integrations.slack.render import _SAFE_LINK, user_mention
+from integrations.slack.render import _SAFE_LINK, OTHER_REPLIES_ACTION, user_mention
 from integrations.slack.sanitize import sanitise
 
 MAX_BLOCKS = 45  # under Slack's 50, leaving room
@@ -52,7 +60,10 @@ def _topic_blocks(index: int, topic: TopicSummary) -> list[Block]:
         notes.append(f"{topic.other_replies} other repl{plural} below the relevance threshold")
     if topic.late_replies:
         notes.append(f"{topic.late_replies} came after the topic closed")
-    if notes:
+    if topic.other_replies:  # listed on request, also once the topic is closed
+        show = ButtonElement(text="Show them", action_id=OTHER_REPLIES_ACTION, value=t.id)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=" · ".join(notes)), accessory=show))
+    elif notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(notes))]))
     return blocks
 

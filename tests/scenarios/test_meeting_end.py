@@ -93,13 +93,37 @@ async def test_end_button_and_no_outcome_sharing(start_cercle, slack):
     live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
     slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    slack.user_post(BETA, INBOX, "U0MEMBER", "lol no idea, why would you do a pilot?", thread_ts=mirror["ts"])
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await settled_answers(cercle, topic_id, count=2)
     await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
     end_button = live["blocks"][2]["elements"][3]
     assert end_button["action_id"] == "cercle_end_meeting"
     await cercle.interact(click("cercle_end_meeting", end_button["value"], user="U0MEMBER", slack=slack))
-    await eventually(lambda: summaries(slack), timeout=10)
+    (summary,) = await eventually(lambda: summaries(slack), timeout=10)
+
+    # The replies kept under the threshold can still be read, from the summary or the closed topic.
+    show = next(b["accessory"] for b in summary["blocks"] if "below the relevance threshold" in json.dumps(b))
+    assert (show["action_id"], show["value"]) == ("cercle_other_replies", topic_id)
+    closed_root = await eventually(
+        lambda: [r for r in roots(slack, ALPHA, MEET) if "*Closed*" in json.dumps(r["blocks"])]
+    )
+    assert "cercle_other_replies" in json.dumps(closed_root[0]["blocks"])
+    before = len(slack.responses)
+    await cercle.interact(click("cercle_other_replies", topic_id, user="U0ADMIN", slack=slack))
+    await eventually(lambda: len(slack.responses) > before)
+    assert (
+        "1 other reply" in slack.responses[before]["text"]
+        and "why would you do a pilot" in slack.responses[before]["text"]
+    )
+    elsewhere = click("cercle_other_replies", topic_id, user="U0ADMIN", slack=slack)
+    elsewhere["team"] = {"id": BETA, "domain": "betaorg"}  # a signed click from another workspace
+    elsewhere["user"]["team_id"] = BETA
+    await cercle.interact(elsewhere)
+    await eventually(lambda: len(slack.responses) > before + 1)
+    assert slack.responses[before + 1]["text"] == "These replies are not available here."
     thanks = await eventually(lambda: [m for m in thread(slack, BETA, INBOX, mirror["ts"]) if "Thank you" in m["text"]])
-    assert "1 reply" in thanks[0]["text"] and GOOD not in thanks[0]["text"]  # thanks, without the outcome
+    assert "2 replies" in thanks[0]["text"] and GOOD not in thanks[0]["text"]  # thanks, without the outcome
 
     before = len(slack.responses)
     await cercle.interact(click("cercle_end_meeting", end_button["value"], user="U0ADMIN", slack=slack))
