@@ -217,18 +217,27 @@ class Worker:
         self.processed += 1
 
     async def run(self) -> None:
+        """Keeps up to ``concurrency`` jobs in flight, taking a new one as soon as one ends: a job
+        waiting on a channel's rate limit must not hold back the replies of other topics."""
         await self._queue.ensure_group()
         log.info("worker.started", consumer=self._consumer_label())
+        running: set[asyncio.Task[None]] = set()
         while not self._stopping.is_set():
+            free = self._concurrency - len(running)
+            if free <= 0:
+                stopping = asyncio.ensure_future(self._stopping.wait())
+                await asyncio.wait({*running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+                continue
             try:
                 await self._queue.promote_due(now=self._clock())
-                jobs = await self._queue.claim_stale(consumer=self.consumer, count=self._concurrency)
+                jobs = await self._queue.claim_stale(consumer=self.consumer, count=free)
                 if not jobs:
-                    jobs = await self._queue.read_new(
-                        consumer=self.consumer, count=self._concurrency, block_ms=self._block_ms
-                    )
-                if jobs:
-                    await asyncio.gather(*(self._run_one(job) for job in jobs))
+                    jobs = await self._queue.read_new(consumer=self.consumer, count=free, block_ms=self._block_ms)
+                for job in jobs:
+                    task = asyncio.create_task(self._run_one(job))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
             except (RedisConnectionError, OSError) as error:
                 log.warning("worker.redis_unavailable", error=str(error))
                 with contextlib.suppress(asyncio.TimeoutError):
@@ -238,6 +247,8 @@ class Worker:
                     await self._queue.ensure_group()
                 else:
                     raise
+        if running:  # a graceful stop lets the jobs in hand finish
+            await asyncio.gather(*running, return_exceptions=True)
         log.info("worker.stopped", consumer=self._consumer_label(), processed=self.processed)
 
     def _consumer_label(self) -> str:

@@ -93,3 +93,52 @@ async def test_cancelled_schedule_never_runs(redis_url):
     await queue.cancel(job_id="gone")
     assert await queue.promote_due(now=time.time()) == 0
     await redis.aclose()
+
+
+async def test_a_slow_job_does_not_hold_back_the_jobs_behind_it(redis_url):
+    """A delivery waiting on a busy channel's rate limit must not stall other topics' replies."""
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis)
+    release = asyncio.Event()
+    done: list[str] = []
+
+    async def handle(job: Job) -> None:
+        if job.payload["name"] == "slow":
+            await release.wait()
+        done.append(job.payload["name"])
+
+    worker = Worker(queue=queue, handlers={"k": handle}, clock=time.time, concurrency=2, block_ms=20)
+    task = asyncio.create_task(worker.run())
+    await queue.enqueue(kind="k", payload={"name": "slow"})
+    await queue.enqueue(kind="k", payload={"name": "first"})
+    await eventually(lambda: done == ["first"], timeout=5)
+    for n in range(5):  # arrive while the slow one still waits: one slot is free for them
+        await queue.enqueue(kind="k", payload={"name": f"later {n}"})
+    await eventually(lambda: len(done) == 6, timeout=5)
+    assert "slow" not in done
+    release.set()
+    await eventually(lambda: "slow" in done, timeout=5)
+    worker.stop()
+    await asyncio.wait_for(task, 5)
+    assert worker.processed == 7 and await queue.depth() == 0
+    await redis.aclose()
+
+
+async def test_stopping_lets_the_jobs_in_hand_finish(redis_url):
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis)
+    started, finished = asyncio.Event(), []
+
+    async def handle(job: Job) -> None:
+        started.set()
+        await asyncio.sleep(0.3)
+        finished.append(job.payload["n"])
+
+    worker = Worker(queue=queue, handlers={"k": handle}, clock=time.time, block_ms=20)
+    task = asyncio.create_task(worker.run())
+    await queue.enqueue(kind="k", payload={"n": 1})
+    await asyncio.wait_for(started.wait(), 5)
+    worker.stop()
+    await asyncio.wait_for(task, 5)
+    assert finished == [1] and await queue.depth() == 0  # acked, not left for another worker to redo
+    await redis.aclose()
