@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import socket
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
 from app import keys
+from app.domain.ports import RetryLater
 from app.logs import get_logger
 
 log = get_logger("app.queue")
@@ -29,6 +31,8 @@ log = get_logger("app.queue")
 JobHandler = Callable[["Job"], Awaitable[None]]
 
 # Moves due scheduled jobs into the stream; atomic, so each runs once whatever the workers.
+MAX_JOB_S = 600.0  # a job running longer is no longer kept alive: another worker may take it over (a hung call)
+
 _PROMOTE_DUE = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, member in ipairs(due) do
@@ -152,6 +156,12 @@ class JobQueue:
                 jobs.append(self._parse(stream_id, fields))
         return jobs
 
+    async def keep_alive(self, *, consumer: str, stream_ids: list[str]) -> None:
+        """Reset the idle time of jobs still running here, so no worker takes them for abandoned
+        (JUSTID: their delivery count stays as it is)."""
+        if stream_ids:
+            await self._redis.xclaim(self.stream, self.group, consumer, 0, stream_ids, justid=True)
+
     async def ack(self, job: Job) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.xack(self.stream, self.group, job.stream_id)
@@ -208,6 +218,13 @@ class Worker:
             await handler(job)
         except asyncio.CancelledError:
             raise
+        except RetryLater as later:
+            await self._queue.schedule(
+                kind=job.kind, payload=job.payload, at=self._clock() + later.delay_s, job_id=job.job_id
+            )
+            await self._queue.ack(job)
+            bound.info("job.deferred", seconds=round(later.delay_s, 2))
+            return
         except Exception as error:
             bound.exception("job.failed", error=str(error))
             if job.deliveries >= self._queue.max_deliveries:
@@ -218,26 +235,39 @@ class Worker:
 
     async def run(self) -> None:
         """Keeps up to ``concurrency`` jobs in flight, taking a new one as soon as one ends: a job
-        waiting on a channel's rate limit must not hold back the replies of other topics."""
+        waiting on a channel's rate limit must not hold back the replies of other topics. Jobs in
+        flight are kept alive, so that neither this worker nor another takes them for abandoned."""
         await self._queue.ensure_group()
         log.info("worker.started", consumer=self._consumer_label())
-        running: set[asyncio.Task[None]] = set()
+        running: dict[asyncio.Task[None], tuple[str, float]] = {}  # task → (stream id, started)
+        heartbeat_s = self._queue.claim_idle_ms / 3000
+        last_beat = 0.0
         while not self._stopping.is_set():
-            free = self._concurrency - len(running)
-            if free <= 0:
-                stopping = asyncio.ensure_future(self._stopping.wait())
-                await asyncio.wait({*running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-                stopping.cancel()
-                continue
             try:
+                if time.monotonic() - last_beat >= heartbeat_s:
+                    alive = [sid for sid, since in running.values() if time.monotonic() - since < MAX_JOB_S]
+                    await self._queue.keep_alive(consumer=self.consumer, stream_ids=alive)
+                    last_beat = time.monotonic()
+                free = self._concurrency - len(running)
+                if free <= 0:
+                    stopping = asyncio.ensure_future(self._stopping.wait())
+                    await asyncio.wait({*running, stopping}, timeout=heartbeat_s, return_when=asyncio.FIRST_COMPLETED)
+                    stopping.cancel()
+                    continue
                 await self._queue.promote_due(now=self._clock())
-                jobs = await self._queue.claim_stale(consumer=self.consumer, count=free)
+                in_flight = {sid for sid, _ in running.values()}
+                jobs = [
+                    j
+                    for j in await self._queue.claim_stale(consumer=self.consumer, count=free)
+                    if j.stream_id not in in_flight
+                ]
                 if not jobs:
-                    jobs = await self._queue.read_new(consumer=self.consumer, count=free, block_ms=self._block_ms)
+                    block_ms = min(self._block_ms, int(heartbeat_s * 1000)) if running else self._block_ms
+                    jobs = await self._queue.read_new(consumer=self.consumer, count=free, block_ms=block_ms)
                 for job in jobs:
                     task = asyncio.create_task(self._run_one(job))
-                    running.add(task)
-                    task.add_done_callback(running.discard)
+                    running[task] = (job.stream_id, time.monotonic())
+                    task.add_done_callback(running.pop)
             except (RedisConnectionError, OSError) as error:
                 log.warning("worker.redis_unavailable", error=str(error))
                 with contextlib.suppress(asyncio.TimeoutError):

@@ -13,6 +13,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from app import keys
+from app.domain.ports import RetryLater
 
 _TAKE = """
 local now_t = redis.call('TIME')
@@ -36,10 +37,16 @@ return wait
 
 
 class ChannelRateLimiter:
-    def __init__(self, *, redis: aioredis.Redis, per_second: float = 1.0, burst: int = 2) -> None:
+    """``max_wait_s``: a longer wait raises RetryLater instead (the worker's jobs stand aside; the web
+    process, answering a person, waits)."""
+
+    def __init__(
+        self, *, redis: aioredis.Redis, per_second: float = 1.0, burst: int = 2, max_wait_s: float | None = None
+    ) -> None:
         self._take: Any = redis.register_script(_TAKE)
         self._per_second = per_second
         self._burst = burst
+        self._max_wait_s = max_wait_s
 
     async def acquire(self, *, channel_key: str) -> float:
         """Wait until this channel may receive one more message; returns the seconds waited."""
@@ -48,5 +55,7 @@ class ChannelRateLimiter:
             wait_ms = int(await self._take(keys=[keys.rate_bucket(channel_key)], args=[self._per_second, self._burst]))
             if wait_ms <= 0:
                 return waited
+            if self._max_wait_s is not None and wait_ms / 1000 > self._max_wait_s:
+                raise RetryLater(wait_ms / 1000)  # nothing was taken: the bucket is as it was
             await asyncio.sleep(wait_ms / 1000)
             waited += wait_ms / 1000

@@ -34,6 +34,7 @@ from integrations.slack.stores import RedisInstallationStore
 log = get_logger("app.runtime")
 
 REDIS_POOL_SIZE = 256
+WORKER_MAX_WAIT_S = 1.0  # a longer wait for a channel's rate limit sends the job back to the queue
 
 
 def connect_redis(url: str, *, pool_size: int = REDIS_POOL_SIZE) -> aioredis.Redis:
@@ -109,7 +110,8 @@ class Runtime:
                 partners=self.partners,
                 relay=self.relay,
                 directory=self.directory,
-                limiter=self.limiter,
+                # A job that would wait more than a second for a busy channel stands aside instead.
+                limiter=ChannelRateLimiter(redis=self.redis, max_wait_s=WORKER_MAX_WAIT_S),
                 queue=self.queue,
                 votes=self.votes,
                 rules=self.settings.delivery,

@@ -11,6 +11,15 @@ from app.domain.summary import MeetingSummary, Outcome
 from app.domain.votes import Reaction
 
 
+class RetryLater(Exception):
+    """The job should stand aside and run again in ``delay_s`` seconds (a busy channel's rate limit):
+    waiting in place would hold a worker slot that other topics' jobs need."""
+
+    def __init__(self, delay_s: float) -> None:
+        super().__init__(f"retry in {delay_s:.2f} s")
+        self.delay_s = delay_s
+
+
 class PlatformError(Exception):
     """A platform refused a call. ``code`` is the platform's own error code (Slack's `error`)."""
 

@@ -125,9 +125,9 @@ async def post_digest(
     for part, start in enumerate(range(0, len(fresh), DIGEST_MAX_ANSWERS)):  # a message holds only so many
         answers = fresh[start : start + DIGEST_MAX_ANSWERS]
         stamp = now + part / 1000  # each message its own marker (they are to the millisecond)
+        await limiter.acquire(channel_key=topic.place.channel_key)  # first: a job told to come back has posted nothing
         for answer in answers:
             await relay.mark_posting(answer=answer, now=stamp)
-        await limiter.acquire(channel_key=topic.place.channel_key)
         message_id = await chat.post_digest(answers=answers, topic=topic, marker=_digest_marker(topic_id, stamp))
         delivered += await _digested(relay=relay, answers=answers, topic=topic, message_id=message_id)
     return delivered

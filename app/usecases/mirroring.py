@@ -87,9 +87,9 @@ async def post_mirror(
         found = await chat.find_mirror(topic_id=topic.id, inbox=inbox, since=mirror.started_at)
         if found:
             return await _posted(relay=relay, jobs=jobs, mirror=mirror, inbox_thread=inbox.in_thread(found), now=now)
+    await limiter.acquire(channel_key=inbox.channel_key)  # first: a job told to come back has posted nothing
     posting = replace(mirror, status=MirrorStatus.POSTING, started_at=now, place=inbox)
     await relay.save_mirror(mirror=posting)
-    await limiter.acquire(channel_key=inbox.channel_key)
     try:
         posted = await chat.post_mirror(
             topic=topic, inbox=inbox, asker_org=_name(asker_org, topic), show_asker=topic.share_asker

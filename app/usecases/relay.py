@@ -248,8 +248,8 @@ async def inject_answer(
             return await _injected(
                 answer=answer, topic=topic, message_id=found, relay=relay, votes=votes, jobs=jobs, now=now
             )
+    await limiter.acquire(channel_key=topic.place.channel_key)  # first: a job told to come back has posted nothing
     answer = await relay.mark_posting(answer=answer, now=now)
-    await limiter.acquire(channel_key=topic.place.channel_key)
     try:
         earlier_votes = await votes.tally(topic_id=answer.topic_id, answer_id=answer.id)  # on the original, say
         message_id = await chat.post_answer(answer=answer, topic=topic, votes=earlier_votes)

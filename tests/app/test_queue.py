@@ -7,6 +7,7 @@ import time
 
 import redis.asyncio as aioredis
 
+from app.domain.ports import RetryLater
 from app.queue import Job, JobQueue, Worker
 from tests.waiting import eventually
 
@@ -141,4 +142,50 @@ async def test_stopping_lets_the_jobs_in_hand_finish(redis_url):
     worker.stop()
     await asyncio.wait_for(task, 5)
     assert finished == [1] and await queue.depth() == 0  # acked, not left for another worker to redo
+    await redis.aclose()
+
+
+async def test_a_job_told_to_come_back_stands_aside_and_runs_again(redis_url):
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis)
+    runs: list[tuple[str, float]] = []
+
+    async def handle(job: Job) -> None:
+        runs.append((job.payload["name"], time.monotonic()))
+        if job.payload["name"] == "busy channel" and len([r for r in runs if r[0] == "busy channel"]) == 1:
+            raise RetryLater(0.4)
+
+    worker = Worker(queue=queue, handlers={"k": handle}, clock=time.time, concurrency=1, block_ms=20)
+    task = asyncio.create_task(worker.run())
+    await queue.enqueue(kind="k", payload={"name": "busy channel"}, job_id="deliver:a1")
+    await eventually(lambda: runs, timeout=5)
+    await queue.enqueue(kind="k", payload={"name": "other topic"})
+    await eventually(lambda: len(runs) == 3, timeout=5)
+    assert [name for name, _ in runs] == ["busy channel", "other topic", "busy channel"]  # the one slot was free
+    assert runs[2][1] - runs[0][1] >= 0.4
+    worker.stop()
+    await asyncio.wait_for(task, 5)
+    assert worker.processed == 2 and await queue.depth() == 0 and await redis.xlen(queue.dead) == 0
+    await redis.aclose()
+
+
+async def test_a_job_running_longer_than_the_reclaim_delay_runs_once(redis_url):
+    """Its worker keeps it alive: neither that worker nor another takes it for abandoned."""
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis, claim_idle_ms=150)
+    runs: list[str] = []
+
+    async def slow(job: Job) -> None:
+        runs.append(job.stream_id)
+        await asyncio.sleep(1.0)  # a 429 storm's retries, say
+
+    workers = [Worker(queue=queue, handlers={"k": slow}, clock=time.time, block_ms=20) for _ in range(2)]
+    tasks = [asyncio.create_task(w.run()) for w in workers]
+    await queue.enqueue(kind="k", payload={})
+    await eventually(lambda: sum(w.processed for w in workers) == 1, timeout=5)
+    await asyncio.sleep(0.3)
+    for worker in workers:
+        worker.stop()
+    await asyncio.gather(*tasks)
+    assert len(runs) == 1 and await queue.depth() == 0
     await redis.aclose()
