@@ -15,23 +15,29 @@ import redis.asyncio as aioredis
 from app import keys
 from app.domain.ports import RetryLater
 
+# Returns the milliseconds to wait before posting, with the slot reserved (0: post now), or minus the
+# wait when it would exceed ARGV[3] ms (negative: no limit): then nothing is reserved.
 _TAKE = """
 local now_t = redis.call('TIME')
 local now = tonumber(now_t[1]) * 1000 + math.floor(tonumber(now_t[2]) / 1000)
 local rate = tonumber(ARGV[1]) / 1000
 local burst = tonumber(ARGV[2])
+local max_wait = tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or burst
 local ts = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
 local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-else
+if tokens < 1 then
   wait = math.ceil((1 - tokens) / rate)
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
-redis.call('PEXPIRE', KEYS[1], 60000)
+if max_wait >= 0 and wait > max_wait then
+  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+  redis.call('PEXPIRE', KEYS[1], 60000)
+  return -wait
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], 60000 + wait)
 return wait
 """
 
@@ -49,13 +55,14 @@ class ChannelRateLimiter:
         self._max_wait_s = max_wait_s
 
     async def acquire(self, *, channel_key: str) -> float:
-        """Wait until this channel may receive one more message; returns the seconds waited."""
-        waited = 0.0
-        while True:
-            wait_ms = int(await self._take(keys=[keys.rate_bucket(channel_key)], args=[self._per_second, self._burst]))
-            if wait_ms <= 0:
-                return waited
-            if self._max_wait_s is not None and wait_ms / 1000 > self._max_wait_s:
-                raise RetryLater(wait_ms / 1000)  # nothing was taken: the bucket is as it was
+        """Wait until this channel may receive one more message; returns the seconds waited. The
+        slot is reserved before the wait, so waiters go in turn and each wait is the real one."""
+        max_wait_ms = -1 if self._max_wait_s is None else int(self._max_wait_s * 1000)
+        wait_ms = int(
+            await self._take(keys=[keys.rate_bucket(channel_key)], args=[self._per_second, self._burst, max_wait_ms])
+        )
+        if wait_ms < 0:
+            raise RetryLater(-wait_ms / 1000)  # nothing was reserved: the bucket is as it was
+        if wait_ms:
             await asyncio.sleep(wait_ms / 1000)
-            waited += wait_ms / 1000
+        return wait_ms / 1000

@@ -25,3 +25,12 @@ async def test_a_short_wait_is_waited_a_long_one_is_handed_back(redis_url):
     await asyncio.sleep(later.value.delay_s)
     assert await worker.acquire(channel_key="slack:T1:C2") == 0  # handing back took no token
     await redis.aclose()
+
+
+async def test_waiters_go_in_turn_each_waiting_its_real_turn(redis_url):
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    limiter = ChannelRateLimiter(redis=redis, per_second=10, burst=1)
+    waits = sorted(await asyncio.gather(*(limiter.acquire(channel_key="slack:T1:C3") for _ in range(5))))
+    assert waits[0] == 0
+    assert waits[1:] == pytest.approx([0.1, 0.2, 0.3, 0.4], abs=0.03)  # one slot each, none taken twice
+    await redis.aclose()
