@@ -5,6 +5,9 @@
    Slack's 1 msg/s per channel). Baseline: a bare Bolt app that reposts each reply at once.
 2. Fan-out: one `/ask` to 50 partner workspaces: time to the last mirror, and the highest
    rate seen in any one channel. Baseline: 50 concurrent chat.postMessage calls, nothing else.
+3. Fan-in: 25 replies at the same moment, all to one question (one per partner), until each is
+   stored as an answer: replies to one question are weighed one at a time (so that copies merge).
+   Baseline: 25 replies at the same moment to 25 different questions.
 
 Cercle runs as real `web` and `worker` processes; the Slack stand-in runs here.
     python -m bench.relay [--replies 500] [--partners 50]
@@ -21,8 +24,10 @@ import time
 from collections import defaultdict
 
 import aiohttp
+import redis.asyncio as aioredis
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app import keys
 from bench.harness import (
     SIGNING_SECRET,
     bare_bolt_process,
@@ -189,6 +194,55 @@ async def fan_out(driver: Driver, slack: SlackStandIn, *, partners: int) -> dict
     }
 
 
+def topic_ids(slack: SlackStandIn, team: str) -> list[str]:
+    roots = [m for m in slack.channel_messages(team, "C0MEET0001") if "Stuck on a topic" in m.get("text", "")]
+    roots += [
+        m for c in slack.workspaces[team].channels if c.startswith("C0LIVE") for m in slack.channel_messages(team, c)
+    ]
+    return [m["blocks"][2]["elements"][0]["value"] for m in roots if len(m.get("blocks") or []) > 2]
+
+
+async def burst_seconds(redis_url: str, slack: SlackStandIn, posts: list[tuple[str, str]], topics: list[str]) -> float:
+    """Post every (team, mirror ts) reply at once; seconds until each is stored as an answer (the texts
+    differ enough not to merge)."""
+    client = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+
+        async def stored() -> int:
+            return sum([await client.zcard(keys.topic_answers(t)) for t in topics])
+
+        before = await stored()
+        started = time.time()
+        for n, (team, thread_ts) in enumerate(posts):
+            slack.user_post(
+                team, "C0INBOX001", "U0ADMIN", f"burst {n} suggests plan{n} with vendor{n * 7919}", thread_ts=thread_ts
+            )
+        deadline = time.monotonic() + 120
+        while await stored() < before + len(posts):
+            if time.monotonic() > deadline:
+                raise TimeoutError("burst not stored")
+            await asyncio.sleep(0.005)
+        return time.time() - started
+    finally:
+        await client.aclose()
+
+
+async def fan_in(redis_url: str, slack: SlackStandIn, *, replies: int) -> dict:
+    fan_topics = topic_ids(slack, "TFAN000001")
+    one_question = [(f"TFANP{i:05d}", mirror_roots(slack, f"TFANP{i:05d}")[0]["ts"]) for i in range(replies)]
+    contended = await burst_seconds(redis_url, slack, one_question, fan_topics)
+    helper_mirrors = mirror_roots(slack, "THELPER001")[:replies]
+    spread = await burst_seconds(
+        redis_url, slack, [("THELPER001", m["ts"]) for m in helper_mirrors], topic_ids(slack, "TASKER0001")
+    )
+    return {
+        "replies": replies,
+        "one_question_s": round(contended, 3),
+        "spread_over_questions_s": round(spread, 3),
+        "ratio": round(contended / spread, 2),
+    }
+
+
 async def bare_fan_out(slack: SlackStandIn, *, partners: int) -> float:
     clients = []
     for i in range(partners):
@@ -234,6 +288,7 @@ async def main(replies: int, partners: int, topics: int) -> dict:
                     figures["cercle_relay"] = summary_ms(latencies)
                     figures["cercle_relay_max_rate_one_channel_per_s"] = relay_rate
                     figures["fan_out"] = await fan_out(driver, slack, partners=partners)
+                    figures["fan_in"] = await fan_in(redis.url, slack, replies=min(25, partners, topics))
         figures["bare_bolt_relay"] = summary_ms(await bare_relay_latencies(slack, replies=replies))
         figures["bare_fan_out_time_s"] = round(await bare_fan_out(slack, partners=partners), 3)
         figures["violations"] = slack.violations[:5]
@@ -261,5 +316,10 @@ if __name__ == "__main__":
         f"(raw concurrent posts: {result['bare_fan_out_time_s']} s); "
         f"highest rate in one channel: {f['max_rate_one_channel_per_s']}/s "
         f"(relay: {result['cercle_relay_max_rate_one_channel_per_s']}/s)"
+    )
+    i = result["fan_in"]
+    print(
+        f"fan-in of {i['replies']} replies at once: all stored after {i['one_question_s']} s to one question, "
+        f"{i['spread_over_questions_s']} s spread over as many questions (x{i['ratio']})"
     )
     print(f"stand-in violations: {result['violations']}; figures in {path}")
