@@ -11,7 +11,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from app import keys
-from app.domain.models import Answer, AnswerStatus, Mirror, MirrorStatus, Person, Place, Platform
+from app.domain.models import Answer, AnswerStatus, Credit, Mirror, MirrorStatus, Person, Place, Platform
 from app.domain.ports import AnswerField
 from app.domain.votes import Reaction
 
@@ -77,8 +77,15 @@ def answer_to_hash(answer: Answer) -> dict[str, str]:
         "posting_since": repr(answer.posting_since),
         "score": repr(answer.score),
         "reasons": json.dumps(list(answer.reasons)),
-        "also_from": json.dumps(list(answer.also_from)),
+        "also_from": json.dumps([[c.name, c.organisation] for c in answer.also_from]),
     }
+
+
+def _credit(item: Any) -> Credit:
+    if isinstance(item, str):  # stored before credits had their own organisation: "Name (Org)"
+        name, _, organisation = item.rpartition(" (")
+        return Credit(name or item, organisation.removesuffix(")") if name else "")
+    return Credit(str(item[0]), str(item[1]))
 
 
 def answer_from_hash(data: dict[str, str]) -> Answer:
@@ -99,7 +106,7 @@ def answer_from_hash(data: dict[str, str]) -> Answer:
         posting_since=float(data.get("posting_since") or 0),
         score=float(data.get("score") or 0),
         reasons=tuple(json.loads(data.get("reasons") or "[]")),
-        also_from=tuple(json.loads(data.get("also_from") or "[]")),
+        also_from=tuple(_credit(item) for item in json.loads(data.get("also_from") or "[]")),
     )
 
 

@@ -150,6 +150,18 @@ class AnswerStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Credit:
+    """Someone who sent the same answer from another place: the summary and the thanks count them
+    for their own organisation."""
+
+    name: str
+    organisation: str
+
+    def label(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     id: str
     topic_id: str
@@ -165,7 +177,7 @@ class Answer:
     posting_since: float = 0.0
     score: float = 0.0
     reasons: tuple[str, ...] = ()
-    also_from: tuple[str, ...] = ()  # the same content seen elsewhere: "Name (Org)" of each
+    also_from: tuple[Credit, ...] = ()  # the same content, sent from other places
 
 
 def answer_id_for(source: Place, message_id: str) -> str:

@@ -94,7 +94,9 @@ def summarise_topic(topic: Topic, answers: Sequence[Answer], votes: Mapping[str,
     counted = [a for a in answers if a.status is not AnswerStatus.DELETED]
     by_source: dict[str, int] = defaultdict(int)
     for answer in counted:
-        by_source[answer.organisation] += 1 + len(answer.also_from)
+        by_source[answer.organisation] += 1
+        for credit in answer.also_from:  # the same answer, sent from another place
+            by_source[credit.organisation] += 1
     first = min((a.created_at for a in counted), default=None)
     return TopicSummary(
         topic=topic,
@@ -123,6 +125,8 @@ def summarise(
         for answer in topic_answers:
             if answer.status is not AnswerStatus.DELETED:
                 people[answer.organisation].add(answer.author.name)
+                for credit in answer.also_from:
+                    people[credit.organisation].add(credit.name)
     helpers = tuple(
         sorted(((org, tuple(sorted(names))) for org, names in people.items()), key=lambda kv: (-len(kv[1]), kv[0]))
     )

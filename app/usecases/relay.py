@@ -7,7 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from app.domain.delivery import DeliveryRules, Route, same_content
-from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic, answer_id_for, person_key
+from app.domain.models import (
+    Answer,
+    AnswerStatus,
+    Credit,
+    Person,
+    Place,
+    Platform,
+    Topic,
+    answer_id_for,
+    person_key,
+)
 from app.domain.ports import (
     REVOKED_CODES,
     ChatDirectory,
@@ -170,8 +180,8 @@ async def _weigh_reply(
         (a for a in earlier if a.status is not AnswerStatus.DELETED and same_content(a.text, reply.text)), None
     )
     if duplicate is not None:
-        source = f"{name} ({organisation})"
-        if source not in duplicate.also_from and source != f"{duplicate.author.name} ({duplicate.organisation})":
+        source = Credit(name, organisation)
+        if source not in duplicate.also_from and source != Credit(duplicate.author.name, duplicate.organisation):
             merged = replace(duplicate, also_from=(*duplicate.also_from, source))
             await relay.update_answer(answer=merged, live=topic.place, fields={"also_from"})
             if merged.injected_id:

@@ -196,7 +196,7 @@ def answer_blocks(answer: Answer, *, votes: int | None = None) -> Sequence[Block
     if _SAFE_LINK.fullmatch(answer.link):
         context.append(f"<{answer.link}|see the original>")
     if answer.also_from:
-        context.append("also from " + ", ".join(sanitise(x, limit=80) for x in answer.also_from))
+        context.append("also from " + ", ".join(sanitise(c.label(), limit=160) for c in answer.also_from))
     if votes:
         context.append(f":ballot_box_with_ballot: {votes:+d} vote{'s' if abs(votes) != 1 else ''}")
     if context:
@@ -206,7 +206,11 @@ def answer_blocks(answer: Answer, *, votes: int | None = None) -> Sequence[Block
 
 def _answer_line(answer: Answer) -> str:
     who = f"*{sanitise(answer.author.name, limit=80)}* ({sanitise(answer.organisation, limit=80)})"
-    also = f" · also from {', '.join(sanitise(x, limit=80) for x in answer.also_from)}" if answer.also_from else ""
+    also = (
+        f" · also from {', '.join(sanitise(c.label(), limit=160) for c in answer.also_from)}"
+        if answer.also_from
+        else ""
+    )
     link = f" · <{answer.link}|original>" if _SAFE_LINK.fullmatch(answer.link) else ""
     return f"{who}: {sanitise(answer.text, limit=600)}{also}{link}"
 

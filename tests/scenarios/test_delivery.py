@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+from app.domain.models import Credit
 from tests.flows import organisation, partner_up
 from tests.scenarios.test_partner_relay import ALPHA, BETA, GAMMA, INBOX, MEET, asked, mirror_roots, roots, thread
 from tests.waiting import eventually
@@ -91,7 +92,7 @@ async def test_the_same_answer_from_two_places_is_one_answer_with_both_sources(s
     assert len(thread(slack, ALPHA, MEET, live["ts"])) == 1
     topic_id = live["blocks"][2]["elements"][0]["value"]
     (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
-    assert answer.also_from == ("linus (Gamma Inc)",)
+    assert answer.also_from == (Credit("linus", "Gamma Inc"),)
 
     # The second copy's author edits, then deletes theirs: grace's answer keeps her words and stays.
     slack.user_edit(GAMMA, INBOX, copy, "Actually, ignore me: give the pilot away.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain.models import Answer, AnswerStatus, Meeting, Person, Place, Platform, Topic
+from app.domain.models import Answer, AnswerStatus, Credit, Meeting, Person, Place, Platform, Topic
 from app.domain.summary import outcome_for, rank_answers, summarise
 
 T0 = 1_800_000_000.0
@@ -27,7 +27,7 @@ def answer(
     org: str = "Beta Org",
     who: str = "grace",
     status: AnswerStatus = AnswerStatus.INJECTED,
-    also: tuple[str, ...] = (),
+    also: tuple[Credit, ...] = (),
 ) -> Answer:
     return Answer(
         id=f"a{n}",
@@ -65,7 +65,7 @@ def test_meeting_summary_content():
     topics = [topic(1, T0 + 60), topic(2, T0 + 120)]
     answers = {
         "t1": [
-            answer(1, "t1", T0 + 300, also=("linus (Gamma Inc)",)),
+            answer(1, "t1", T0 + 300, also=(Credit("mira", "Delta Co"),)),  # mira sent the same from Delta
             answer(2, "t1", T0 + 200, org="Gamma Inc", who="linus"),
             answer(3, "t1", T0 + 400, status=AnswerStatus.BELOW, who="ken"),
             answer(4, "t1", T0 + 500, status=AnswerStatus.DELETED, who="rob"),
@@ -75,11 +75,13 @@ def test_meeting_summary_content():
     summary = summarise(meeting=meeting, ended_at=T0 + 5400, topics=topics, answers=answers, votes={"a1": 3, "a2": 1})
     assert summary.duration_s == 5400
     first, second = summary.topics
-    assert first.replies_by_source == (("Beta Org", 3), ("Gamma Inc", 1))  # a merged answer counts its sources
+    # A merged answer counts once for each place it came from, each for its own organisation.
+    assert first.replies_by_source == (("Beta Org", 2), ("Delta Co", 1), ("Gamma Inc", 1))
     assert first.first_answer_after_s == 140 and first.other_replies == 1
     assert [r.answer.id for r in first.best] == ["a1", "a2"]
     assert not second.answered and summary.unanswered == (topics[1],)
-    assert summary.helpers == (("Beta Org", ("grace", "ken")), ("Gamma Inc", ("linus",)))
-    assert summary.total_replies == 4 and summary.total_votes == 4 and summary.helper_count == 3
+    assert summary.helpers == (("Beta Org", ("grace", "ken")), ("Delta Co", ("mira",)), ("Gamma Inc", ("linus",)))
+    assert summary.total_replies == 4 and summary.total_votes == 4 and summary.helper_count == 4
     outcome = outcome_for(first, partner_name="Gamma Inc")
     assert outcome.best is not None and outcome.best.answer.id == "a1" and outcome.replies_from_partner == 1
+    assert outcome_for(first, partner_name="Delta Co").replies_from_partner == 1  # thanked for the copy too
