@@ -149,7 +149,9 @@ async def test_review_mode_waits_for_the_askers_approval(start_cercle, slack):
     assert statuses == ["injected", "skipped"]
 
 
-async def test_a_double_click_on_approve_posts_the_answer_once(start_cercle, slack):
+async def one_answer_in_review(start_cercle, slack):
+    """The asker has switched review mode on and one answer waits for approval: (cercle, live root,
+    topic id, the ephemeral review prompt)."""
     cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_THRESHOLD="0")
     live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
     topic_id = live["blocks"][2]["elements"][0]["value"]
@@ -158,6 +160,11 @@ async def test_a_double_click_on_approve_posts_the_answer_once(start_cercle, sla
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
     slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
     (ask,) = await eventually(lambda: slack.calls_to("chat.postEphemeral"))
+    return cercle, live, topic_id, ask
+
+
+async def test_a_double_click_on_approve_posts_the_answer_once(start_cercle, slack):
+    cercle, live, _, ask = await one_answer_in_review(start_cercle, slack)
     approve = button_value(ask, "cercle_review_approve")
     before = len(slack.responses)
     clicks = [click("cercle_review_approve", approve, user="U0MEMBER", slack=slack) for _ in range(3)]
@@ -172,14 +179,7 @@ async def test_a_double_click_on_approve_posts_the_answer_once(start_cercle, sla
 
 
 async def test_switching_review_off_sends_the_answers_that_waited_for_approval(start_cercle, slack):
-    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_THRESHOLD="0")
-    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
-    topic_id = live["blocks"][2]["elements"][0]["value"]
-    await cercle.interact(click("cercle_review_mode", f"{topic_id}:on", user="U0MEMBER", slack=slack))
-    await eventually(lambda: any("Review mode is on" in r["text"] for r in slack.responses))
-    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
-    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
-    (ask,) = await eventually(lambda: slack.calls_to("chat.postEphemeral"))
+    cercle, live, topic_id, ask = await one_answer_in_review(start_cercle, slack)
     assert thread(slack, ALPHA, MEET, live["ts"]) == []
 
     await cercle.interact(click("cercle_review_mode", f"{topic_id}:off", user="U0MEMBER", slack=slack))
