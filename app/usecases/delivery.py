@@ -7,6 +7,8 @@ from dataclasses import replace
 from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules, Route, digest_time, same_content
 from app.domain.models import Answer, AnswerStatus, Topic
 from app.domain.ports import (
+    REVOKED_CODES,
+    UNREACHABLE_CODES,
     ChatDirectory,
     Jobs,
     PlatformError,
@@ -21,6 +23,7 @@ from app.usecases.relay import DELIVER_JOB, inject_answer
 from app.usecases.votes import adopt_parked
 
 DIGEST_JOB = "topic.digest"
+ASKER_UNREACHABLE_CODES = UNREACHABLE_CODES | REVOKED_CODES | {"user_not_in_channel"}
 REVIEW_CLAIM_S = 30.0  # longer than one post, rate limit waits included
 
 
@@ -59,7 +62,13 @@ async def deliver_answer(
         chat = await directory.chat_for(tenant=topic.place.tenant)
         if chat is None:
             return answer
-        await chat.ask_review(answer=answer, topic=topic)
+        try:
+            await chat.ask_review(answer=answer, topic=topic)
+        except PlatformError as error:
+            if error.code not in ASKER_UNREACHABLE_CODES:
+                raise
+            # The asker left the channel: nobody else may approve, so the answer waits, shown in the
+            # summary, and goes on if review mode is switched off.
         return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.IN_REVIEW)
     granted, oldest = await relay.reserve_slot(
         topic_id=topic.id, answer_id=answer.id, now=now, window_s=rules.window_s, limit=rules.max_per_window

@@ -251,3 +251,29 @@ async def test_a_placeholder_edited_into_an_answer_reaches_the_thread(start_cerc
     assert injected["text"] == f"grace (Beta Org): {GOOD}"
     (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
     assert answer.status == "injected" and answer.score > 0.3 and answer.reasons
+
+
+async def test_an_answer_for_an_asker_who_left_waits_instead_of_failing(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_THRESHOLD="0")
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await cercle.interact(click("cercle_review_mode", f"{topic_id}:on", user="U0MEMBER", slack=slack))
+    await eventually(lambda: any("Review mode is on" in r["text"] for r in slack.responses))
+    slack.user_leave(ALPHA, MEET, "U0MEMBER")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+
+    def prompts() -> list:
+        return [c for c in slack.calls if c.method == "chat.postEphemeral"]
+
+    (refused,) = await eventually(prompts)
+    assert refused.response == {"ok": False, "error": "user_not_in_channel"}
+
+    async def waiting() -> bool:
+        answers = await cercle.runtime.relay.answers(topic_id=topic_id)
+        return [a.status for a in answers] == ["in_review"]
+
+    await eventually(waiting)
+    await asyncio.sleep(1.5)  # past the job retry delay: nothing tried again, nothing posted
+    assert len(prompts()) == 1 and thread(slack, ALPHA, MEET, live["ts"]) == []
+    assert await cercle.runtime.redis.xlen(cercle.runtime.queue.dead) == 0

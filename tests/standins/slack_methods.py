@@ -19,6 +19,7 @@ class Channel:
     is_private: bool = False
     members: set[str] = field(default_factory=set)
     messages: list[dict[str, Any]] = field(default_factory=list)
+    left: set[str] = field(default_factory=set)  # people who left: ephemeral messages cannot reach them
 
 
 @dataclass
@@ -168,6 +169,8 @@ class SlackMethods:
         channel = self._channel(ws, params)
         if isinstance(channel, dict):
             return channel
+        if params.get("user") in channel.left:
+            return {"ok": False, "error": "user_not_in_channel"}  # the spec's own example error
         return {"ok": True, "message_ts": self._new_ts()}
 
     def _conversation(self, channel: Channel) -> dict[str, Any]:

@@ -75,6 +75,10 @@ class SlackPeople:
             },
         )
 
+    def user_leave(self, team_id: str, channel_id: str, user_id: str) -> None:
+        """Someone leaves a channel (Slack's member_left_channel event is not used by Cercle)."""
+        self.workspaces[team_id].channels[channel_id].left.add(user_id)
+
     def user_react(
         self, team_id: str, channel_id: str, ts: str, user_id: str, emoji: str, *, added: bool = True
     ) -> str:
