@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 from app.domain.models import Answer, Meeting, MirrorStatus, Topic
 from app.domain.ports import (
+    REVOKED_CODES,
+    UNREACHABLE_CODES,
     ChatDirectory,
     Jobs,
     PartnerRepository,
@@ -159,17 +161,22 @@ async def post_summary(
     if await topics.meeting_mark(meeting_id=meeting_id, field="summary_posted"):
         return summary
     chat = await directory.chat_for(tenant=summary.meeting.place.tenant)
-    if chat is None:
-        return summary
-    started = await topics.meeting_mark(meeting_id=meeting_id, field="summary_posting")
-    if not started:
-        await topics.mark_meeting(meeting_id=meeting_id, field="summary_posting", value=repr(now))
-    await chat.post_summary(
-        summary=summary,
-        place=summary.meeting.place,
-        marker=f"cercle-summary-{meeting_id}",
-        resume_since=float(started) if started else None,
-    )
+    if chat is not None:
+        started = await topics.meeting_mark(meeting_id=meeting_id, field="summary_posting")
+        if not started:
+            await topics.mark_meeting(meeting_id=meeting_id, field="summary_posting", value=repr(now))
+        try:
+            await chat.post_summary(
+                summary=summary,
+                place=summary.meeting.place,
+                marker=f"cercle-summary-{meeting_id}",
+                resume_since=float(started) if started else None,
+            )
+        except PlatformError as error:
+            if error.code not in REVOKED_CODES | UNREACHABLE_CODES:
+                raise
+            # The channel is closed to Cercle now (removed, archived, uninstalled): the partners
+            # who helped are thanked all the same.
     await topics.mark_meeting(meeting_id=meeting_id, field="summary_posted", value=repr(now))
     for topic_summary in summary.topics:
         for mirror in await relay.mirrors(topic_id=topic_summary.topic.id):

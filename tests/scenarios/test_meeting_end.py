@@ -150,3 +150,20 @@ async def test_idle_meeting_ends_once_with_two_workers(start_cercle, slack):
     finally:
         second_worker.stop()
         await task
+
+
+async def test_partners_are_thanked_even_when_the_summary_cannot_be_posted(start_cercle, slack):
+    cercle = await network(start_cercle, slack)
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    slack.workspaces[ALPHA].channels[MEET].members.discard(slack.workspaces[ALPHA].bot_user_id)  # removed from it
+    await command(cercle, slack, "end", team_id=ALPHA, channel=MEET, user="U0MEMBER")
+    thanks = await eventually(lambda: [m for m in thread(slack, BETA, INBOX, mirror["ts"]) if "Thank you" in m["text"]])
+    assert "Best answer" in thanks[0]["text"]
+    refused = [c for c in slack.calls if c.method == "chat.postMessage" and c.response.get("error") == "not_in_channel"]
+    assert refused and summaries(slack) == []
+    await asyncio.sleep(1.5)  # past the job retry delay: the summary job is not tried again
+    assert len([c for c in slack.calls if c.response.get("error") == "not_in_channel"]) == len(refused)
+    assert await cercle.runtime.redis.xlen(cercle.runtime.queue.dead) == 0
