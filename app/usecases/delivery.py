@@ -137,7 +137,12 @@ async def post_digest(
         await limiter.acquire(channel_key=topic.place.channel_key)  # first: a job told to come back has posted nothing
         for answer in answers:
             await relay.mark_posting(answer=answer, now=stamp)
-        message_id = await chat.post_digest(answers=answers, topic=topic, marker=_digest_marker(topic_id, stamp))
+        try:
+            message_id = await chat.post_digest(answers=answers, topic=topic, marker=_digest_marker(topic_id, stamp))
+        except PlatformError as error:
+            if error.code in REVOKED_CODES | UNREACHABLE_CODES:
+                return delivered  # the live channel is closed to Cercle: the answers wait for the summary
+            raise
         delivered += await _digested(relay=relay, answers=answers, topic=topic, message_id=message_id)
     return delivered
 

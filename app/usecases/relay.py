@@ -20,6 +20,7 @@ from app.domain.models import (
 )
 from app.domain.ports import (
     REVOKED_CODES,
+    UNREACHABLE_CODES,
     ChatDirectory,
     Jobs,
     PartnerRepository,
@@ -264,8 +265,8 @@ async def inject_answer(
         earlier_votes = await votes.tally(topic_id=answer.topic_id, answer_id=answer.id)  # on the original, say
         message_id = await chat.post_answer(answer=answer, topic=topic, votes=earlier_votes)
     except PlatformError as error:
-        if error.code in REVOKED_CODES:
-            return answer
+        if error.code in REVOKED_CODES | UNREACHABLE_CODES:
+            return answer  # the live channel is closed to Cercle: the answer waits for the summary
         raise
     return await _injected(
         answer=answer, topic=topic, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now
@@ -359,7 +360,7 @@ async def sync_injected(
             tally = await votes.tally(topic_id=topic_id, answer_id=answer_id)
             await chat.update_answer(answer=answer, topic=topic, votes=tally)
     except PlatformError as error:
-        if error.code not in REVOKED_CODES | {"message_not_found"}:
+        if error.code not in REVOKED_CODES | UNREACHABLE_CODES | {"message_not_found"}:
             raise
 
 

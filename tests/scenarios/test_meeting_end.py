@@ -159,11 +159,21 @@ async def test_partners_are_thanked_even_when_the_summary_cannot_be_posted(start
     slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
     await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
     slack.workspaces[ALPHA].channels[MEET].members.discard(slack.workspaces[ALPHA].bot_user_id)  # removed from it
+
+    def refused() -> list:
+        return [
+            c for c in slack.calls if c.method == "chat.postMessage" and c.response.get("error") == "not_in_channel"
+        ]
+
+    slack.user_post(
+        BETA, INBOX, "U0MEMBER", "Also: cap the pilot at eight weeks, with one success metric.", thread_ts=mirror["ts"]
+    )
+    await eventually(lambda: len(refused()) == 1)  # the second answer cannot be posted...
+    await asyncio.sleep(1.5)  # past the job retry delay
+    assert len(refused()) == 1  # ... and its job is not tried again
     await command(cercle, slack, "end", team_id=ALPHA, channel=MEET, user="U0MEMBER")
     thanks = await eventually(lambda: [m for m in thread(slack, BETA, INBOX, mirror["ts"]) if "Thank you" in m["text"]])
-    assert "Best answer" in thanks[0]["text"]
-    refused = [c for c in slack.calls if c.method == "chat.postMessage" and c.response.get("error") == "not_in_channel"]
-    assert refused and summaries(slack) == []
-    await asyncio.sleep(1.5)  # past the job retry delay: the summary job is not tried again
-    assert len([c for c in slack.calls if c.response.get("error") == "not_in_channel"]) == len(refused)
-    assert await cercle.runtime.redis.xlen(cercle.runtime.queue.dead) == 0
+    assert "Best answer" in thanks[0]["text"] and "2 replies" in thanks[0]["text"]
+    assert len(refused()) == 2 and summaries(slack) == []  # the summary cannot be posted either
+    await asyncio.sleep(1.5)  # past the job retry delay: neither job is tried again
+    assert len(refused()) == 2 and await cercle.runtime.redis.xlen(cercle.runtime.queue.dead) == 0
