@@ -10,6 +10,7 @@ from app.domain.ports import (
     REVOKED_CODES,
     UNREACHABLE_CODES,
     ChatDirectory,
+    ChatPlatform,
     Jobs,
     PlatformError,
     RateLimiter,
@@ -62,14 +63,7 @@ async def deliver_answer(
         chat = await directory.chat_for(tenant=topic.place.tenant)
         if chat is None:
             return answer
-        try:
-            await chat.ask_review(answer=answer, topic=topic)
-        except PlatformError as error:
-            if error.code not in ASKER_UNREACHABLE_CODES:
-                raise
-            # The asker left the channel: nobody else may approve, so the answer waits, shown in the
-            # summary, and goes on if review mode is switched off.
-        return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.IN_REVIEW)
+        return await _to_review(answer=answer, topic=topic, chat=chat, relay=relay)
     granted, oldest = await relay.reserve_slot(
         topic_id=topic.id, answer_id=answer.id, now=now, window_s=rules.window_s, limit=rules.max_per_window
     )
@@ -93,6 +87,17 @@ async def deliver_answer(
         job_id=f"digest:{topic.id}:{int(digest_at)}",
     )
     return waiting
+
+
+async def _to_review(*, answer: Answer, topic: Topic, chat: ChatPlatform, relay: RelayRepository) -> Answer:
+    try:
+        await chat.ask_review(answer=answer, topic=topic)
+    except PlatformError as error:
+        if error.code not in ASKER_UNREACHABLE_CODES:
+            raise
+        # The asker left the channel: nobody else may approve, so the answer waits, shown in the
+        # summary, and goes on if review mode is switched off.
+    return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.IN_REVIEW)
 
 
 async def _set(*, relay: RelayRepository, answer: Answer, topic: Topic, status: AnswerStatus) -> Answer:
@@ -122,6 +127,11 @@ async def post_digest(
     chat = await directory.chat_for(tenant=topic.place.tenant)
     if chat is None:
         return 0
+    if topic.review and topic.is_open and status is AnswerStatus.WAITING:
+        # Review mode was switched on while these waited for the window: the asker decides on each.
+        for answer in [a for a in waiting if not a.posting_since]:
+            await _to_review(answer=answer, topic=topic, chat=chat, relay=relay)
+        waiting = [a for a in waiting if a.posting_since]  # a crashed attempt may have posted them
     delivered = 0
     fresh = [a for a in waiting if not a.posting_since]
     for stamp, attempted in _by_attempt(waiting).items():  # a crashed attempt may have posted its digest

@@ -153,6 +153,18 @@ async def test_a_digest_too_long_for_one_message_goes_out_in_several(world, slac
     assert await _digest(world, now=T0 + 301) == 0
 
 
+async def test_answers_waiting_for_the_window_go_to_review_when_the_asker_switched_it_on(world, slack):
+    for n in range(5):
+        await _deliver(world, await _answer(world, n, 0.5, T0 + n), now=T0 + n)
+    await world["topics"].set_review(topic_id="topic1", review=True)
+    assert await _digest(world, now=T0 + 300) == 0  # no digest: the asker decides
+    assert len(_thread(slack, world["topic"])) == 3
+    prompts = slack.calls_to("chat.postEphemeral")
+    assert [p.params["user"] for p in prompts] == ["U0ASKER", "U0ASKER"]
+    statuses = [a.status for a in await world["relay"].answers(topic_id="topic1")]
+    assert statuses == ["injected"] * 3 + ["in_review"] * 2
+
+
 async def test_a_slot_frees_when_its_injection_leaves_the_window(world, slack):
     for n, at in enumerate([0, 100, 200]):
         await _deliver(world, await _answer(world, n, 0.9, T0 + at), now=T0 + at)
