@@ -184,6 +184,7 @@ async def _digested(*, relay: RelayRepository, answers: list[Answer], topic: Top
 async def set_review_mode(
     *,
     topic_id: str,
+    tenant: str,
     user_id: str,
     review: bool,
     topics: TopicRepository,
@@ -194,7 +195,7 @@ async def set_review_mode(
     """Only the asker switches review mode; None when someone else tried. Switching it off sends
     the answers still waiting for approval on their way, and says how many there were."""
     topic = await topics.get_topic(topic_id=topic_id)
-    if topic is None or topic.asker.id != user_id:
+    if topic is None or not _is_asker(topic, tenant=tenant, user_id=user_id):
         return None
     updated = await topics.set_review(topic_id=topic_id, review=review)
     if updated is None:
@@ -207,6 +208,11 @@ async def set_review_mode(
         except PlatformError:
             pass  # the switch holds; the button label catches up on the next update
     return updated, released
+
+
+def _is_asker(topic: Topic, *, tenant: str, user_id: str) -> bool:
+    """A user id is only unique within its workspace (tenant)."""
+    return topic.place.tenant == tenant and topic.asker.id == user_id
 
 
 async def _release_reviews(*, topic: Topic, relay: RelayRepository, jobs: Jobs) -> int:
@@ -230,6 +236,7 @@ async def review_decision(
     *,
     topic_id: str,
     answer_id: str,
+    tenant: str,
     user_id: str,
     approve: bool,
     topics: TopicRepository,
@@ -243,7 +250,7 @@ async def review_decision(
     """The asker's approve or skip, acted on once: a double click or a click on each button finds
     the answer taken; a click after a crash mid-post finds it again once the claim has expired."""
     topic = await topics.get_topic(topic_id=topic_id)
-    if topic is None or topic.asker.id != user_id:
+    if topic is None or not _is_asker(topic, tenant=tenant, user_id=user_id):
         return None
     if not await relay.claim_review(topic_id=topic_id, answer_id=answer_id, seconds=REVIEW_CLAIM_S):
         return None

@@ -63,6 +63,7 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
         topic_id, _, wanted = str(body["actions"][0].get("value") or "").partition(":")
         switched = await set_review_mode(
             topic_id=topic_id,
+            tenant=(body.get("team") or {}).get("id") or "",
             user_id=body["user"]["id"],
             review=wanted == "on",
             topics=services.topics,
@@ -80,6 +81,7 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
         answer = await review_decision(
             topic_id=topic_id,
             answer_id=answer_id,
+            tenant=(body.get("team") or {}).get("id") or "",
             user_id=body["user"]["id"],
             approve=approve,
             topics=services.topics,

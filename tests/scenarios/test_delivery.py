@@ -117,6 +117,11 @@ async def test_review_mode_waits_for_the_askers_approval(start_cercle, slack):
     await cercle.interact(click("cercle_review_mode", f"{topic_id}:on", user="U0ADMIN", slack=slack))  # not the asker
     await eventually(lambda: len(slack.responses) > before)
     assert "Only the person who asked" in slack.responses[before]["text"]
+    elsewhere = click("cercle_review_mode", f"{topic_id}:on", user="U0MEMBER", slack=slack)
+    elsewhere["team"] = {"id": BETA, "domain": "betaorg"}  # the same user id, in another workspace
+    await cercle.interact(elsewhere)
+    await eventually(lambda: len(slack.responses) > before + 1)
+    assert "Only the person who asked" in slack.responses[before + 1]["text"]
     await cercle.interact(click("cercle_review_mode", f"{topic_id}:on", user="U0MEMBER", slack=slack))
     await eventually(lambda: any("Review mode is on" in r["text"] for r in slack.responses))
     await eventually(
