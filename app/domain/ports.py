@@ -37,6 +37,8 @@ class BotNotInChannel(PlatformError):
 REVOKED_CODES = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed", "team_not_found"})
 # Error codes meaning "this channel cannot receive our message": skip it, never retry.
 UNREACHABLE_CODES = frozenset({"channel_not_found", "not_in_channel", "is_archived", "restricted_action"})
+# The channel or the installation is closed to Cercle: a retry cannot help, so give up quietly.
+CLOSED_CODES = REVOKED_CODES | UNREACHABLE_CODES
 
 
 class ChatPlatform(Protocol):

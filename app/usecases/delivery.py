@@ -7,8 +7,7 @@ from dataclasses import replace
 from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules, Route, digest_time, same_content
 from app.domain.models import Answer, AnswerStatus, Topic
 from app.domain.ports import (
-    REVOKED_CODES,
-    UNREACHABLE_CODES,
+    CLOSED_CODES,
     ChatDirectory,
     ChatPlatform,
     Jobs,
@@ -24,7 +23,7 @@ from app.usecases.relay import DELIVER_JOB, inject_answer
 from app.usecases.votes import adopt_parked
 
 DIGEST_JOB = "topic.digest"
-ASKER_UNREACHABLE_CODES = UNREACHABLE_CODES | REVOKED_CODES | {"user_not_in_channel"}
+ASKER_UNREACHABLE_CODES = CLOSED_CODES | {"user_not_in_channel"}
 REVIEW_CLAIM_S = 30.0  # longer than one post, rate limit waits included
 
 
@@ -150,7 +149,7 @@ async def post_digest(
         try:
             message_id = await chat.post_digest(answers=answers, topic=topic, marker=_digest_marker(topic_id, stamp))
         except PlatformError as error:
-            if error.code in REVOKED_CODES | UNREACHABLE_CODES:
+            if error.code in CLOSED_CODES:
                 return delivered  # the live channel is closed to Cercle: the answers wait for the summary
             raise
         delivered += await _digested(relay=relay, answers=answers, topic=topic, message_id=message_id)

@@ -7,8 +7,7 @@ from typing import NamedTuple
 
 from app.domain.models import Answer, Meeting, MirrorStatus, Topic
 from app.domain.ports import (
-    REVOKED_CODES,
-    UNREACHABLE_CODES,
+    CLOSED_CODES,
     ChatDirectory,
     Jobs,
     PartnerRepository,
@@ -173,7 +172,7 @@ async def post_summary(
                 resume_since=float(started) if started else None,
             )
         except PlatformError as error:
-            if error.code not in REVOKED_CODES | UNREACHABLE_CODES:
+            if error.code not in CLOSED_CODES:
                 raise
             # The channel is closed to Cercle now (removed, archived, uninstalled): the partners
             # who helped are thanked all the same.

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from app.domain.models import Mirror, MirrorStatus, Organisation, Place, Topic
 from app.domain.ports import (
+    CLOSED_CODES,
     REVOKED_CODES,
     UNREACHABLE_CODES,
     ChatDirectory,
@@ -160,5 +161,5 @@ async def close_mirror(
     try:
         await chat.close_mirror(topic=topic, mirror=mirror.place, asker_org=_name(asker_org, topic))
     except PlatformError as error:
-        if error.code not in REVOKED_CODES | UNREACHABLE_CODES | {"message_not_found"}:
+        if error.code not in CLOSED_CODES | {"message_not_found"}:
             raise

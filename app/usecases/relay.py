@@ -19,8 +19,7 @@ from app.domain.models import (
     person_key,
 )
 from app.domain.ports import (
-    REVOKED_CODES,
-    UNREACHABLE_CODES,
+    CLOSED_CODES,
     ChatDirectory,
     Jobs,
     PartnerRepository,
@@ -265,7 +264,7 @@ async def inject_answer(
         earlier_votes = await votes.tally(topic_id=answer.topic_id, answer_id=answer.id)  # on the original, say
         message_id = await chat.post_answer(answer=answer, topic=topic, votes=earlier_votes)
     except PlatformError as error:
-        if error.code in REVOKED_CODES | UNREACHABLE_CODES:
+        if error.code in CLOSED_CODES:
             return answer  # the live channel is closed to Cercle: the answer waits for the summary
         raise
     return await _injected(
@@ -360,7 +359,7 @@ async def sync_injected(
             tally = await votes.tally(topic_id=topic_id, answer_id=answer_id)
             await chat.update_answer(answer=answer, topic=topic, votes=tally)
     except PlatformError as error:
-        if error.code not in REVOKED_CODES | UNREACHABLE_CODES | {"message_not_found"}:
+        if error.code not in CLOSED_CODES | {"message_not_found"}:
             raise
 
 
