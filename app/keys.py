@@ -96,6 +96,11 @@ def message_ref(kind: str, channel_key: str, message_id: str) -> str:
     return f"{PREFIX}:ref:{kind}:{channel_key}:{message_id}"
 
 
+def reply_change(channel_key: str, message_id: str) -> str:
+    """The latest words of a reply edited or deleted (empty) before a worker read it."""
+    return f"{PREFIX}:reply-change:{channel_key}:{message_id}"
+
+
 def parked_reactions(channel_key: str, message_id: str) -> str:
     """Vote reactions on a message Cercle does not know as an answer yet (it may be posting it)."""
     return f"{PREFIX}:parked:{channel_key}:{message_id}"

@@ -77,7 +77,20 @@ def answer_to_hash(answer: Answer) -> dict[str, str]:
         "posting_since": repr(answer.posting_since),
         "score": repr(answer.score),
         "reasons": json.dumps(list(answer.reasons)),
-        "also_from": json.dumps([[c.name, c.organisation] for c in answer.also_from]),
+        "also_from": json.dumps([_credit_json(c) for c in answer.also_from]),
+    }
+
+
+def _credit_json(credit: Credit) -> dict[str, Any]:
+    return {
+        "name": credit.name,
+        "organisation": credit.organisation,
+        "user_id": credit.user_id,
+        "source": _place_json(credit.source),
+        "message_id": credit.message_id,
+        "link": credit.link,
+        "text": credit.text,
+        "at": credit.at,
     }
 
 
@@ -85,7 +98,18 @@ def _credit(item: Any) -> Credit:
     if isinstance(item, str):  # stored before credits had their own organisation: "Name (Org)"
         name, _, organisation = item.rpartition(" (")
         return Credit(name or item, organisation.removesuffix(")") if name else "")
-    return Credit(str(item[0]), str(item[1]))
+    if isinstance(item, list):  # stored before credits kept where the copy was written
+        return Credit(str(item[0]), str(item[1]))
+    return Credit(
+        name=str(item["name"]),
+        organisation=str(item["organisation"]),
+        user_id=str(item.get("user_id") or ""),
+        source=_place_from(item.get("source")),
+        message_id=str(item.get("message_id") or ""),
+        link=str(item.get("link") or ""),
+        text=str(item.get("text") or ""),
+        at=float(item.get("at") or 0.0),
+    )
 
 
 def answer_from_hash(data: dict[str, str]) -> Answer:
@@ -157,6 +181,16 @@ class RedisRelayRepository:
         deletions do not change it: the words are the first author's)."""
         ref = keys.message_ref("source", place.channel_key, message_id)
         await self._redis.set(ref, f"{answer.topic_id}/{answer.id}", ex=REF_TTL_S, nx=True)
+
+    async def forget_source(self, *, place: Place, message_id: str) -> None:
+        await self._redis.delete(keys.message_ref("source", place.channel_key, message_id))
+
+    async def remember_change(self, *, place: Place, message_id: str, text: str) -> None:
+        await self._redis.set(keys.reply_change(place.channel_key, message_id), text, ex=REF_TTL_S)
+
+    async def latest_text(self, *, place: Place, message_id: str) -> str | None:
+        found = await self._redis.get(keys.reply_change(place.channel_key, message_id))
+        return None if found is None else str(found)
 
     async def claim_review(self, *, topic_id: str, answer_id: str, seconds: float) -> bool:
         key = keys.review_decision(topic_id, answer_id)

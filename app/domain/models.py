@@ -156,9 +156,23 @@ class Credit:
 
     name: str
     organisation: str
+    # Where the copy was written, so that it can be followed (edits, deletion, "+1" below it) and
+    # can stand for the answer if the first author deletes theirs. Unknown for credits stored
+    # before copies kept it.
+    user_id: str = ""
+    source: Place | None = None
+    message_id: str = ""
+    link: str = ""
+    text: str = ""
+    at: float = 0.0
 
     def label(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+    def wrote(self, *, place: Place, message_id: str) -> bool:
+        return (
+            self.source is not None and self.source.channel_key == place.channel_key and self.message_id == message_id
+        )
 
 
 @dataclass(frozen=True, slots=True)

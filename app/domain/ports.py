@@ -167,7 +167,22 @@ class PartnerRepository(Protocol):
 
 
 # What may change after an answer is stored.
-AnswerField = Literal["status", "injected_id", "text", "also_from", "score", "reasons"]
+AnswerField = Literal[
+    "status",
+    "injected_id",
+    "text",
+    "also_from",
+    "score",
+    "reasons",
+    # who wrote it and where: they change when a copy takes over from a deleted first answer
+    "source",
+    "source_message_id",
+    "author_id",
+    "author_name",
+    "organisation",
+    "link",
+    "created_at",
+]
 
 
 class RelayRepository(Protocol):
@@ -207,6 +222,16 @@ class RelayRepository(Protocol):
     ) -> tuple[bool, float]: ...
 
     async def map_source(self, *, place: Place, message_id: str, answer: Answer) -> None: ...
+
+    async def forget_source(self, *, place: Place, message_id: str) -> None:
+        """The message is no longer a copy of an answer (its author edited it into something else)."""
+        ...
+
+    async def remember_change(self, *, place: Place, message_id: str, text: str) -> None:
+        """A reply edited, or deleted (empty text), before it became an answer: the worker reads it."""
+        ...
+
+    async def latest_text(self, *, place: Place, message_id: str) -> str | None: ...
 
     async def claim_review(self, *, topic_id: str, answer_id: str, seconds: float) -> bool:
         """True for the one click that may decide this answer now; False while another one is at it."""

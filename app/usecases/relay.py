@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from app.domain.delivery import DeliveryRules, Route, same_content
@@ -20,6 +19,7 @@ from app.domain.models import (
 )
 from app.domain.ports import (
     CLOSED_CODES,
+    AnswerField,
     ChatDirectory,
     Jobs,
     PartnerRepository,
@@ -119,6 +119,11 @@ async def receive_reply(
     if topic is None:
         return None
     async with relay.holding_topic(topic_id=topic.id):  # replies read in one batch must see each other
+        latest = await relay.latest_text(place=reply.place, message_id=reply.message_id)
+        if latest is not None:  # edited, or deleted (empty), since it was queued
+            reply = replace(reply, text=latest)
+            if not latest.strip():
+                return None
         return await _weigh_reply(
             reply=reply,
             topic=topic,
@@ -165,9 +170,11 @@ async def _weigh_reply(
     if decision is Route.DROP:
         return None
     if decision is Route.VOTE:
-        agreed = [a for a in earlier if a.source.thread == reply.place.thread and a.status is not AnswerStatus.DELETED]
-        if agreed:
-            await votes.cast(topic_id=topic.id, answer_id=agreed[-1].id, voter=author, direction=1)
+        above = {a.id: _said_in(a, reply) for a in earlier if a.status is not AnswerStatus.DELETED}
+        shown = {answer_id: at for answer_id, at in above.items() if at is not None}
+        if shown:  # "+1" agrees with the latest answer above it in this thread, even a merged copy
+            agreed = max(shown, key=lambda answer_id: shown[answer_id])
+            await votes.cast(topic_id=topic.id, answer_id=agreed, voter=author, direction=1)
         return None
     org = await partners.organisation(org_key=f"{reply.place.platform}:{reply.place.tenant}")
     chat = await directory.chat_for(tenant=reply.place.tenant)
@@ -180,12 +187,21 @@ async def _weigh_reply(
         (a for a in earlier if a.status is not AnswerStatus.DELETED and same_content(a.text, reply.text)), None
     )
     if duplicate is not None:
-        source = Credit(name, organisation)
-        if source not in duplicate.also_from and source != Credit(duplicate.author.name, duplicate.organisation):
-            merged = replace(duplicate, also_from=(*duplicate.also_from, source))
-            await relay.update_answer(answer=merged, live=topic.place, fields={"also_from"})
-            if merged.injected_id:
-                await _enqueue_sync(jobs=jobs, answer=merged, topic=topic, version=str(len(merged.also_from)))
+        copy = Credit(
+            name,
+            organisation,
+            user_id=reply.user_id,
+            source=reply.place,
+            message_id=reply.message_id,
+            link=link,
+            text=reply.text,
+            at=reply.at,
+        )
+        credited = {c.label() for c in duplicate.also_from} | {f"{duplicate.author.name} ({duplicate.organisation})"}
+        if copy.label() not in credited:
+            merged = replace(duplicate, also_from=(*duplicate.also_from, copy))
+            change = f"credit:{message_ref(reply.place, reply.message_id)}"
+            await save_change(answer=merged, fields={"also_from"}, change=change, topic=topic, relay=relay, jobs=jobs)
         await relay.map_source(place=reply.place, message_id=reply.message_id, answer=duplicate)
         await adopt_parked(
             answer=duplicate,
@@ -229,12 +245,29 @@ async def _weigh_reply(
     return answer
 
 
-async def _enqueue_sync(*, jobs: Jobs, answer: Answer, topic: Topic, version: str) -> None:
-    await jobs.enqueue(
-        kind=UPDATE_JOB,
-        payload={"topic_id": topic.id, "answer_id": answer.id},
-        job_id=f"answer-update:{answer.id}:{version}",
-    )
+async def save_change(
+    *,
+    answer: Answer,
+    fields: Collection[AnswerField],
+    change: str,
+    topic: Topic,
+    relay: RelayRepository,
+    jobs: Jobs,
+) -> Answer:
+    """Store the change; an answer already in the live thread is brought up to date there (a digest
+    keeps what it said when it went out). ``change`` names the event, so that each one syncs once."""
+    await relay.update_answer(answer=answer, live=topic.place, fields=fields)
+    if answer.status is AnswerStatus.INJECTED and answer.injected_id:
+        await jobs.enqueue(
+            kind=UPDATE_JOB,
+            payload={"topic_id": topic.id, "answer_id": answer.id},
+            job_id=f"answer-update:{answer.id}:{change}",
+        )
+    return answer
+
+
+def message_ref(place: Place, message_id: str) -> str:
+    return f"{place.channel_key}:{message_id}"
 
 
 async def inject_answer(
@@ -290,51 +323,6 @@ async def _injected(
     return done
 
 
-async def edit_reply(
-    *, place: Place, message_id: str, text: str, topics: TopicRepository, relay: RelayRepository, jobs: Jobs
-) -> Answer | None:
-    answer = await relay.answer_for_source(place=place, message_id=message_id)
-    if answer is None or answer.status is AnswerStatus.DELETED or answer.text == text:
-        return None
-    if not _written_at(answer, place=place, message_id=message_id):
-        return None  # a copy merged into someone else's answer: their words stay theirs
-    topic = await topics.get_topic(topic_id=answer.topic_id)
-    if topic is None:
-        return None
-    edited = replace(answer, text=text)
-    await relay.update_answer(answer=edited, live=topic.place, fields={"text"})
-    version = hashlib.sha1(text.encode()).hexdigest()[:10]
-    if edited.status is AnswerStatus.INJECTED:  # a digest keeps what it said when it went out
-        await _enqueue_sync(jobs=jobs, answer=edited, topic=topic, version=version)
-    elif edited.status is AnswerStatus.BELOW:  # "checking with finance…" that became the answer
-        await jobs.enqueue(
-            kind=RESCORE_JOB,
-            payload={"topic_id": topic.id, "answer_id": answer.id},
-            job_id=f"answer-rescore:{answer.id}:{version}",
-        )
-    return edited
-
-
-async def delete_reply(
-    *, place: Place, message_id: str, topics: TopicRepository, relay: RelayRepository, jobs: Jobs
-) -> Answer | None:
-    answer = await relay.answer_for_source(place=place, message_id=message_id)
-    if answer is None or answer.status is AnswerStatus.DELETED:
-        return None
-    if not _written_at(answer, place=place, message_id=message_id):
-        return None  # a copy merged into someone else's answer: theirs stays
-    topic = await topics.get_topic(topic_id=answer.topic_id)
-    if topic is None:
-        return None
-    deleted = replace(answer, status=AnswerStatus.DELETED)
-    await relay.update_answer(answer=deleted, live=topic.place, fields={"status"})
-    if answer.status is AnswerStatus.INJECTED:
-        await jobs.enqueue(
-            kind=DELETE_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"answer-delete:{answer.id}"
-        )
-    return deleted
-
-
 async def sync_injected(
     *,
     topic_id: str,
@@ -363,6 +351,14 @@ async def sync_injected(
             raise
 
 
-def _written_at(answer: Answer, *, place: Place, message_id: str) -> bool:
-    """Whether this message is the answer's own source, not a copy merged into it."""
-    return answer.source.channel_key == place.channel_key and answer.source_message_id == message_id
+def _said_in(answer: Answer, reply: IncomingReply) -> float | None:
+    """When the answer, or a copy merged into it, was written in the reply's thread before it."""
+    here = reply.place
+
+    def same_thread(place: Place | None) -> bool:
+        return place is not None and place.channel_key == here.channel_key and place.thread == here.thread
+
+    times = [answer.created_at] if same_thread(answer.source) else []
+    times += [c.at for c in answer.also_from if same_thread(c.source)]
+    earlier = [t for t in times if t <= reply.at]
+    return max(earlier) if earlier else None

@@ -10,7 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.domain.commands import help_text
 from app.domain.models import Place, Platform, person_key
 from app.logs import get_logger
-from app.usecases.relay import IncomingReply, accept_reply, delete_reply, edit_reply
+from app.usecases.relay import IncomingReply, accept_reply
+from app.usecases.reply_changes import delete_reply, edit_reply
 from app.usecases.votes import record_reaction
 from handlers.slack.app import SlackServices
 
@@ -42,11 +43,18 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         common: dict[str, Any] = {"topics": services.topics, "relay": services.relay, "jobs": services.jobs}
         if subtype == "message_changed":
             changed = event.get("message") or {}
-            if _from_a_bot(changed, _bot_users(body)):
+            ts = str(changed.get("ts") or (event.get("previous_message") or {}).get("ts") or "")
+            if not ts:
                 return
-            ts = changed.get("ts") or (event.get("previous_message") or {}).get("ts")
-            place = Place(Platform.SLACK, team_id, channel, changed.get("thread_ts"))
-            await edit_reply(place=place, message_id=str(ts), text=str(changed.get("text") or ""), **common)
+            edited = IncomingReply(
+                place=Place(Platform.SLACK, team_id, channel, changed.get("thread_ts")),
+                message_id=ts,
+                user_id=str(changed.get("user") or ""),
+                text=str(changed.get("text") or ""),
+                from_a_bot=_from_a_bot(changed, _bot_users(body)),
+                at=float(ts),
+            )
+            await edit_reply(reply=edited, **common)
             return
         if subtype == "message_deleted":
             previous = event.get("previous_message") or {}

@@ -97,7 +97,10 @@ async def test_a_merge_and_a_delivery_of_one_answer_side_by_side_keep_both_chang
     relay = RedisRelayRepository(redis=redis)
     stored = _answer()
     assert await relay.add_answer(answer=stored)
-    merged = replace(stored, also_from=(Credit("linus", "Gamma Inc"),))
+    copy = Credit(
+        "linus", "Gamma Inc", "U2", Place(Platform.SLACK, "T2", "C2", "5.5"), "5.6", "https://x/p56", "Same", 5.6
+    )
+    merged = replace(stored, also_from=(copy,))
     injected = replace(stored, status=AnswerStatus.INJECTED, injected_id=POSTED)
     await relay.update_answer(answer=merged, live=LIVE, fields={"also_from"})
     await relay.update_answer(answer=injected, live=LIVE, fields={"status", "injected_id"})
@@ -106,20 +109,23 @@ async def test_a_merge_and_a_delivery_of_one_answer_side_by_side_keep_both_chang
     assert (now.status, now.injected_id, now.also_from) == (
         AnswerStatus.INJECTED,
         POSTED,
-        (Credit("linus", "Gamma Inc"),),
+        (copy,),  # where the copy was written reads back too: it may stand for the answer one day
     )
     assert await relay.answer_or_park(place=LIVE, message_id=POSTED, reaction=Reaction("v", "+1", 1, True)) == now
     await redis.aclose()
 
 
-async def test_an_answer_stored_with_credits_as_plain_labels_still_reads(redis_url):
+async def test_an_answer_stored_with_older_credits_still_reads(redis_url):
     """Before credits carried their organisation apart, they were stored as "Name (Org)"."""
     redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
     relay = RedisRelayRepository(redis=redis)
     assert await relay.add_answer(answer=_answer())
-    await redis.hset(keys.answer("t1", "a1"), "also_from", '["linus (Gamma Inc)", "Bo (he/him) (Acme (EU)"]')
+    await redis.hset(
+        keys.answer("t1", "a1"), "also_from", '["linus (Gamma Inc)", "Bo (he/him) (Acme (EU)", ["ada", "Beta"]]'
+    )
     stored = await relay.answer(topic_id="t1", answer_id="a1")
     assert stored is not None
     assert stored.also_from[0] == Credit("linus", "Gamma Inc")
     assert stored.also_from[1].label() == "Bo (he/him) (Acme (EU)"  # an odd old label reads back as it was shown
+    assert stored.also_from[2] == Credit("ada", "Beta")  # a (name, organisation) pair, before places were kept
     await redis.aclose()

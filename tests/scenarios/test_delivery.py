@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-from app.domain.models import Credit
 from tests.flows import organisation, partner_up
 from tests.scenarios.test_partner_relay import ALPHA, BETA, GAMMA, INBOX, MEET, asked, mirror_roots, roots, thread
 from tests.waiting import eventually
@@ -81,28 +80,130 @@ async def test_the_same_answer_from_two_places_is_one_answer_with_both_sources(s
     cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
     live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
     await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
-    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
+    first = slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
     await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
-    copy = slack.user_post(
-        GAMMA, INBOX, "U0MEMBER", GOOD.replace("three", "3").upper(), thread_ts=mirror_roots(slack, GAMMA)[0]["ts"]
-    )
+    copy_text = GOOD.replace("three", "3").upper()
+    copy = slack.user_post(GAMMA, INBOX, "U0MEMBER", copy_text, thread_ts=mirror_roots(slack, GAMMA)[0]["ts"])
     await eventually(
         lambda: "also from linus (Gamma Inc)" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"])
     )
     assert len(thread(slack, ALPHA, MEET, live["ts"])) == 1
     topic_id = live["blocks"][2]["elements"][0]["value"]
     (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
-    assert answer.also_from == (Credit("linus", "Gamma Inc"),)
+    (credit,) = answer.also_from
+    assert (credit.label(), credit.text, credit.user_id) == ("linus (Gamma Inc)", copy_text, "U0MEMBER")
 
-    # The second copy's author edits, then deletes theirs: grace's answer keeps her words and stays.
-    slack.user_edit(GAMMA, INBOX, copy, "Actually, ignore me: give the pilot away.")
-    slack.user_delete(GAMMA, INBOX, copy)
+    # The copy's author fixes a typo: still the same answer, grace's words stay on screen.
+    copy_text = copy_text.replace(" 3 ", " THREE ")
+    slack.user_edit(GAMMA, INBOX, copy, copy_text)
     await slack.settle()
-    await asyncio.sleep(1)
     (shown,) = thread(slack, ALPHA, MEET, live["ts"])
     assert shown["text"] == f"grace (Beta Org): {GOOD}"
-    assert (await cercle.runtime.relay.answers(topic_id=topic_id))[0].status == "injected"
+
+    # grace deletes hers: the same answer, sent by linus, stays in the meeting under his name.
+    slack.user_delete(BETA, INBOX, first)
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"])[0]["text"].startswith("linus"))
+    (shown,) = thread(slack, ALPHA, MEET, live["ts"])
+    assert shown["text"] == f"linus (Gamma Inc): {copy_text}" and "also from" not in json.dumps(shown["blocks"])
+    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+    assert (answer.status, answer.organisation, answer.also_from) == ("injected", "Gamma Inc", ())
     assert slack.calls_to("chat.delete") == []
+
+    # Then linus deletes his: nobody stands behind the answer any more, it leaves the meeting.
+    slack.user_delete(GAMMA, INBOX, copy)
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]) == [])
+    assert [a.status for a in await cercle.runtime.relay.answers(topic_id=topic_id)] == ["deleted"]
+
+
+async def test_a_copy_deleted_or_edited_into_something_else_loses_its_credit(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
+    gamma_thread = mirror_roots(slack, GAMMA)[0]["ts"]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    copy = slack.user_post(GAMMA, INBOX, "U0MEMBER", GOOD.lower(), thread_ts=gamma_thread)
+    await eventually(lambda: "also from" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]))
+
+    # linus changes his mind: his copy is no longer the same answer. grace's loses his credit, and
+    # his new words are judged as a reply of their own.
+    other = "Price the pilot at cost and bill the full licence once the security review is done, in month two."
+    slack.user_edit(GAMMA, INBOX, copy, other)
+    await eventually(lambda: len(thread(slack, ALPHA, MEET, live["ts"])) == 2)
+    first, second = thread(slack, ALPHA, MEET, live["ts"])
+    assert "also from" not in json.dumps(first["blocks"]) and first["text"] == f"grace (Beta Org): {GOOD}"
+    assert second["text"] == f"linus (Gamma Inc): {other}"
+    answers = await cercle.runtime.relay.answers(topic_id=topic_id)
+    assert [(a.organisation, a.also_from, a.status) for a in answers] == [
+        ("Beta Org", (), "injected"),
+        ("Gamma Inc", (), "injected"),
+    ]
+
+    # A third copy of grace's answer, deleted by its author: the credit goes, the answer stays.
+    slack.workspaces[GAMMA].add_user("U0GUEST", "ada")
+    third = slack.user_post(GAMMA, INBOX, "U0GUEST", GOOD.upper(), thread_ts=gamma_thread)
+    await eventually(lambda: "also from" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]))
+    slack.user_delete(GAMMA, INBOX, third)
+    await eventually(lambda: "also from" not in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]))
+    assert len(thread(slack, ALPHA, MEET, live["ts"])) == 2 and slack.calls_to("chat.delete") == []
+
+
+async def test_a_plus_one_below_a_merged_copy_votes_for_the_answer(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
+    gamma_thread = mirror_roots(slack, GAMMA)[0]["ts"]
+    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    slack.user_post(GAMMA, INBOX, "U0MEMBER", GOOD.lower(), thread_ts=gamma_thread)
+    await eventually(lambda: "also from" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]))
+
+    slack.workspaces[GAMMA].add_user("U0GUEST", "ada")
+    slack.user_post(GAMMA, INBOX, "U0GUEST", "+1", thread_ts=gamma_thread)  # below linus's copy, in Gamma
+    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+
+    async def counted() -> bool:
+        return await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answer.id) == 1
+
+    await eventually(counted)
+
+
+async def test_a_reply_changed_before_it_was_read_is_taken_as_it_now_reads(start_cercle, slack):
+    """The worker may be behind (stopped, busy): an edit or a deletion must not be lost meanwhile."""
+    orgs = [organisation(slack, team, name) for team, name in ((ALPHA, "Alpha Corp"), (BETA, "Beta Org"))]
+    cercle = await start_cercle(oauth=True)
+    await partner_up(cercle, slack, orgs[0], orgs[1])
+    worker = cercle.runtime.worker()
+    running = asyncio.create_task(worker.run())
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    worker.stop()
+    await running
+
+    wrong = slack.user_post(
+        BETA, INBOX, "U0ADMIN", "Our pilot prices are 40k flat, see the deal desk.", thread_ts=mirror["ts"]
+    )
+    slack.user_delete(BETA, INBOX, wrong)  # posted in the wrong thread, taken back at once
+    typo = slack.user_post(BETA, INBOX, "U0MEMBER", GOOD.replace("20%", "2%"), thread_ts=mirror["ts"])
+    slack.user_edit(BETA, INBOX, typo, GOOD)
+    await slack.settle()
+    assert await cercle.runtime.relay.answers(topic_id=topic_id) == []  # nothing read yet
+
+    worker = cercle.runtime.worker()
+    running = asyncio.create_task(worker.run())
+    try:
+        (shown,) = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+        assert shown["text"] == f"linus (Beta Org): {GOOD}"
+        await asyncio.sleep(1)
+        assert len(thread(slack, ALPHA, MEET, live["ts"])) == 1
+        (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+        assert answer.text == GOOD
+    finally:
+        worker.stop()
+        await running
 
 
 async def test_review_mode_waits_for_the_askers_approval(start_cercle, slack):
