@@ -196,7 +196,7 @@ def answer_blocks(answer: Answer, *, votes: int | None = None) -> Sequence[Block
     if _SAFE_LINK.fullmatch(answer.link):
         context.append(f"<{answer.link}|see the original>")
     if answer.also_from:
-        context.append("also from " + ", ".join(sanitise(c.label(), limit=160) for c in answer.also_from))
+        context.append(f"also from {_also_from(answer)}")
     if votes:
         context.append(f":ballot_box_with_ballot: {votes:+d} vote{'s' if abs(votes) != 1 else ''}")
     if context:
@@ -204,13 +204,18 @@ def answer_blocks(answer: Answer, *, votes: int | None = None) -> Sequence[Block
     return blocks
 
 
+ALSO_FROM_SHOWN = 5  # names after an answer; 50 partners pasting one answer would outgrow a text object
+
+
+def _also_from(answer: Answer) -> str:
+    shown = ", ".join(sanitise(c.label(), limit=160) for c in answer.also_from[:ALSO_FROM_SHOWN])
+    more = len(answer.also_from) - ALSO_FROM_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
 def _answer_line(answer: Answer) -> str:
     who = f"*{sanitise(answer.author.name, limit=80)}* ({sanitise(answer.organisation, limit=80)})"
-    also = (
-        f" · also from {', '.join(sanitise(c.label(), limit=160) for c in answer.also_from)}"
-        if answer.also_from
-        else ""
-    )
+    also = f" · also from {_also_from(answer)}" if answer.also_from else ""
     link = f" · <{answer.link}|original>" if _SAFE_LINK.fullmatch(answer.link) else ""
     return f"{who}: {sanitise(answer.text, limit=600)}{also}{link}"
 

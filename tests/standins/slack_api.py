@@ -38,6 +38,7 @@ GLOBAL_PARAMS = {"token", "team_id"}
 # Block Kit limits (docs.slack.dev/reference/block-kit/blocks): what Slack rejects as invalid_blocks.
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
+MAX_TEXT_OBJECT = 3000  # a context block's text elements too (Block Kit reference, composition objects)
 MAX_BUTTON_TEXT = 75
 KNOWN_BLOCKS = {"section", "context", "actions", "divider", "header", "rich_text", "image", "input"}
 
@@ -257,6 +258,8 @@ class SlackStandIn(SlackPeople, SlackMethods, SlackInstallAndSockets):
                 return "invalid_blocks"
             for element in block.get("elements", []):
                 if element.get("type") == "button" and len(element["text"]["text"]) > MAX_BUTTON_TEXT:
+                    return "invalid_blocks"
+                if element.get("type") in ("mrkdwn", "plain_text") and len(element["text"]) > MAX_TEXT_OBJECT:
                     return "invalid_blocks"
         params["blocks"] = blocks
         return None

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
-from integrations.slack.render import OTHER_REPLIES_SHOWN, other_replies_text, review_mode_text
+from app.domain.models import Answer, AnswerStatus, Credit, Person, Place, Platform, Topic
+from integrations.slack.render import (
+    ALSO_FROM_SHOWN,
+    OTHER_REPLIES_SHOWN,
+    answer_blocks,
+    other_replies_text,
+    review_mode_text,
+)
 
 SOURCE = Place(Platform.SLACK, "TBETA00001", "C0INBOX001", "1.1")
 
@@ -46,3 +52,12 @@ def test_review_mode_notice_counts_the_answers_sent_on():
     assert review_mode_text(topic, 0) == "Answers are posted directly again."
     assert review_mode_text(topic, 1).endswith("the one waiting for your review is on its way.")
     assert review_mode_text(topic, 3).endswith("the 3 waiting for your review are on their way.")
+
+
+def test_an_answer_sent_from_many_places_names_a_few_and_counts_the_rest():
+    copies = tuple(Credit("x" * 120, f"Partner {n}") for n in range(50))  # one answer pasted by 50 partners
+    answer = replace(_below(1), status=AnswerStatus.INJECTED, also_from=copies)
+    context = answer_blocks(answer)[-1].to_dict()["elements"][0]["text"]
+    assert len(context) <= 3000 and context.endswith(f"and {50 - ALSO_FROM_SHOWN} more")
+    assert context.count("Partner") == ALSO_FROM_SHOWN
+    assert other_replies_text([answer]).count("Partner") == ALSO_FROM_SHOWN  # the digest's lines, the same way
