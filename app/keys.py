@@ -92,7 +92,8 @@ def topic_replies_lock(topic_id: str) -> str:
 
 
 def message_ref(kind: str, channel_key: str, message_id: str) -> str:
-    """Which topic (and answer) a platform message belongs to: kind is mirror, source or injected."""
+    """Which topic (and answer) a platform message belongs to: kind is mirror, source, injected or
+    vote (a "+1" reply, with its voter)."""
     return f"{PREFIX}:ref:{kind}:{channel_key}:{message_id}"
 
 

@@ -192,6 +192,18 @@ class RedisRelayRepository:
         found = await self._redis.get(keys.reply_change(place.channel_key, message_id))
         return None if found is None else str(found)
 
+    async def remember_vote(self, *, place: Place, message_id: str, answer: Answer, voter: str) -> None:
+        ref = keys.message_ref("vote", place.channel_key, message_id)
+        await self._redis.set(ref, f"{answer.topic_id}/{answer.id}/{voter}", ex=REF_TTL_S)
+
+    async def vote_at(self, *, place: Place, message_id: str) -> tuple[Answer, str] | None:
+        found = await self._redis.get(keys.message_ref("vote", place.channel_key, message_id))
+        if not found:
+            return None
+        topic_id, answer_id, voter = str(found).split("/", 2)
+        answer = await self.answer(topic_id=topic_id, answer_id=answer_id)
+        return (answer, voter) if answer else None
+
     async def claim_review(self, *, topic_id: str, answer_id: str, seconds: float) -> bool:
         key = keys.review_decision(topic_id, answer_id)
         return bool(await self._redis.set(key, "1", nx=True, px=max(1, int(seconds * 1000))))

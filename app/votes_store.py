@@ -86,14 +86,6 @@ class RedisVoteRepository:
             )
         )
 
-    async def cast(self, *, topic_id: str, answer_id: str, voter: str, direction: int) -> None:
-        """A vote that is not a reaction ("+1" written as a reply); 0 removes it."""
-        key = keys.answer_votes(topic_id, answer_id)
-        if direction == 0:
-            await self._redis.hdel(key, voter)
-        else:
-            await self._redis.hset(key, voter, 1 if direction > 0 else -1)
-
     async def toggle_up(self, *, topic_id: str, answer_id: str, voter: str) -> tuple[bool, int]:
         up, total = await self._toggle_up(keys=[keys.answer_votes(topic_id, answer_id)], args=[voter])
         return bool(up), int(total)

@@ -233,6 +233,14 @@ class RelayRepository(Protocol):
 
     async def latest_text(self, *, place: Place, message_id: str) -> str | None: ...
 
+    async def remember_vote(self, *, place: Place, message_id: str, answer: Answer, voter: str) -> None:
+        """This message (a "+1" reply) is a vote for that answer, until it is deleted or edited."""
+        ...
+
+    async def vote_at(self, *, place: Place, message_id: str) -> tuple[Answer, str] | None:
+        """The answer and voter of a "+1" reply."""
+        ...
+
     async def claim_review(self, *, topic_id: str, answer_id: str, seconds: float) -> bool:
         """True for the one click that may decide this answer now; False while another one is at it."""
         ...
@@ -249,8 +257,6 @@ class VoteRepository(Protocol):
     async def react(
         self, *, topic_id: str, answer_id: str, voter: str, emoji: str, direction: int, added: bool
     ) -> int: ...
-
-    async def cast(self, *, topic_id: str, answer_id: str, voter: str, direction: int) -> None: ...
 
     async def toggle_up(self, *, topic_id: str, answer_id: str, voter: str) -> tuple[bool, int]:
         """An up vote, or taken back when it was there: (voted up now, new tally), in one step."""

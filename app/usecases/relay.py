@@ -31,7 +31,7 @@ from app.domain.ports import (
     VoteRepository,
 )
 from app.usecases.judging import judge_reply
-from app.usecases.votes import adopt_parked
+from app.usecases.votes import adopt_parked, agree_by_reply
 
 REPLY_JOB = "reply.received"
 DELIVER_JOB = "answer.deliver"
@@ -173,8 +173,18 @@ async def _weigh_reply(
         above = {a.id: _said_in(a, reply) for a in earlier if a.status is not AnswerStatus.DELETED}
         shown = {answer_id: at for answer_id, at in above.items() if at is not None}
         if shown:  # "+1" agrees with the latest answer above it in this thread, even a merged copy
-            agreed = max(shown, key=lambda answer_id: shown[answer_id])
-            await votes.cast(topic_id=topic.id, answer_id=agreed, voter=author, direction=1)
+            agreed = next(a for a in earlier if a.id == max(shown, key=lambda answer_id: shown[answer_id]))
+            await relay.remember_vote(place=reply.place, message_id=reply.message_id, answer=agreed, voter=author)
+            await agree_by_reply(
+                answer=agreed,
+                voter=author,
+                place=reply.place,
+                message_id=reply.message_id,
+                added=True,
+                votes=votes,
+                jobs=jobs,
+                now=now,
+            )
         return None
     org = await partners.organisation(org_key=f"{reply.place.platform}:{reply.place.tenant}")
     chat = await directory.chat_for(tenant=reply.place.tenant)

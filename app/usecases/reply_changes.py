@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from app.domain.delivery import same_content
 from app.domain.models import Answer, AnswerStatus, Credit, Person, Place, Topic
-from app.domain.ports import AnswerField, Jobs, RelayRepository, TopicRepository
+from app.domain.ports import AnswerField, Jobs, RelayRepository, TopicRepository, VoteRepository
+from app.domain.relevance import ReplyKind, reply_kind
 from app.usecases.relay import (
     DELETE_JOB,
     REPLY_JOB,
@@ -18,10 +19,17 @@ from app.usecases.relay import (
     reply_to_payload,
     save_change,
 )
+from app.usecases.votes import agree_by_reply
 
 
 async def edit_reply(
-    *, reply: IncomingReply, topics: TopicRepository, relay: RelayRepository, jobs: Jobs
+    *,
+    reply: IncomingReply,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    jobs: Jobs,
+    now: float,
 ) -> Answer | None:
     """``reply`` carries the message's new words."""
     if reply.from_a_bot:
@@ -42,8 +50,12 @@ async def edit_reply(
                 return None
         elif answer is not None:
             return None
-        # Not read yet, or read as chatter ("thanks" edited into an answer), or a copy that now says
-        # something else: the worker judges the message as it reads now.
+        # Not read yet, or read as chatter ("thanks" edited into an answer) or as a vote, or a copy
+        # that now says something else: the worker judges the message as it reads now.
+        if reply_kind(reply.text) is not ReplyKind.AGREEMENT:
+            await _take_vote_back(
+                place=reply.place, message_id=reply.message_id, relay=relay, votes=votes, jobs=jobs, now=now
+            )
         await relay.remember_change(place=reply.place, message_id=reply.message_id, text=reply.text)
         await jobs.enqueue(
             kind=REPLY_JOB,
@@ -54,14 +66,22 @@ async def edit_reply(
 
 
 async def delete_reply(
-    *, place: Place, message_id: str, topics: TopicRepository, relay: RelayRepository, jobs: Jobs
+    *,
+    place: Place,
+    message_id: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    votes: VoteRepository,
+    jobs: Jobs,
+    now: float,
 ) -> Answer | None:
     topic_id = await relay.topic_for_mirror_thread(place=place)
     if topic_id is None:
         return None
     async with relay.holding_topic(topic_id=topic_id):
         answer = await relay.answer_for_source(place=place, message_id=message_id)
-        if answer is None:  # not read yet: the worker must not post what its author took back
+        if answer is None:  # a "+1", or not read yet: the worker must not post what its author took back
+            await _take_vote_back(place=place, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now)
             await relay.remember_change(place=place, message_id=message_id, text="")
             return None
         topic = await topics.get_topic(topic_id=answer.topic_id)
@@ -168,6 +188,17 @@ def _taken_over(answer: Answer, successor: Credit) -> Answer:
 
 def _without(answer: Answer, credit: Credit) -> Answer:
     return replace(answer, also_from=tuple(c for c in answer.also_from if c != credit))
+
+
+async def _take_vote_back(
+    *, place: Place, message_id: str, relay: RelayRepository, votes: VoteRepository, jobs: Jobs, now: float
+) -> None:
+    voted = await relay.vote_at(place=place, message_id=message_id)
+    if voted is not None:
+        answer, voter = voted
+        await agree_by_reply(
+            answer=answer, voter=voter, place=place, message_id=message_id, added=False, votes=votes, jobs=jobs, now=now
+        )
 
 
 def _credit_for(answer: Answer, *, place: Place, message_id: str) -> Credit | None:

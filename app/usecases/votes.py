@@ -42,6 +42,23 @@ async def record_reaction(
     return await _count(answer=answer, reactions=[reaction], votes=votes, jobs=jobs, now=now)
 
 
+async def agree_by_reply(
+    *,
+    answer: Answer,
+    voter: str,
+    place: Place,
+    message_id: str,
+    added: bool,
+    votes: VoteRepository,
+    jobs: Jobs,
+    now: float,
+) -> int:
+    """A "+1" written as a reply counts as an up vote, like a reaction of its own: deleting the reply
+    takes it back, and a 👍 from the same person still counts once."""
+    reaction = Reaction(voter=voter, emoji=f"reply:{place.channel_key}:{message_id}", direction=1, added=added)
+    return await _count(answer=answer, reactions=[reaction], votes=votes, jobs=jobs, now=now)
+
+
 async def adopt_parked(
     *,
     answer: Answer,

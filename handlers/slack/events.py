@@ -40,7 +40,13 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         team_id = body.get("team_id") or event.get("team") or ""
         subtype = event.get("subtype")
         channel = event.get("channel") or ""
-        common: dict[str, Any] = {"topics": services.topics, "relay": services.relay, "jobs": services.jobs}
+        common: dict[str, Any] = {
+            "topics": services.topics,
+            "relay": services.relay,
+            "votes": services.votes,
+            "jobs": services.jobs,
+            "now": services.clock(),
+        }
         if subtype == "message_changed":
             changed = event.get("message") or {}
             ts = str(changed.get("ts") or (event.get("previous_message") or {}).get("ts") or "")

@@ -161,13 +161,27 @@ async def test_a_plus_one_below_a_merged_copy_votes_for_the_answer(start_cercle,
     await eventually(lambda: "also from" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]))
 
     slack.workspaces[GAMMA].add_user("U0GUEST", "ada")
-    slack.user_post(GAMMA, INBOX, "U0GUEST", "+1", thread_ts=gamma_thread)  # below linus's copy, in Gamma
+    agreed = slack.user_post(GAMMA, INBOX, "U0GUEST", "+1", thread_ts=gamma_thread)  # below linus's copy
     (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
 
-    async def counted() -> bool:
-        return await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answer.id) == 1
+    def tally_is(expected: int):
+        async def check() -> bool:
+            return await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answer.id) == expected
 
-    await eventually(counted)
+        return check
+
+    await eventually(tally_is(1))
+    # The meeting sees it, as it sees reactions: the answer shows its score a few seconds later.
+    await eventually(lambda: "+1 vote" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]), timeout=10)
+
+    slack.user_delete(GAMMA, INBOX, agreed)  # taken back
+    await eventually(tally_is(0))
+    slack.user_post(BETA, INBOX, "U0MEMBER", "+1", thread_ts=mirror_roots(slack, BETA)[0]["ts"])
+    await eventually(tally_is(1))
+    mistaken = slack.user_post(GAMMA, INBOX, "U0GUEST", "same here", thread_ts=gamma_thread)
+    await eventually(tally_is(2))
+    slack.user_edit(GAMMA, INBOX, mistaken, "same here, but only for customers who already pay for support")
+    await eventually(tally_is(1))  # no longer a plain agreement: the vote goes, the words are judged
 
 
 async def test_a_reply_changed_before_it_was_read_is_taken_as_it_now_reads(start_cercle, slack):
