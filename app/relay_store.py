@@ -160,12 +160,21 @@ redis.call('EXPIRE', KEYS[3], tonumber(ARGV[2]))
 return false
 """
 
+# A reply's latest words; once deleted (empty) it stays deleted: an edit event handled just after
+# the deletion (events are handled side by side) must not bring it back.
+_REMEMBER_CHANGE = """
+if redis.call('GET', KEYS[1]) == '' then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
+return 1
+"""
+
 
 class RedisRelayRepository:
     def __init__(self, *, redis: aioredis.Redis) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._reserve: Any = redis.register_script(_RESERVE_SLOT)
         self._answer_or_park: Any = redis.register_script(_ANSWER_OR_PARK)
+        self._remember_change: Any = redis.register_script(_REMEMBER_CHANGE)
 
     async def reserve_slot(
         self, *, topic_id: str, answer_id: str, now: float, window_s: float, limit: int
@@ -186,7 +195,7 @@ class RedisRelayRepository:
         await self._redis.delete(keys.message_ref("source", place.channel_key, message_id))
 
     async def remember_change(self, *, place: Place, message_id: str, text: str) -> None:
-        await self._redis.set(keys.reply_change(place.channel_key, message_id), text, ex=REF_TTL_S)
+        await self._remember_change(keys=[keys.reply_change(place.channel_key, message_id)], args=[text, REF_TTL_S])
 
     async def latest_text(self, *, place: Place, message_id: str) -> str | None:
         found = await self._redis.get(keys.reply_change(place.channel_key, message_id))

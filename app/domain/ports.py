@@ -228,7 +228,8 @@ class RelayRepository(Protocol):
         ...
 
     async def remember_change(self, *, place: Place, message_id: str, text: str) -> None:
-        """A reply edited, or deleted (empty text), before it became an answer: the worker reads it."""
+        """A reply edited, or deleted (empty text), before it became an answer: the worker reads it.
+        A deletion is final: a later edit does not bring the reply back."""
         ...
 
     async def latest_text(self, *, place: Place, message_id: str) -> str | None: ...

@@ -129,3 +129,17 @@ async def test_an_answer_stored_with_older_credits_still_reads(redis_url):
     assert stored.also_from[1].label() == "Bo (he/him) (Acme (EU)"  # an odd old label reads back as it was shown
     assert stored.also_from[2] == Credit("ada", "Beta")  # a (name, organisation) pair, before places were kept
     await redis.aclose()
+
+
+async def test_a_reply_deleted_before_it_was_read_stays_deleted(redis_url):
+    """An edit event handled just after the deletion (events are handled side by side) is ignored."""
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    relay = RedisRelayRepository(redis=redis)
+    assert await relay.latest_text(place=LIVE, message_id="7.7") is None
+    await relay.remember_change(place=LIVE, message_id="7.7", text="first words")
+    await relay.remember_change(place=LIVE, message_id="7.7", text="second words")
+    assert await relay.latest_text(place=LIVE, message_id="7.7") == "second words"
+    await relay.remember_change(place=LIVE, message_id="7.7", text="")
+    await relay.remember_change(place=LIVE, message_id="7.7", text="an edit raced the deletion")
+    assert await relay.latest_text(place=LIVE, message_id="7.7") == ""
+    await redis.aclose()
