@@ -181,7 +181,6 @@ AnswerField = Literal[
     "author_name",
     "organisation",
     "link",
-    "created_at",
 ]
 
 

@@ -115,16 +115,21 @@ async def test_the_same_answer_from_two_places_is_one_answer_with_both_sources(s
     assert [a.status for a in await cercle.runtime.relay.answers(topic_id=topic_id)] == ["deleted"]
 
 
-async def test_a_copy_deleted_or_edited_into_something_else_loses_its_credit(start_cercle, slack):
+async def answer_and_its_copy(start_cercle, slack):
+    """grace (Beta) answers; linus (Gamma) sends the same answer, merged into hers."""
     cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
     live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
-    topic_id = live["blocks"][2]["elements"][0]["value"]
     await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
     gamma_thread = mirror_roots(slack, GAMMA)[0]["ts"]
     slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
     await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
     copy = slack.user_post(GAMMA, INBOX, "U0MEMBER", GOOD.lower(), thread_ts=gamma_thread)
     await eventually(lambda: "also from" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]))
+    return cercle, live, live["blocks"][2]["elements"][0]["value"], gamma_thread, copy
+
+
+async def test_a_copy_deleted_or_edited_into_something_else_loses_its_credit(start_cercle, slack):
+    cercle, live, topic_id, gamma_thread, copy = await answer_and_its_copy(start_cercle, slack)
 
     # linus changes his mind: his copy is no longer the same answer. grace's loses his credit, and
     # his new words are judged as a reply of their own.
@@ -150,15 +155,7 @@ async def test_a_copy_deleted_or_edited_into_something_else_loses_its_credit(sta
 
 
 async def test_a_plus_one_below_a_merged_copy_votes_for_the_answer(start_cercle, slack):
-    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
-    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
-    topic_id = live["blocks"][2]["elements"][0]["value"]
-    await eventually(lambda: mirror_roots(slack, BETA) and mirror_roots(slack, GAMMA))
-    gamma_thread = mirror_roots(slack, GAMMA)[0]["ts"]
-    slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror_roots(slack, BETA)[0]["ts"])
-    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
-    slack.user_post(GAMMA, INBOX, "U0MEMBER", GOOD.lower(), thread_ts=gamma_thread)
-    await eventually(lambda: "also from" in json.dumps(thread(slack, ALPHA, MEET, live["ts"])[0]["blocks"]))
+    cercle, live, topic_id, gamma_thread, _ = await answer_and_its_copy(start_cercle, slack)
 
     slack.workspaces[GAMMA].add_user("U0GUEST", "ada")
     agreed = slack.user_post(GAMMA, INBOX, "U0GUEST", "+1", thread_ts=gamma_thread)  # below linus's copy
