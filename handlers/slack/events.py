@@ -30,6 +30,18 @@ def _from_a_bot(message: dict[str, Any], bot_user_ids: set[str]) -> bool:
     )
 
 
+def _words(message: dict[str, Any]) -> str:
+    """The message's text, and the files shared with it by name: the file itself stays in the
+    partner's workspace, but a reply that is only a screenshot is still a reply."""
+    text = str(message.get("text") or "")
+    names = [str(f.get("title") or f.get("name") or "") for f in message.get("files") or [] if isinstance(f, dict)]
+    names = [name for name in names if name]
+    if not names:
+        return text
+    attached = f"(shared a file in their workspace: {', '.join(names)})"
+    return f"{text}\n{attached}" if text.strip() else attached
+
+
 def _bot_users(body: dict[str, Any]) -> set[str]:
     return {a["user_id"] for a in body.get("authorizations") or [] if a.get("is_bot") and a.get("user_id")}
 
@@ -56,7 +68,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 place=Place(Platform.SLACK, team_id, channel, changed.get("thread_ts")),
                 message_id=ts,
                 user_id=str(changed.get("user") or ""),
-                text=str(changed.get("text") or ""),
+                text=_words(changed),
                 from_a_bot=_from_a_bot(changed, _bot_users(body)),
                 at=float(ts),
             )
@@ -74,7 +86,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             place=Place(Platform.SLACK, team_id, channel, thread_ts),
             message_id=str(event["ts"]),
             user_id=str(event.get("user") or ""),
-            text=str(event.get("text") or ""),
+            text=_words(event),
             from_a_bot=_from_a_bot(event, _bot_users(body)),
             at=float(event["ts"]),
         )

@@ -26,13 +26,37 @@ class SlackPeople:
     _delivery_tasks: set[asyncio.Task[None]]
     _event_ids: itertools.count[int]
 
-    def user_post(self, team_id: str, channel_id: str, user_id: str, text: str, *, thread_ts: str | None = None) -> str:
+    def user_post(
+        self,
+        team_id: str,
+        channel_id: str,
+        user_id: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        files: tuple[str, ...] = (),
+    ) -> str:
         ws = self.workspaces[team_id]
         channel = ws.channels[channel_id]
         ts = self._new_ts()
         message: dict[str, Any] = {"type": "message", "text": text, "ts": ts, "user": user_id, "team": team_id}
         if thread_ts:
             message["thread_ts"] = thread_ts
+        if files:  # as in the file_share sample of tests/specs/slack/payloads/events.bolt-python.json
+            message["subtype"] = "file_share"
+            message["upload"] = False
+            message["files"] = [
+                {
+                    "id": f"F{secrets.token_hex(4).upper()}",
+                    "name": name,
+                    "title": name,
+                    "mimetype": "application/octet-stream",
+                    "user": user_id,
+                    "is_public": False,
+                    "permalink": f"https://{ws.domain}.slack.com/files/{user_id}/F1/{name}",
+                }
+                for name in files
+            ]
         channel.messages.append(message)
         self._deliver_message(ws, channel, {**message, "client_msg_id": secrets.token_hex(8)})
         return ts
