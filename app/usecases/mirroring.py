@@ -87,7 +87,11 @@ async def post_mirror(
     if mirror.status is MirrorStatus.POSTING:  # a previous attempt died after, or while, posting
         found = await chat.find_mirror(topic_id=topic.id, inbox=inbox, since=mirror.started_at)
         if found:
-            return await _posted(relay=relay, jobs=jobs, mirror=mirror, inbox_thread=inbox.in_thread(found), now=now)
+            return await _posted(
+                relay=relay, topics=topics, jobs=jobs, mirror=mirror, inbox_thread=inbox.in_thread(found), now=now
+            )
+    if not topic.is_open:  # closed while the question waited (a 429 storm, a busy worker): too late to ask
+        return await _skip(relay=relay, jobs=jobs, mirror=mirror, reason="closed before it was sent", now=now)
     await limiter.acquire(channel_key=inbox.channel_key)  # first: a job told to come back has posted nothing
     posting = replace(mirror, status=MirrorStatus.POSTING, started_at=now, place=inbox)
     await relay.save_mirror(mirror=posting)
@@ -103,17 +107,24 @@ async def post_mirror(
                 relay=relay, jobs=jobs, mirror=mirror, reason=f"inbox unavailable ({error.code})", now=now
             )
         raise  # anything else is worth another try: the job stays pending
-    return await _posted(relay=relay, jobs=jobs, mirror=posting, inbox_thread=posted.place, now=now)
+    return await _posted(relay=relay, topics=topics, jobs=jobs, mirror=posting, inbox_thread=posted.place, now=now)
 
 
 def _name(org: Organisation | None, topic: Topic) -> str:
     return org.name if org else topic.place.tenant
 
 
-async def _posted(*, relay: RelayRepository, jobs: Jobs, mirror: Mirror, inbox_thread: Place, now: float) -> Mirror:
+async def _posted(
+    *, relay: RelayRepository, topics: TopicRepository, jobs: Jobs, mirror: Mirror, inbox_thread: Place, now: float
+) -> Mirror:
     done = replace(mirror, status=MirrorStatus.POSTED, place=inbox_thread, reason="")
     await relay.save_mirror(mirror=done)
     await schedule_refresh(jobs=jobs, topic_id=mirror.topic_id, now=now)
+    # Closing tells the mirrors posted by then; one that was still being posted is told here. Saved
+    # first, read second, on both sides: at least one of them sees the other.
+    topic = await topics.get_topic(topic_id=mirror.topic_id)
+    if topic is not None and not topic.is_open:
+        await _enqueue_close(jobs=jobs, topic_id=topic.id, partner=mirror.partner)
     return done
 
 
@@ -132,12 +143,16 @@ async def refresh_topic(
 async def close_mirrors(*, topic: Topic, relay: RelayRepository, jobs: Jobs) -> int:
     posted = [m for m in await relay.mirrors(topic_id=topic.id) if m.status is MirrorStatus.POSTED]
     for mirror in posted:
-        await jobs.enqueue(
-            kind=CLOSE_MIRROR_JOB,
-            payload={"topic_id": topic.id, "partner": mirror.partner},
-            job_id=f"mirror-close:{topic.id}:{mirror.partner}",
-        )
+        await _enqueue_close(jobs=jobs, topic_id=topic.id, partner=mirror.partner)
     return len(posted)
+
+
+async def _enqueue_close(*, jobs: Jobs, topic_id: str, partner: str) -> None:
+    await jobs.enqueue(
+        kind=CLOSE_MIRROR_JOB,
+        payload={"topic_id": topic_id, "partner": partner},
+        job_id=f"mirror-close:{topic_id}:{partner}",
+    )
 
 
 async def close_mirror(

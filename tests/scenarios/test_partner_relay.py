@@ -266,6 +266,58 @@ async def test_a_429_storm_outlasting_the_sdk_retries_delays_the_mirror_but_neve
     assert statuses.count(429) == 7
 
 
+async def _close(cercle, slack, live: dict) -> None:
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await cercle.interact(
+        click_close(
+            team_id=ALPHA,
+            channel_id=MEET,
+            ts=live["ts"],
+            topic_id=topic_id,
+            user_id="U0MEMBER",
+            response_url=slack.response_url(ALPHA),
+        )
+    )
+
+
+async def test_partners_are_told_of_a_close_even_when_the_topic_root_cannot_be_updated(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "Closing question?")
+    await eventually(lambda: mirror_roots(slack, BETA))
+    await eventually(lambda: "Sent to 1 partner" in json.dumps(roots(slack, ALPHA, MEET)[0]["blocks"]))
+    slack.fail_next("chat.update", error="cant_update_message", team=ALPHA)
+    await _close(cercle, slack, live)
+    await eventually(lambda: "This topic is closed" in json.dumps(mirror_roots(slack, BETA)[0]["blocks"]))
+    assert not slack.failures["chat.update"]  # the root's update was refused
+
+
+async def test_a_question_closed_while_its_mirror_waited_is_not_sent_or_is_closed_at_once(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+
+    def refused() -> int:
+        return [c.status for c in slack.calls if c.method == "chat.postMessage"].count(429)
+
+    # A storm outlasts the SDK's retries: the question is closed before it could be sent. Too late to ask.
+    slack.rate_limit_next("chat.postMessage", retry_after=1, times=7, team=BETA)
+    live = await asked(cercle, slack, "What about storms?")
+    await eventually(lambda: refused() >= 1)
+    await _close(cercle, slack, live)
+    await eventually(
+        lambda: "closed before it was sent" in json.dumps(roots(slack, ALPHA, MEET)[0]["blocks"]), timeout=30
+    )
+    assert mirror_roots(slack, BETA) == []
+
+    # A short storm, inside the SDK's retries: the question goes out while it is being closed, and
+    # the partner is told at once that it is closed.
+    slack.rate_limit_next("chat.postMessage", retry_after=1, times=2, team=BETA)
+    before = refused()
+    live = await asked(cercle, slack, "What about breezes?")
+    await eventually(lambda: refused() > before)
+    await _close(cercle, slack, live)
+    await eventually(lambda: mirror_roots(slack, BETA), timeout=10)
+    await eventually(lambda: "This topic is closed" in json.dumps(mirror_roots(slack, BETA)[0]["blocks"]))
+
+
 async def test_a_reply_acknowledged_by_a_web_process_that_then_dies_is_not_lost(
     start_cercle, slack, redis_url, tmp_path
 ):
