@@ -122,7 +122,10 @@ async def remove(
             await _announce(
                 chat=partner_chat, org=partner, text=f"{partner.name} and {org.name} are no longer partners."
             )
-        return f"{partner.name} is no longer a partner; neither side receives the other's questions any more."
+        return (
+            f"{partner.name} is no longer a partner; neither side receives the other's questions,"
+            " or replies to earlier ones, any more."
+        )
     return f"No partner is called “{name}”. `/ask partners` lists them."
 
 

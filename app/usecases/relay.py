@@ -118,6 +118,10 @@ async def receive_reply(
     topic = await topics.get_topic(topic_id=topic_id)
     if topic is None:
         return None
+    asking_org = f"{topic.place.platform}:{topic.place.tenant}"
+    replying_org = f"{reply.place.platform}:{reply.place.tenant}"
+    if replying_org != asking_org and not await partners.are_partners(a=asking_org, b=replying_org):
+        return None  # the partnership ended: its old mirror threads no longer reach the meeting
     async with relay.holding_topic(topic_id=topic.id):  # replies read in one batch must see each other
         latest = await relay.latest_text(place=reply.place, message_id=reply.message_id)
         if latest is not None:  # edited, or deleted (empty), since it was queued

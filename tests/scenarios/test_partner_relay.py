@@ -158,7 +158,7 @@ async def test_consent_no_inbox_revoked_and_removed_partners(start_cercle, slack
     await slack.settle()
     gamma.installed = False
 
-    await asked(cercle, slack, "Is anyone hiring data engineers?")
+    first = await asked(cercle, slack, "Is anyone hiring data engineers?")
     await eventually(lambda: mirror_roots(slack, BETA))
     line = await eventually(
         lambda: next(
@@ -176,8 +176,13 @@ async def test_consent_no_inbox_revoked_and_removed_partners(start_cercle, slack
 
     await command(cercle, slack, "partners remove Beta Org", team_id=ALPHA, channel=MEET, user="U0ADMIN")
     await asked(cercle, slack, "Second question after the break?")
+    # Nor does Beta reach Alpha's meetings any more, even through the thread of an earlier question.
+    slack.user_post(BETA, INBOX, "U0MEMBER", "We are hiring, DM me.", thread_ts=mirror_roots(slack, BETA)[0]["ts"])
     await asyncio.sleep(1.5)
     assert len(mirror_roots(slack, BETA)) == 1  # not a partner any more: nothing new reaches Beta
+    assert thread(slack, ALPHA, MEET, first["ts"]) == []
+    topic_id = first["blocks"][2]["elements"][0]["value"]
+    assert await cercle.runtime.relay.answers(topic_id=topic_id) == []
 
 
 async def test_hostile_replies_never_ping_the_meeting(start_cercle, slack):
