@@ -168,7 +168,10 @@ def mirror_blocks(topic: Topic, *, asker_org: str, show_asker: bool) -> Sequence
     who = f"{sanitise(topic.asker.name, limit=80)} ({org})" if show_asker else org
     if topic.is_open:
         head = f":raising_hand: *{who} is stuck on:*\n{sanitise(topic.question)}"
-        foot = "Reply in this thread to help: your answer goes to their meeting, with your name."
+        foot = (
+            "Reply in this thread to help: your answer goes to their meeting, with your name. "
+            'Agree with a reply here? React :+1: or write "+1" below it: it counts as a vote.'
+        )
     else:
         head = f"*{who} was stuck on:*\n{sanitise(topic.question)}"
         foot = ":white_check_mark: This topic is closed, thank you. Later replies still reach them in the summary."

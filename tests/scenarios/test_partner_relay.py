@@ -64,6 +64,9 @@ async def test_ask_mirror_reply_inject_edit_delete(start_cercle, slack):
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
     assert mirror["text"] == "Alpha Corp is stuck on: How do we price a pilot?"
     assert "linus" not in json.dumps(mirror["blocks"])  # the asker's name stays home by default
+    assert "Reply in this thread to help" in json.dumps(mirror["blocks"]) and "counts as a vote" in json.dumps(
+        mirror["blocks"]
+    )
     await eventually(lambda: "Sent to 1 partner: Beta Org" in json.dumps(roots(slack, ALPHA, MEET)[0]["blocks"]))
 
     reply_ts = slack.user_post(BETA, INBOX, "U0ADMIN", "Run a paid pilot at 20% of list price.", thread_ts=mirror["ts"])
