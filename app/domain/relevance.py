@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -56,6 +57,9 @@ QUESTION_START = re.compile(
     r"quand|ou|qui|est-ce)\b",
     re.IGNORECASE,
 )
+# A file shared with a reply stays in the partner's workspace, where its link opens: the reply names
+# it (with_files), and only the words around it are judged. A file alone is kept aside like a link alone.
+FILE_NOTE = re.compile(r"\(shared (?:a file|files) in their workspace: [^\n]*\)")
 WORD = re.compile(r"[a-z0-9]+")
 BOW_TOKEN = re.compile(r"[a-z0-9]+|[?!]")
 
@@ -100,6 +104,14 @@ class ReplyKind(StrEnum):
     THANKS = "thanks"  # politeness: dropped
     EMPTY = "empty"  # emoji or punctuation only
     PLACEHOLDER = "placeholder"  # "let me check", "no idea": not an answer (yet); judged again if edited
+
+
+def with_files(text: str, names: Sequence[str]) -> str:
+    """A reply's words and the names of the files shared with it."""
+    if not names:
+        return text
+    note = f"(shared {'a file' if len(names) == 1 else 'files'} in their workspace: {', '.join(names)})"
+    return f"{text}\n{note}" if text.strip() else note
 
 
 def reply_kind(text: str) -> ReplyKind:
@@ -217,6 +229,10 @@ class RelevanceModel:
 
     def score(self, *, question: str, reply: str, context: ReplyContext, semantic: float | None = None) -> Relevance:
         """``semantic``: a SemanticMatcher's logit contribution, when the optional extra is installed."""
+        files_only = False
+        if FILE_NOTE.search(reply):
+            words = FILE_NOTE.sub(" ", reply).strip()
+            files_only, reply = not words, words or reply
         values = self.features(question=question, reply=reply, context=context)
         values["wording"] = self.wording_bias + sum(self.wording_weights.get(term, 0.0) for term in wording(reply))
         contributions = []
@@ -237,7 +253,9 @@ class RelevanceModel:
             (helped if semantic > 0 else hurt).insert(0, f"{'+' if semantic > 0 else '-'}semantic")
         kind = reply_kind(reply)
         cap = CAPS.get(str(kind)) if kind is not ReplyKind.ANSWER else None
-        if cap is None and values["url_only"]:
+        if cap is None and files_only:
+            kind_label, cap = "file only", CAPS["link only"]
+        elif cap is None and values["url_only"]:
             kind_label, cap = "link only", CAPS["link only"]
         else:
             kind_label = str(kind)

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.domain.commands import help_text
 from app.domain.models import Place, Platform, person_key
+from app.domain.relevance import with_files
 from app.logs import get_logger
 from app.usecases.relay import IncomingReply, accept_reply
 from app.usecases.reply_changes import delete_reply, edit_reply
@@ -31,15 +32,10 @@ def _from_a_bot(message: dict[str, Any], bot_user_ids: set[str]) -> bool:
 
 
 def _words(message: dict[str, Any]) -> str:
-    """The message's text, and the files shared with it by name: the file itself stays in the
-    partner's workspace, but a reply that is only a screenshot is still a reply."""
-    text = str(message.get("text") or "")
-    names = [str(f.get("title") or f.get("name") or "") for f in message.get("files") or [] if isinstance(f, dict)]
-    names = [name for name in names if name]
-    if not names:
-        return text
-    attached = f"(shared a file in their workspace: {', '.join(names)})"
-    return f"{text}\n{attached}" if text.strip() else attached
+    """The message's text, and the names of the files shared with it: a screenshot alone is a reply too."""
+    files = [f for f in message.get("files") or [] if isinstance(f, dict)]
+    names = [str(f.get("title") or f.get("name")) for f in files if f.get("title") or f.get("name")]
+    return with_files(str(message.get("text") or ""), names)
 
 
 def _bot_users(body: dict[str, Any]) -> set[str]:

@@ -82,18 +82,22 @@ async def test_ask_mirror_reply_inject_edit_delete(start_cercle, slack):
     assert len(slack.calls_to("chat.delete")) == 1
 
 
-async def test_a_reply_with_a_file_says_so_and_a_file_alone_is_still_a_reply(start_cercle, slack):
-    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+async def test_a_reply_with_a_file_says_so_and_a_file_alone_is_kept_aside(start_cercle, slack):
+    cercle, _ = await network(
+        start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_THRESHOLD="0.3"
+    )
     live = await asked(cercle, slack, "How do we price a pilot?")
     topic_id = live["blocks"][2]["elements"][0]["value"]
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
-    slack.user_post(BETA, INBOX, "U0ADMIN", "Our pilot pricing model:", thread_ts=mirror["ts"], files=("pilot.xlsx",))
+    caption = "Our pilot pricing model: 20% of the licence, credited if they sign."
+    slack.user_post(BETA, INBOX, "U0ADMIN", caption, thread_ts=mirror["ts"], files=("pilot.xlsx",))
     slack.user_post(BETA, INBOX, "U0MEMBER", "", thread_ts=mirror["ts"], files=("screenshot.png",))
-    await settled_answers(cercle, topic_id, count=2)
+    answers = await settled_answers(cercle, topic_id, count=2)
     assert [m["text"] for m in thread(slack, ALPHA, MEET, live["ts"])] == [
-        "grace (Beta Org): Our pilot pricing model:\n(shared a file in their workspace: pilot.xlsx)",
-        "linus (Beta Org): (shared a file in their workspace: screenshot.png)",
+        f"grace (Beta Org): {caption}\n(shared a file in their workspace: pilot.xlsx)"
     ]
+    # The meeting could not open a file alone: it waits among the other replies, not lost.
+    assert [(a.text, a.status) for a in answers][1] == ("(shared a file in their workspace: screenshot.png)", "below")
 
 
 async def test_asker_may_share_their_name(start_cercle, slack):

@@ -13,6 +13,7 @@ from app.domain.relevance import (
     reply_kind,
     score_reply,
     tokens,
+    with_files,
 )
 
 PRICING = "How do we price a pilot for a new enterprise customer?"
@@ -61,6 +62,15 @@ def test_a_useful_answer_beats_chatter_and_questions_back(question, good, bad):
 @pytest.mark.parametrize("reply", ["Thanks!", "+1", "same here", "merci !", "moi aussi", "👍", "https://example.com"])
 def test_thanks_agreement_emoji_and_bare_links_score_low(reply):
     assert s(PRICING, reply) < 0.35
+
+
+def test_a_file_alone_is_kept_aside_and_a_caption_is_judged_on_its_words():
+    alone = score_reply(question=PRICING, reply=with_files("", ["screenshot.png"]), context=ReplyContext(position=0))
+    assert alone.score <= 0.15 and alone.reasons[0] == "-file only"  # the meeting could not open it
+    caption = "We charge a paid pilot at about 20% of the annual licence, credited if they sign within 3 months."
+    assert s(PRICING, with_files(caption, ["pricing.xlsx", "deck.pdf"])) == s(PRICING, caption)
+    assert with_files(caption, ["a.png", "b.png"]).endswith("\n(shared files in their workspace: a.png, b.png)")
+    assert with_files(caption, []) == caption
 
 
 @pytest.mark.parametrize(
