@@ -27,6 +27,11 @@ def topic(topic_id: str) -> str:
     return f"{PREFIX}:{{t:{topic_id}}}:topic"
 
 
+def question_claim(channel_key: str, asker_id: str, question_key: str) -> str:
+    """Held while one /ask of a question is being opened, so that the same one sent twice opens once."""
+    return f"{PREFIX}:ask:{channel_key}:{asker_id}:{question_key}"
+
+
 def dedupe(scope: str, key: str) -> str:
     return f"{PREFIX}:dedupe:{scope}:{key}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -172,6 +173,15 @@ class RedisTopicRepository:
         data = await self._redis.hgetall(keys.topic(topic_id))
         return topic_from_hash(data) if data else None
 
+    async def claim_question(self, *, place: Place, asker_id: str, key: str, seconds: float) -> bool:
+        claim = keys.question_claim(_channel_key(place), asker_id, hashlib.sha1(key.encode()).hexdigest()[:16])
+        return bool(await self._redis.set(claim, "1", nx=True, px=max(1, int(seconds * 1000))))
+
+    async def release_question(self, *, place: Place, asker_id: str, key: str) -> None:
+        await self._redis.delete(
+            keys.question_claim(_channel_key(place), asker_id, hashlib.sha1(key.encode()).hexdigest()[:16])
+        )
+
     async def open_topics(self, *, place: Place) -> list[Topic]:
         channel_key = Place(place.platform, place.tenant, place.channel).channel_key
         meeting_id = await self._redis.get(keys.channel_meeting(channel_key))
@@ -207,3 +217,7 @@ class Deduplicator:
 
     async def claim(self, *, scope: str, key: str) -> bool:
         return bool(await self._redis.set(keys.dedupe(scope, key), "1", nx=True, ex=self._ttl))
+
+
+def _channel_key(place: Place) -> str:
+    return Place(place.platform, place.tenant, place.channel).channel_key

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.delivery import DeliveryRules
+from app.domain.relevance import fold
 
 MAX_QUESTION_CHARS = 1000
 
@@ -117,3 +118,8 @@ def parse_command(text: str) -> Command:
                 return Command(CommandKind.INVALID, error="Name the partner: `/ask partners remove <org>`.")
             return Command(CommandKind.PARTNERS_REMOVE, argument=argument)
     return _question(text)
+
+
+def question_key(question: str) -> str:
+    """The same question typed twice: case, accents, spacing and the final punctuation aside."""
+    return " ".join(fold(question).split()).rstrip("?!.… ")

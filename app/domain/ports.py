@@ -143,6 +143,11 @@ class TopicRepository(Protocol):
 
     async def meeting_mark(self, *, meeting_id: str, field: str) -> str | None: ...
 
+    async def claim_question(self, *, place: Place, asker_id: str, key: str, seconds: float) -> bool:
+        """True for the first of the same question asked twice at once (a double Enter)."""
+
+    async def release_question(self, *, place: Place, asker_id: str, key: str) -> None: ...
+
 
 class PartnerRepository(Protocol):
     async def save_organisation(self, *, org: Organisation) -> None: ...

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from app.domain.commands import question_key
 from app.domain.models import Mirror, Person, Place, Reach, Topic
 from app.domain.ports import BotNotInChannel, ChatPlatform, PlatformError, TopicRepository
 
@@ -22,6 +23,9 @@ class TopicRefused:
     code: str
     reason: str
 
+
+ALREADY_ASKED = "already_asked"  # the same question, by the same person, still open in this channel
+ASKING_S = 30.0  # a second /ask of a question being opened waits this long behind the first
 
 _USER_REASONS = {
     "channel_not_found": "I cannot see this channel. If it is private, invite me first: `/invite @Cercle`.",
@@ -65,13 +69,25 @@ async def open_topic(
         reach=reach,
         share_asker=share_asker,
     )
+    key = question_key(question)
+    mine = [t for t in await repository.open_topics(place=place) if t.asker.id == asker.id]
+    repeated = next((t for t in mine if question_key(t.question) == key), None)
+    if repeated is not None:
+        link = f": {repeated.permalink}" if repeated.permalink else "."
+        return TopicRefused(code=ALREADY_ASKED, reason=f"You already asked this here, and it is still open{link}")
+    # The same question sent twice at once (a double Enter) is opened once: the claim lasts until
+    # the topic is stored, where the check above sees it.
+    if not await repository.claim_question(place=place, asker_id=asker.id, key=key, seconds=ASKING_S):
+        return TopicRefused(code=ALREADY_ASKED, reason="You just asked this here: it is on its way.")
     try:
         posted = await chat.post_topic(topic=draft)
+        meeting = await repository.ensure_meeting(place=place, now=now)
+        topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
+        await repository.add_topic(topic=topic)
     except PlatformError as error:
         return TopicRefused(code=error.code, reason=reason_for(error))
-    meeting = await repository.ensure_meeting(place=place, now=now)
-    topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
-    await repository.add_topic(topic=topic)
+    finally:
+        await repository.release_question(place=place, asker_id=asker.id, key=key)
     return TopicOpened(topic=topic)
 
 

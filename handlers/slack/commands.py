@@ -13,7 +13,7 @@ from app.logs import get_logger
 from app.usecases import partners as partner_cases
 from app.usecases.meeting import note_activity
 from app.usecases.mirroring import fan_out
-from app.usecases.topics import TopicOpened, list_open_topics, open_topic
+from app.usecases.topics import ALREADY_ASKED, TopicOpened, list_open_topics, open_topic
 from handlers.slack.app import SlackServices, end_meeting_in
 from integrations.slack.chat import SlackChat
 from integrations.slack.render import topic_list_text, topic_opened_text
@@ -82,9 +82,13 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             now=services.clock(),
         )
         if not isinstance(result, TopicOpened):
-            services.metrics.asks.labels("slack", "refused").inc()
-            services.metrics.errors.labels("slack_api").inc()
-            bound.warning("topic.refused", code=result.code)
+            if result.code == ALREADY_ASKED:
+                services.metrics.asks.labels("slack", "repeated").inc()
+                bound.info("topic.repeated")
+            else:
+                services.metrics.asks.labels("slack", "refused").inc()
+                services.metrics.errors.labels("slack_api").inc()
+                bound.warning("topic.refused", code=result.code)
             await respond(text=result.reason, response_type="ephemeral")
             return
         services.metrics.asks.labels("slack", "opened").inc()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import redis.asyncio as aioredis
 
 from app import keys
 from tests.conftest import reply_text
+from tests.flows import click_close
 from tests.waiting import eventually
 
 
@@ -145,3 +149,39 @@ async def test_rate_limited_post_is_retried_after_retry_after(start_cercle, slac
     assert [c.status for c in attempts] == [429, 200]
     assert attempts[1].at - attempts[0].at >= 0.9
     assert "open in" in slack.responses[0]["text"]
+
+
+async def test_the_same_question_asked_twice_opens_one_topic(start_cercle, slack, workspace):
+    """A double Enter, or the question sent again because the first seemed slow: the partners get it once."""
+    cercle = await start_cercle()
+    at_once = await asyncio.gather(
+        *(cercle.ask("How do we price a pilot?", team_id="TALPHA0001", channel_id="C0MEET0001") for _ in range(3))
+    )
+    assert all(r.status == 200 for r in at_once)
+    await eventually(lambda: len(slack.responses) == 3)
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert sorted("open in" in r["text"] for r in slack.responses) == [False, False, True]
+
+    again = len(slack.responses)
+    await cercle.ask("how do we price a  PILOT", team_id="TALPHA0001", channel_id="C0MEET0001")
+    await eventually(lambda: len(slack.responses) > again)
+    root = slack.calls_to("chat.postMessage")[0].response["ts"]
+    link = f"https://alphacorp.slack.com/archives/C0MEET0001/p{root.replace('.', '')}"
+    assert slack.responses[again]["text"] == f"You already asked this here, and it is still open: {link}"
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+    # Someone else may ask the same; and once the topic is closed, so may the asker again.
+    await cercle.ask("How do we price a pilot?", team_id="TALPHA0001", channel_id="C0MEET0001", user_id="U0OTHER")
+    await eventually(lambda: len(slack.calls_to("chat.postMessage")) == 2)
+    click = click_close(
+        team_id="TALPHA0001",
+        channel_id="C0MEET0001",
+        ts=root,
+        topic_id=slack.calls_to("chat.postMessage")[0].params["blocks"][2]["elements"][0]["value"],
+        user_id="U0ASKER",
+        response_url=slack.response_url("TALPHA0001"),
+    )
+    await cercle.interact(click)
+    await eventually(lambda: "Closed" in json.dumps(slack.channel_messages("TALPHA0001", "C0MEET0001")[0]["blocks"]))
+    await cercle.ask("How do we price a pilot?", team_id="TALPHA0001", channel_id="C0MEET0001")
+    await eventually(lambda: len(slack.calls_to("chat.postMessage")) == 3)

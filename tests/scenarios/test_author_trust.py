@@ -51,9 +51,10 @@ async def test_votes_on_an_authors_answers_move_the_scores_of_their_next_answers
     await eventually(lambda: trust(GRACE))  # recorded with the summary
     assert await trust(LINUS) < await trust(ADA) == 0.5 < await trust(GRACE)
 
-    # Meeting 2: the same answer, from each of them, to the same question asked three times.
-    for _ in range(3):
-        await command(cercle, slack, QUESTION, team_id=ALPHA, channel=MEET, user="U0MEMBER")
+    # Meeting 2: the same answer, from each of them, to the same question asked by three people.
+    alpha.add_user("U0THIRD", "joan")
+    for asker in ("U0MEMBER", "U0ADMIN", "U0THIRD"):
+        await command(cercle, slack, QUESTION, team_id=ALPHA, channel=MEET, user=asker)
     mirrors = await eventually(lambda: len(mirror_roots(slack, BETA)) == 4 and mirror_roots(slack, BETA)[1:])
     for user, mirror in zip((GRACE, ADA, LINUS), mirrors, strict=True):
         slack.user_post(BETA, INBOX, user, NEXT_ANSWER, thread_ts=mirror["ts"])

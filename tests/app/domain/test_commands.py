@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.commands import MAX_QUESTION_CHARS, CommandKind, help_text, parse_command
+from app.domain.commands import MAX_QUESTION_CHARS, CommandKind, help_text, parse_command, question_key
 from app.domain.delivery import DeliveryRules
 
 
@@ -62,3 +62,9 @@ def test_help_says_how_answers_arrive_at_this_installations_pace():
     paced = help_text(rules=DeliveryRules(max_per_window=2, window_s=90, threshold=0.5))
     assert "at most 2 every 90 seconds" in paced
     assert "*Other replies*" in paced and "*Review answers first*" in paced
+
+
+def test_a_question_typed_again_is_the_same_question():
+    assert question_key("How do we price a pilot?") == question_key("  how do we  price a PILOT ")
+    assert question_key("Où trouver un avocat ?") == question_key("ou trouver un avocat")
+    assert question_key("How do we price a pilot?") != question_key("How do we price a pilot for banks?")
