@@ -27,9 +27,10 @@ def topic(topic_id: str) -> str:
     return f"{PREFIX}:{{t:{topic_id}}}:topic"
 
 
-def question_claim(channel_key: str, asker_id: str, question_key: str) -> str:
-    """Held while one /ask of a question is being opened, so that the same one sent twice opens once."""
-    return f"{PREFIX}:ask:{channel_key}:{asker_id}:{question_key}"
+def question(kind: str, channel_key: str, asker_id: str, question_hash: str) -> str:
+    """One person's question in one channel: kind ``claim`` is held while it is being opened (the
+    same one sent twice opens once); kind ``topic`` names the topic it opened."""
+    return f"{PREFIX}:ask:{kind}:{channel_key}:{asker_id}:{question_hash}"
 
 
 def dedupe(scope: str, key: str) -> str:

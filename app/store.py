@@ -97,6 +97,9 @@ def meeting_from_hash(data: dict[str, str]) -> Meeting:
     )
 
 
+QUESTION_INDEX_S = 24 * 3600  # how long a question typed again finds its open topic
+
+
 class RedisTopicRepository:
     """Implements ``app.domain.ports.TopicRepository`` on Redis hashes and sorted sets."""
 
@@ -163,10 +166,12 @@ class RedisTopicRepository:
         value = await self._redis.hget(keys.meeting(meeting_id), field)
         return str(value) if value else None
 
-    async def add_topic(self, *, topic: Topic) -> None:
+    async def add_topic(self, *, topic: Topic, question_key: str = "") -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.topic(topic.id), mapping=topic_to_hash(topic))
             pipe.zadd(keys.meeting_topics(topic.meeting_id), {topic.id: topic.created_at})
+            if question_key:
+                pipe.set(_question(topic.place, topic.asker.id, question_key, "topic"), topic.id, ex=QUESTION_INDEX_S)
             await pipe.execute()
 
     async def get_topic(self, *, topic_id: str) -> Topic | None:
@@ -174,13 +179,15 @@ class RedisTopicRepository:
         return topic_from_hash(data) if data else None
 
     async def claim_question(self, *, place: Place, asker_id: str, key: str, seconds: float) -> bool:
-        claim = keys.question_claim(_channel_key(place), asker_id, hashlib.sha1(key.encode()).hexdigest()[:16])
+        claim = _question(place, asker_id, key, "claim")
         return bool(await self._redis.set(claim, "1", nx=True, px=max(1, int(seconds * 1000))))
 
     async def release_question(self, *, place: Place, asker_id: str, key: str) -> None:
-        await self._redis.delete(
-            keys.question_claim(_channel_key(place), asker_id, hashlib.sha1(key.encode()).hexdigest()[:16])
-        )
+        await self._redis.delete(_question(place, asker_id, key, "claim"))
+
+    async def topic_for_question(self, *, place: Place, asker_id: str, key: str) -> str | None:
+        found = await self._redis.get(_question(place, asker_id, key, "topic"))
+        return str(found) if found else None
 
     async def open_topics(self, *, place: Place) -> list[Topic]:
         channel_key = Place(place.platform, place.tenant, place.channel).channel_key
@@ -219,5 +226,6 @@ class Deduplicator:
         return bool(await self._redis.set(keys.dedupe(scope, key), "1", nx=True, ex=self._ttl))
 
 
-def _channel_key(place: Place) -> str:
-    return Place(place.platform, place.tenant, place.channel).channel_key
+def _question(place: Place, asker_id: str, key: str, kind: str) -> str:
+    channel_key = Place(place.platform, place.tenant, place.channel).channel_key
+    return keys.question(kind, channel_key, asker_id, hashlib.sha1(key.encode()).hexdigest()[:16])

@@ -46,13 +46,13 @@ def command(text: str, response_url: str) -> str:
     )
 
 
-async def burst(url: str, slack: dict, concurrency: int) -> list[float]:
+async def burst(url: str, slack: dict, concurrency: int, *, label: str) -> list[float]:
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as http:
 
         async def one(i: int) -> float:
             response_url = f"{slack['base_url']}/commands/TBENCH0000/{i}/{secrets.token_hex(4)}"
-            body = command(QUESTION.format(i=i), response_url)
+            body = command(QUESTION.format(i=f"{label}.{i}"), response_url)  # each one new: a repeat is refused
             headers = signed_headers(secret=SIGNING_SECRET, body=body, content_type="application/x-www-form-urlencoded")
             started = time.perf_counter()
             async with http.post(url, data=body, headers=headers) as response:
@@ -64,10 +64,10 @@ async def burst(url: str, slack: dict, concurrency: int) -> list[float]:
 
 
 async def measure(url: str, slack: dict, *, concurrency: int, rounds: int) -> list[float]:
-    await burst(url, slack, 20)  # warm-up: imports, auth.test, connection pools
+    await burst(url, slack, 20, label="warm-up")  # imports, auth.test, connection pools
     latencies: list[float] = []
-    for _ in range(rounds):
-        latencies += await burst(url, slack, concurrency)
+    for round_number in range(rounds):
+        latencies += await burst(url, slack, concurrency, label=str(round_number))
         await asyncio.sleep(1.0)  # let follow-up posts drain between bursts
     return latencies
 

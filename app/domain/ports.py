@@ -114,8 +114,9 @@ class TopicRepository(Protocol):
     async def ensure_meeting(self, *, place: Place, now: float) -> Meeting:
         """The channel's open meeting, opened now if there is none."""
 
-    async def add_topic(self, *, topic: Topic) -> None:
-        """Store a topic whose root message is already posted, atomically."""
+    async def add_topic(self, *, topic: Topic, question_key: str = "") -> None:
+        """Store a topic whose root message is already posted, atomically; with ``question_key``,
+        also as its asker's latest topic for that question in the channel."""
 
     async def get_topic(self, *, topic_id: str) -> Topic | None: ...
 
@@ -147,6 +148,9 @@ class TopicRepository(Protocol):
         """True for the first of the same question asked twice at once (a double Enter)."""
 
     async def release_question(self, *, place: Place, asker_id: str, key: str) -> None: ...
+
+    async def topic_for_question(self, *, place: Place, asker_id: str, key: str) -> str | None:
+        """The id of the asker's latest topic for this question in the channel, if any."""
 
 
 class PartnerRepository(Protocol):

@@ -70,20 +70,20 @@ async def open_topic(
         share_asker=share_asker,
     )
     key = question_key(question)
-    mine = [t for t in await repository.open_topics(place=place) if t.asker.id == asker.id]
-    repeated = next((t for t in mine if question_key(t.question) == key), None)
-    if repeated is not None:
-        link = f": {repeated.permalink}" if repeated.permalink else "."
-        return TopicRefused(code=ALREADY_ASKED, reason=f"You already asked this here, and it is still open{link}")
-    # The same question sent twice at once (a double Enter) is opened once: the claim lasts until
-    # the topic is stored, where the check above sees it.
+    # The same question sent twice (a double Enter, or again because the first seemed slow) is opened
+    # once. The claim covers the posting; the question's index, read under it, covers the rest.
     if not await repository.claim_question(place=place, asker_id=asker.id, key=key, seconds=ASKING_S):
         return TopicRefused(code=ALREADY_ASKED, reason="You just asked this here: it is on its way.")
     try:
+        asked = await repository.topic_for_question(place=place, asker_id=asker.id, key=key)
+        repeated = await repository.get_topic(topic_id=asked) if asked else None
+        if repeated is not None and repeated.is_open:
+            link = f": {repeated.permalink}" if repeated.permalink else "."
+            return TopicRefused(code=ALREADY_ASKED, reason=f"You already asked this here, and it is still open{link}")
         posted = await chat.post_topic(topic=draft)
         meeting = await repository.ensure_meeting(place=place, now=now)
         topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
-        await repository.add_topic(topic=topic)
+        await repository.add_topic(topic=topic, question_key=key)
     except PlatformError as error:
         return TopicRefused(code=error.code, reason=reason_for(error))
     finally:
