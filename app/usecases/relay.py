@@ -214,7 +214,7 @@ async def _weigh_reply(
         credited = {c.label() for c in duplicate.also_from} | {f"{duplicate.author.name} ({duplicate.organisation})"}
         if copy.label() not in credited:
             merged = replace(duplicate, also_from=(*duplicate.also_from, copy))
-            change = f"credit:{message_ref(reply.place, reply.message_id)}"
+            change = f"credit:{message_label(reply.place, reply.message_id)}"
             await save_change(answer=merged, fields={"also_from"}, change=change, topic=topic, relay=relay, jobs=jobs)
         await relay.map_source(place=reply.place, message_id=reply.message_id, answer=duplicate)
         await adopt_parked(
@@ -280,7 +280,7 @@ async def save_change(
     return answer
 
 
-def message_ref(place: Place, message_id: str) -> str:
+def message_label(place: Place, message_id: str) -> str:
     return f"{place.channel_key}:{message_id}"
 
 

@@ -15,7 +15,7 @@ from app.usecases.relay import (
     REPLY_JOB,
     RESCORE_JOB,
     IncomingReply,
-    message_ref,
+    message_label,
     reply_to_payload,
     save_change,
 )
@@ -91,7 +91,7 @@ async def delete_reply(
             credit = _credit_for(answer, place=place, message_id=message_id)
             if credit is None:
                 return None
-            change = f"uncredit:{message_ref(place, message_id)}"
+            change = f"uncredit:{message_label(place, message_id)}"
             return await save_change(
                 answer=_without(answer, credit),
                 fields={"also_from"},
@@ -103,7 +103,7 @@ async def delete_reply(
         successor = next((c for c in answer.also_from if c.source is not None), None)
         if successor is not None:  # the same answer from someone else stays, under their name
             assert successor.source is not None
-            change = f"taken-over:{message_ref(successor.source, successor.message_id)}"
+            change = f"taken-over:{message_label(successor.source, successor.message_id)}"
             return await save_change(
                 answer=_taken_over(answer, successor),
                 fields=_TAKE_OVER,
@@ -152,7 +152,7 @@ async def _edit_copy(*, answer: Answer, reply: IncomingReply, topic: Topic, rela
         )
         await relay.update_answer(answer=updated, live=topic.place, fields={"also_from"})
         return True
-    change = f"uncredit:{message_ref(reply.place, reply.message_id)}"
+    change = f"uncredit:{message_label(reply.place, reply.message_id)}"
     await save_change(
         answer=_without(answer, credit), fields={"also_from"}, change=change, topic=topic, relay=relay, jobs=jobs
     )
