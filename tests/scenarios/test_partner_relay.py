@@ -45,6 +45,21 @@ async def settled_answers(cercle, topic_id: str, *, count: int) -> list:
     return await eventually(ready, timeout=60)
 
 
+async def close(cercle, slack, live: dict) -> None:
+    """The asker clicks Close topic on the live root."""
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    await cercle.interact(
+        click_close(
+            team_id=ALPHA,
+            channel_id=MEET,
+            ts=live["ts"],
+            topic_id=topic_id,
+            user_id="U0MEMBER",
+            response_url=slack.response_url(ALPHA),
+        )
+    )
+
+
 # The relay itself is under test here: every reply goes through (delivery rules have their own scenarios).
 EVERYTHING = {"CERCLE_RELEVANCE_THRESHOLD": "0", "CERCLE_MAX_INJECT": "1000"}
 
@@ -246,16 +261,7 @@ async def test_closing_tells_the_mirrors_and_late_replies_wait(start_cercle, sla
     live = await asked(cercle, slack, "Closing question?")
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
     topic_id = live["blocks"][2]["elements"][0]["value"]
-    await cercle.interact(
-        click_close(
-            team_id=ALPHA,
-            channel_id=MEET,
-            ts=live["ts"],
-            topic_id=topic_id,
-            user_id="U0MEMBER",
-            response_url=slack.response_url(ALPHA),
-        )
-    )
+    await close(cercle, slack, live)
     await eventually(lambda: "This topic is closed" in json.dumps(mirror_roots(slack, BETA)[0]["blocks"]))
     assert mirror_roots(slack, BETA)[0]["text"].startswith("Alpha Corp was stuck on")
 
@@ -278,27 +284,13 @@ async def test_a_429_storm_outlasting_the_sdk_retries_delays_the_mirror_but_neve
     assert statuses.count(429) == 7
 
 
-async def _close(cercle, slack, live: dict) -> None:
-    topic_id = live["blocks"][2]["elements"][0]["value"]
-    await cercle.interact(
-        click_close(
-            team_id=ALPHA,
-            channel_id=MEET,
-            ts=live["ts"],
-            topic_id=topic_id,
-            user_id="U0MEMBER",
-            response_url=slack.response_url(ALPHA),
-        )
-    )
-
-
 async def test_partners_are_told_of_a_close_even_when_the_topic_root_cannot_be_updated(start_cercle, slack):
     cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
     live = await asked(cercle, slack, "Closing question?")
     await eventually(lambda: mirror_roots(slack, BETA))
     await eventually(lambda: "Sent to 1 partner" in json.dumps(roots(slack, ALPHA, MEET)[0]["blocks"]))
     slack.fail_next("chat.update", error="cant_update_message", team=ALPHA)
-    await _close(cercle, slack, live)
+    await close(cercle, slack, live)
     await eventually(lambda: "This topic is closed" in json.dumps(mirror_roots(slack, BETA)[0]["blocks"]))
     assert not slack.failures["chat.update"]  # the root's update was refused
 
@@ -313,7 +305,7 @@ async def test_a_question_closed_while_its_mirror_waited_is_not_sent_or_is_close
     slack.rate_limit_next("chat.postMessage", retry_after=1, times=7, team=BETA)
     live = await asked(cercle, slack, "What about storms?")
     await eventually(lambda: refused() >= 1)
-    await _close(cercle, slack, live)
+    await close(cercle, slack, live)
     await eventually(
         lambda: "closed before it was sent" in json.dumps(roots(slack, ALPHA, MEET)[0]["blocks"]), timeout=30
     )
@@ -325,7 +317,7 @@ async def test_a_question_closed_while_its_mirror_waited_is_not_sent_or_is_close
     before = refused()
     live = await asked(cercle, slack, "What about breezes?")
     await eventually(lambda: refused() > before)
-    await _close(cercle, slack, live)
+    await close(cercle, slack, live)
     await eventually(lambda: mirror_roots(slack, BETA), timeout=10)
     await eventually(lambda: "This topic is closed" in json.dumps(mirror_roots(slack, BETA)[0]["blocks"]))
 
