@@ -168,6 +168,26 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 return 1
 """
 
+# An answer just posted (alone, or in a digest) is recorded as such unless its author deleted it
+# meanwhile: then only the posted message's id is kept, for the clean-up. Atomic with _MARK_DELETED:
+# one of the two always sees the other. The ref key has no hash tag in common (as above): fine on
+# one Redis. A digest carries several answers: its message maps to none of them.
+_RECORD_POSTED = """
+if redis.call('HGET', KEYS[1], 'status') == 'deleted' then
+  redis.call('HSET', KEYS[1], 'injected_id', ARGV[3])
+  return 0
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[4], 'injected_id', ARGV[3])
+if ARGV[4] == 'injected' then redis.call('SET', KEYS[2], ARGV[1], 'EX', tonumber(ARGV[2])) end
+return 1
+"""
+
+_MARK_DELETED = """
+local previous = redis.call('HGET', KEYS[1], 'status')
+if previous then redis.call('HSET', KEYS[1], 'status', 'deleted') end
+return previous
+"""
+
 
 class RedisRelayRepository:
     def __init__(self, *, redis: aioredis.Redis) -> None:
@@ -175,6 +195,8 @@ class RedisRelayRepository:
         self._reserve: Any = redis.register_script(_RESERVE_SLOT)
         self._answer_or_park: Any = redis.register_script(_ANSWER_OR_PARK)
         self._remember_change: Any = redis.register_script(_REMEMBER_CHANGE)
+        self._record_posted: Any = redis.register_script(_RECORD_POSTED)
+        self._mark_deleted: Any = redis.register_script(_MARK_DELETED)
 
     async def reserve_slot(
         self, *, topic_id: str, answer_id: str, now: float, window_s: float, limit: int
@@ -316,6 +338,20 @@ class RedisRelayRepository:
                 ref = keys.message_ref("injected", live.channel_key, answer.injected_id)
                 pipe.set(ref, f"{answer.topic_id}/{answer.id}", ex=REF_TTL_S)
             await pipe.execute()
+
+    async def record_posted(self, *, answer: Answer, live: Place) -> bool:
+        found = await self._record_posted(
+            keys=[
+                keys.answer(answer.topic_id, answer.id),
+                keys.message_ref("injected", live.channel_key, answer.injected_id),
+            ],
+            args=[f"{answer.topic_id}/{answer.id}", REF_TTL_S, answer.injected_id, str(answer.status)],
+        )
+        return bool(found)
+
+    async def mark_deleted(self, *, answer: Answer) -> AnswerStatus | None:
+        previous = await self._mark_deleted(keys=[keys.answer(answer.topic_id, answer.id)])
+        return AnswerStatus(previous) if previous else None
 
     async def mark_posting(self, *, answer: Answer, now: float) -> Answer:
         updated = replace(answer, posting_since=now)

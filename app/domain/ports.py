@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
-from app.domain.models import Answer, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
+from app.domain.models import Answer, AnswerStatus, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
 from app.domain.summary import MeetingSummary, Outcome
 from app.domain.votes import Reaction
 
@@ -224,6 +224,15 @@ class RelayRepository(Protocol):
         ...
 
     async def mark_posting(self, *, answer: Answer, now: float) -> Answer: ...
+
+    async def record_posted(self, *, answer: Answer, live: Place) -> bool:
+        """Record the answer as posted (status INJECTED or DIGESTED, ``injected_id`` set); False when
+        its author deleted it while it was being posted: it stays deleted."""
+        ...
+
+    async def mark_deleted(self, *, answer: Answer) -> AnswerStatus | None:
+        """Its author deleted it; returns the status it had, read in the same step as the write."""
+        ...
 
     async def reserve_slot(
         self, *, topic_id: str, answer_id: str, now: float, window_s: float, limit: int

@@ -172,10 +172,9 @@ def _by_attempt(answers: list[Answer]) -> dict[float, list[Answer]]:
 
 async def _digested(*, relay: RelayRepository, answers: list[Answer], topic: Topic, message_id: str) -> int:
     for answer in answers:
-        await relay.update_answer(
-            answer=replace(answer, status=AnswerStatus.DIGESTED, injected_id=message_id),
-            live=topic.place,
-            fields={"status", "injected_id"},
+        # One deleted while the digest was being posted stays deleted: the summary leaves it out.
+        await relay.record_posted(
+            answer=replace(answer, status=AnswerStatus.DIGESTED, injected_id=message_id), live=topic.place
         )
     return len(answers)
 

@@ -330,7 +330,11 @@ async def _injected(
     now: float,
 ) -> Answer:
     done = replace(answer, status=AnswerStatus.INJECTED, injected_id=message_id)
-    await relay.update_answer(answer=done, live=topic.place, fields={"status", "injected_id"})
+    if not await relay.record_posted(answer=done, live=topic.place):  # deleted while it was being posted
+        await jobs.enqueue(
+            kind=DELETE_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"answer-delete:{answer.id}"
+        )
+        return replace(done, status=AnswerStatus.DELETED)
     await adopt_parked(
         answer=done, place=topic.place, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now
     )

@@ -112,15 +112,14 @@ async def delete_reply(
                 relay=relay,
                 jobs=jobs,
             )
-        deleted = replace(answer, status=AnswerStatus.DELETED)
-        await relay.update_answer(answer=deleted, live=topic.place, fields={"status"})
-        if answer.status is AnswerStatus.INJECTED:
+        previous = await relay.mark_deleted(answer=answer)  # read again in the same step: it may just have been posted
+        if previous is AnswerStatus.INJECTED:
             await jobs.enqueue(
                 kind=DELETE_JOB,
                 payload={"topic_id": topic.id, "answer_id": answer.id},
                 job_id=f"answer-delete:{answer.id}",
             )
-        return deleted
+        return replace(answer, status=AnswerStatus.DELETED)
 
 
 async def _edit_answer(*, answer: Answer, text: str, topic: Topic, relay: RelayRepository, jobs: Jobs) -> Answer | None:

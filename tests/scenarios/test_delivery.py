@@ -394,3 +394,21 @@ async def test_an_answer_for_an_asker_who_left_waits_instead_of_failing(start_ce
     await asyncio.sleep(1.5)  # past the job retry delay: nothing tried again, nothing posted
     assert len(prompts()) == 1 and thread(slack, ALPHA, MEET, live["ts"]) == []
     assert await cercle.runtime.redis.xlen(cercle.runtime.queue.dead) == 0
+
+
+async def test_a_reply_deleted_while_it_was_being_posted_leaves_the_meeting(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.rate_limit_next("chat.postMessage", retry_after=1, team=ALPHA)  # the SDK waits a second, then posts
+
+    def refused() -> bool:
+        return any(c.status == 429 for c in slack.calls if c.method == "chat.postMessage")
+
+    reply = slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
+    await eventually(refused)
+    slack.user_delete(BETA, INBOX, reply)  # while the answer is being posted
+    await eventually(lambda: slack.calls_to("chat.delete"), timeout=10)
+    assert thread(slack, ALPHA, MEET, live["ts"]) == []
+    assert [a.status for a in await cercle.runtime.relay.answers(topic_id=topic_id)] == ["deleted"]

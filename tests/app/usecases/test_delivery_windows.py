@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
 from dataclasses import replace
 
 import aiohttp
@@ -13,7 +12,6 @@ import redis.asyncio as aioredis
 from app.config import load_settings
 from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
-from app.domain.ports import AnswerField
 from app.domain.votes import Reaction
 from app.queue import JobQueue
 from app.ratelimit import ChannelRateLimiter
@@ -187,10 +185,10 @@ class _DiesAfterSlackAnswers(RedisRelayRepository):
     """The worker dies once Slack has accepted the digest, before recording it: the first status
     update after the post raises, as a killed process would stop there."""
 
-    async def update_answer(self, *, answer: Answer, live: Place, fields: Collection[AnswerField]) -> None:
+    async def record_posted(self, *, answer: Answer, live: Place) -> bool:
         if answer.status is AnswerStatus.DIGESTED:
             raise ConnectionError("worker killed")
-        await super().update_answer(answer=answer, live=live, fields=fields)
+        return await super().record_posted(answer=answer, live=live)
 
 
 async def test_a_digest_retried_after_a_crash_is_not_posted_twice_and_loses_no_later_answer(world, slack):
@@ -221,11 +219,11 @@ async def test_a_digest_retried_after_a_crash_is_not_posted_twice_and_loses_no_l
 class _ReactsAsItIsRecorded(RedisRelayRepository):
     """Someone votes on the injected message in the instant between Slack's answer and Cercle's record."""
 
-    async def update_answer(self, *, answer: Answer, live: Place, fields: Collection[AnswerField]) -> None:
+    async def record_posted(self, *, answer: Answer, live: Place) -> bool:
         if answer.status is AnswerStatus.INJECTED:
             vote = Reaction(voter="slack:TALPHA0001:U0FAST", emoji="+1", direction=1, added=True)
             assert await self.answer_or_park(place=live, message_id=answer.injected_id, reaction=vote) is None
-        await super().update_answer(answer=answer, live=live, fields=fields)
+        return await super().record_posted(answer=answer, live=live)
 
 
 class _RedisDropsOnce(RedisVoteRepository):
