@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
@@ -271,13 +272,21 @@ async def save_change(
     """Store the change; an answer already in the live thread is brought up to date there (a digest
     keeps what it said when it went out). ``change`` names the event, so that each one syncs once."""
     await relay.update_answer(answer=answer, live=topic.place, fields=fields)
-    if answer.status is AnswerStatus.INJECTED and answer.injected_id:
+    # Read after the write: an answer being posted from the older copy is recorded either before
+    # this read (seen injected here) or after the write (its poster sees the change, _injected).
+    stored = await relay.answer(topic_id=answer.topic_id, answer_id=answer.id)
+    if stored is not None and stored.status is AnswerStatus.INJECTED and stored.injected_id:
         await jobs.enqueue(
             kind=UPDATE_JOB,
             payload={"topic_id": topic.id, "answer_id": answer.id},
             job_id=f"answer-update:{answer.id}:{change}",
         )
     return answer
+
+
+def _shown(answer: Answer) -> str:
+    """What the live thread shows of an answer, besides its votes."""
+    return "\n".join((answer.author.name, answer.organisation, answer.text, *(c.label() for c in answer.also_from)))
 
 
 def message_label(place: Place, message_id: str) -> str:
@@ -335,6 +344,13 @@ async def _injected(
             kind=DELETE_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"answer-delete:{answer.id}"
         )
         return replace(done, status=AnswerStatus.DELETED)
+    stored = await relay.answer(topic_id=answer.topic_id, answer_id=answer.id)
+    if stored is not None and _shown(stored) != _shown(answer):  # edited, or credited, while being posted
+        await jobs.enqueue(
+            kind=UPDATE_JOB,
+            payload={"topic_id": topic.id, "answer_id": answer.id},
+            job_id=f"answer-update:{answer.id}:posted:{hashlib.sha1(_shown(stored).encode()).hexdigest()[:10]}",
+        )
     await adopt_parked(
         answer=done, place=topic.place, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now
     )

@@ -412,3 +412,16 @@ async def test_a_reply_deleted_while_it_was_being_posted_leaves_the_meeting(star
     await eventually(lambda: slack.calls_to("chat.delete"), timeout=10)
     assert thread(slack, ALPHA, MEET, live["ts"]) == []
     assert [a.status for a in await cercle.runtime.relay.answers(topic_id=topic_id)] == ["deleted"]
+
+
+async def test_a_reply_edited_while_it_was_being_posted_shows_its_new_words(start_cercle, slack):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "How do we price a pilot for an enterprise customer?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    slack.rate_limit_next("chat.postMessage", retry_after=1, team=ALPHA)  # the SDK waits a second, then posts
+    reply = slack.user_post(BETA, INBOX, "U0ADMIN", GOOD.replace("20%", "2%"), thread_ts=mirror["ts"])
+    await eventually(lambda: any(c.status == 429 for c in slack.calls if c.method == "chat.postMessage"))
+    slack.user_edit(BETA, INBOX, reply, GOOD)  # a typo fixed while the answer is being posted
+    await eventually(
+        lambda: [m["text"] for m in thread(slack, ALPHA, MEET, live["ts"])] == [f"grace (Beta Org): {GOOD}"]
+    )
