@@ -101,7 +101,8 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             timings=services.timings,
         )
         bound.info("topic.opened", topic=result.topic.id, meeting=result.topic.meeting_id, partners=sent)
-        await respond(text=topic_opened_text(result.topic, partners=sent), response_type="ephemeral")
+        opened = topic_opened_text(result.topic, partners=sent, can_partner=services.multi_workspace)
+        await respond(text=opened, response_type="ephemeral")
 
 
 async def _partner_command(

@@ -126,13 +126,18 @@ def topic_list_text(topics: Sequence[Topic]) -> str:
     return "\n".join(lines)
 
 
-def topic_opened_text(topic: Topic, *, partners: int = 0) -> str:
+def topic_opened_text(topic: Topic, *, partners: int = 0, can_partner: bool = True) -> str:
     where = f"<{topic.permalink}|the topic thread>" if topic.permalink.startswith("http") else "the topic thread"
-    reach = (
-        f" It is on its way to {partners} partner{'s' if partners != 1 else ''}; their replies will be posted there."
-        if partners
-        else " Replies from your network will be posted there."
-    )
+    if partners:
+        plural = "s" if partners != 1 else ""
+        reach = f" It is on its way to {partners} partner{plural}; their replies will be posted there."
+    elif can_partner:
+        reach = (
+            " No partner organisation receives it yet, so only this channel sees it: an admin can invite one "
+            "with `/ask partners invite`."
+        )
+    else:
+        reach = " Only this channel sees it: this Cercle runs for one workspace, without partners."
     return f"Your question is open in {where}.{reach}"
 
 

@@ -43,6 +43,7 @@ async def test_ask_posts_one_topic_root_and_stores_one_topic(start_cercle, slack
 
     (ephemeral,) = slack.responses
     assert ephemeral["response_type"] == "ephemeral"
+    assert "Only this channel sees it: this Cercle runs for one workspace" in ephemeral["text"]  # no partners here
     assert (
         f"https://alphacorp.slack.com/archives/C0MEET0001/p{post.response['ts'].replace('.', '')}" in ephemeral["text"]
     )

@@ -28,6 +28,10 @@ async def test_invite_accept_announce_list_and_remove(start_cercle, slack):
         announced = texts(slack, team, "C0INBOX001")
         assert any("are now partners" in t and other in t for t in announced), announced
 
+    asked = await command(
+        cercle, slack, "Who audits SaaS vendors?", team_id=ALPHA, channel="C0MEET0001", user="U0MEMBER"
+    )
+    assert "It is on its way to 1 partner;" in asked
     listing = await command(cercle, slack, "partners", team_id=ALPHA, channel="C0MEET0001", user="U0MEMBER")
     assert "Beta Org: active" in listing
     listing = await command(cercle, slack, "partners", team_id=BETA, channel="C0MEET0001", user="U0MEMBER")
@@ -41,6 +45,8 @@ async def test_invite_accept_announce_list_and_remove(start_cercle, slack):
         listing = await command(cercle, slack, "partners", team_id=team, channel="C0MEET0001", user="U0MEMBER")
         assert "No partner yet" in listing
         assert any("no longer partners" in t for t in texts(slack, team, "C0INBOX001"))
+    asked = await command(cercle, slack, "Who audits banks?", team_id=ALPHA, channel="C0MEET0001", user="U0MEMBER")
+    assert "No partner organisation receives it yet" in asked and "`/ask partners invite`" in asked
 
 
 async def test_only_admins_manage_partners(start_cercle, slack, redis_url):
