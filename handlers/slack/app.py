@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -122,6 +122,7 @@ def build_slack_app(
             request_verification_enabled=not settings.socket_mode or bool(settings.signing_secret),
         )
     _register_exactly_once(app=app, services=services)
+    _register_error_reply(app=app, services=services)
     from handlers.slack import actions, commands, events
 
     commands.register(app=app, services=services)
@@ -145,3 +146,25 @@ def _register_exactly_once(*, app: AsyncApp, services: SlackServices) -> None:
         retry = req.headers.get("x-slack-retry-num", [None])[0]
         log.info("slack.duplicate_ignored", platform="slack", team=team, key=key, retry=retry)
         return BoltResponse(status=200, body="")
+
+
+UNAVAILABLE = (
+    "Cercle could not do that just now (an internal error, logged). Nothing was posted; please try again in a minute."
+)
+
+
+def _register_error_reply(*, app: AsyncApp, services: SlackServices) -> None:
+    """Whatever fails after Slack's acknowledgement (Redis gone, say), the person who typed the
+    command or clicked the button is told, instead of waiting for an answer that never comes."""
+
+    @app.error
+    async def unhandled(error: Exception, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+        team = (body.get("team") or {}).get("id") if isinstance(body.get("team"), dict) else body.get("team_id")
+        log.error("slack.listener_failed", platform="slack", team=team, error=repr(error), exc_info=error)
+        services.metrics.errors.labels("listener").inc()
+        if respond is None:  # an event: nobody is waiting on screen
+            return
+        try:
+            await respond(text=UNAVAILABLE, response_type="ephemeral", replace_original=False)
+        except Exception as failure:  # telling the person is best effort
+            log.warning("slack.error_reply_failed", platform="slack", team=team, error=repr(failure))
