@@ -98,8 +98,8 @@ def topic_replies_lock(topic_id: str) -> str:
 
 
 def message_ref(kind: str, channel_key: str, message_id: str) -> str:
-    """Which topic (and answer) a platform message belongs to: kind is mirror, source, injected or
-    vote (a "+1" reply, with its voter)."""
+    """Which topic (and answer) a platform message belongs to: kind is mirror, source, injected,
+    digest (several answers: the topic and its thread) or vote (a "+1" reply, with its voter)."""
     return f"{PREFIX}:ref:{kind}:{channel_key}:{message_id}"
 
 

@@ -171,14 +171,14 @@ return 1
 # An answer just posted (alone, or in a digest) is recorded as such unless its author deleted it
 # meanwhile: then only the posted message's id is kept, for the clean-up. Atomic with _MARK_DELETED:
 # one of the two always sees the other. The ref key has no hash tag in common (as above): fine on
-# one Redis. A digest carries several answers: its message maps to none of them.
+# one Redis. A digest carries several answers: its message maps to its topic (and thread) only.
 _RECORD_POSTED = """
 if redis.call('HGET', KEYS[1], 'status') == 'deleted' then
   redis.call('HSET', KEYS[1], 'injected_id', ARGV[3])
   return 0
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[4], 'injected_id', ARGV[3])
-if ARGV[4] == 'injected' then redis.call('SET', KEYS[2], ARGV[1], 'EX', tonumber(ARGV[2])) end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', tonumber(ARGV[2]))
 return 1
 """
 
@@ -340,14 +340,24 @@ class RedisRelayRepository:
             await pipe.execute()
 
     async def record_posted(self, *, answer: Answer, live: Place) -> bool:
+        if answer.status is AnswerStatus.DIGESTED:
+            ref = keys.message_ref("digest", live.channel_key, answer.injected_id)
+            value = f"{answer.topic_id}/{live.thread or ''}"
+        else:
+            ref = keys.message_ref("injected", live.channel_key, answer.injected_id)
+            value = f"{answer.topic_id}/{answer.id}"
         found = await self._record_posted(
-            keys=[
-                keys.answer(answer.topic_id, answer.id),
-                keys.message_ref("injected", live.channel_key, answer.injected_id),
-            ],
-            args=[f"{answer.topic_id}/{answer.id}", REF_TTL_S, answer.injected_id, str(answer.status)],
+            keys=[keys.answer(answer.topic_id, answer.id), ref],
+            args=[value, REF_TTL_S, answer.injected_id, str(answer.status)],
         )
         return bool(found)
+
+    async def digest_at(self, *, place: Place, message_id: str) -> tuple[str, str] | None:
+        found = await self._redis.get(keys.message_ref("digest", place.channel_key, message_id))
+        if not found:
+            return None
+        topic_id, _, thread = str(found).partition("/")
+        return topic_id, thread
 
     async def mark_deleted(self, *, answer: Answer) -> AnswerStatus | None:
         previous = await self._mark_deleted(keys=[keys.answer(answer.topic_id, answer.id)])

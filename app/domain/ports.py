@@ -230,6 +230,10 @@ class RelayRepository(Protocol):
         its author deleted it while it was being posted: it stays deleted."""
         ...
 
+    async def digest_at(self, *, place: Place, message_id: str) -> tuple[str, str] | None:
+        """(topic id, topic thread) when this message is a digest of several answers."""
+        ...
+
     async def mark_deleted(self, *, answer: Answer) -> AnswerStatus | None:
         """Its author deleted it; returns the status it had, read in the same step as the write."""
         ...

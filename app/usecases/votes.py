@@ -12,6 +12,13 @@ SCORE_JOB = "answer.score"
 SCORE_REFRESH_S = 3.0  # the injected message shows its score, updated at most this often
 
 
+class OnDigest(NamedTuple):
+    """A vote reaction on a digest, which carries several answers: it cannot say which one it is for."""
+
+    topic_id: str
+    thread: str
+
+
 async def record_reaction(
     *,
     place: Place,
@@ -25,8 +32,9 @@ async def record_reaction(
     jobs: Jobs,
     rules: VoteRules,
     now: float,
-) -> int | None:
-    """Returns the answer's new tally, or None when the reaction is not (yet) a vote on an answer.
+) -> int | OnDigest | None:
+    """Returns the answer's new tally, or None when the reaction is not (yet) a vote on an answer;
+    OnDigest for a vote emoji added on a digest, whose voter is shown the Helpful buttons instead.
 
     A vote on a message Cercle does not know yet is kept aside for a while: the message may be an
     answer whose posting the worker has not recorded yet, or a partner's reply still in the queue."""
@@ -37,9 +45,13 @@ async def record_reaction(
         return None
     reaction = Reaction(voter=voter, emoji=emoji, direction=direction, added=added)
     answer = await relay.answer_or_park(place=place, message_id=message_id, reaction=reaction)
-    if answer is None:
-        return None
-    return await _count(answer=answer, reactions=[reaction], votes=votes, jobs=jobs, now=now)
+    if answer is not None:
+        return await _count(answer=answer, reactions=[reaction], votes=votes, jobs=jobs, now=now)
+    digest = await relay.digest_at(place=place, message_id=message_id)
+    if digest is None:
+        return None  # kept aside: the message may become an answer's
+    await relay.forget_parked(place=place, message_id=message_id)  # it never will: a digest has several
+    return OnDigest(topic_id=digest[0], thread=digest[1]) if added else None
 
 
 async def agree_by_reply(

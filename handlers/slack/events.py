@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.domain.commands import help_text
@@ -13,8 +14,9 @@ from app.domain.relevance import with_files
 from app.logs import get_logger
 from app.usecases.relay import IncomingReply, accept_reply
 from app.usecases.reply_changes import delete_reply, edit_reply
-from app.usecases.votes import record_reaction
+from app.usecases.votes import OnDigest, record_reaction
 from handlers.slack.app import SlackServices
+from integrations.slack.render import DIGEST_VOTE_HINT
 
 log = get_logger("handlers.slack.events")
 
@@ -101,14 +103,15 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             },
         )
 
-    async def reaction(event: dict[str, Any], body: dict[str, Any], *, added: bool) -> None:
+    async def reaction(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, *, added: bool) -> None:
         item = event.get("item") or {}
         if item.get("type") != "message":
             return
         team_id = body.get("team_id") or ""
         user = str(event.get("user") or "")
-        await record_reaction(
-            place=Place(Platform.SLACK, team_id, str(item.get("channel") or "")),
+        channel = str(item.get("channel") or "")
+        recorded = await record_reaction(
+            place=Place(Platform.SLACK, team_id, channel),
             message_id=str(item.get("ts") or ""),
             voter=person_key(platform=str(Platform.SLACK), tenant=team_id, user=user),
             emoji=str(event.get("reaction") or ""),
@@ -120,11 +123,18 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             rules=services.vote_rules,
             now=services.clock(),
         )
+        if isinstance(recorded, OnDigest):
+            try:
+                await client.chat_postEphemeral(
+                    channel=channel, user=user, thread_ts=recorded.thread or None, text=DIGEST_VOTE_HINT
+                )
+            except SlackApiError as error:
+                log.warning("slack.hint_failed", platform="slack", team=team_id, code=error.response.get("error"))
 
     @app.event("reaction_added")
-    async def reaction_added(event: dict[str, Any], body: dict[str, Any]) -> None:
-        await reaction(event, body, added=True)
+    async def reaction_added(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        await reaction(event, body, client, added=True)
 
     @app.event("reaction_removed")
-    async def reaction_removed(event: dict[str, Any], body: dict[str, Any]) -> None:
-        await reaction(event, body, added=False)
+    async def reaction_removed(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        await reaction(event, body, client, added=False)

@@ -212,6 +212,10 @@ def answer_blocks(answer: Answer, *, votes: int | None = None) -> Sequence[Block
     return blocks
 
 
+DIGEST_VOTE_HINT = (
+    "This message carries several answers, so a reaction on it cannot say which one you mean: "
+    "press the *:+1: Helpful* button of the answer you want to vote for."
+)
 ALSO_FROM_SHOWN = 5  # names after an answer; 50 partners pasting one answer would outgrow a text object
 
 

@@ -201,9 +201,14 @@ async def test_answers_in_a_digest_are_voted_with_their_own_buttons(start_cercle
         f"Your vote for {name}'s answer is taken back (+1 in all). Press again to change it."
     )
     assert await press("U0MEMBER", team=BETA) == "This answer can no longer be voted on."  # not this workspace's topic
-    slack.user_react(ALPHA, MEET, digest["ts"], "U0THIRD", "+1")  # on the digest as a whole: no answer to count for
+    slack.user_react(ALPHA, MEET, digest["ts"], "U0ADMIN", "+1")  # on the digest as a whole: no answer to count for
+    (hint,) = await eventually(lambda: slack.calls_to("chat.postEphemeral"))  # but the voter is told why
+    assert (hint.params["user"], hint.params["thread_ts"]) == ("U0ADMIN", live["ts"])
+    assert "press the *:+1: Helpful* button" in hint.params["text"]
+    slack.user_react(ALPHA, MEET, digest["ts"], "U0ADMIN", "+1", added=False)  # taking it back says nothing
     await slack.settle()
     assert await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answer_id) == 1
+    assert len(slack.calls_to("chat.postEphemeral")) == 1
     # The button's vote is the same vote as a reaction: it ranks the answer in the summary.
     tallies = await cercle.runtime.votes.tallies(topic_id=topic_id, answer_ids=list(answers))
     assert tallies[answer_id] == 1 and sum(tallies.values()) == 1
