@@ -51,7 +51,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
 )
 VOTING_HELP = (
     "Vote on an answer with a reaction (:+1: for it, :-1: against; one vote per person), or with its "
-    "*Helpful* button when it came in a digest; in a partner's thread, a reaction or a \"+1\" below a reply "
+    '*Helpful* button when it came in a digest; in a partner\'s thread, a reaction or a "+1" below a reply '
     "counts too. The best answers lead the summary at the end of the meeting."
 )
 
