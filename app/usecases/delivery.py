@@ -54,6 +54,8 @@ async def deliver_answer(
             jobs=jobs,
             now=now,
         )
+    if answer.status is AnswerStatus.DELETED and answer.posting_since:
+        return await _take_back(answer=answer, topic=topic, directory=directory)
     if answer.status is not AnswerStatus.NEW:
         return answer
     if not topic.is_open:
@@ -160,6 +162,24 @@ def _digest_marker(topic_id: str, attempt: float) -> str:
     """One marker per attempt, whichever job made it: what a crashed attempt posted is found again,
     and answers that came after it are not taken for posted."""
     return f"digest-{topic_id}-{int(attempt * 1000)}"
+
+
+async def _take_back(*, answer: Answer, topic: Topic, directory: ChatDirectory) -> Answer:
+    """Its author deleted it while this job was posting it, and the job died before it could record
+    the post: the post may be in the thread, unknown to Cercle. Find it and remove it."""
+    chat = await directory.chat_for(tenant=topic.place.tenant)
+    if chat is None:
+        return answer
+    posted = answer.injected_id or await chat.find_answer(
+        answer_id=answer.id, live=topic.place, since=answer.posting_since
+    )
+    if posted:
+        try:
+            await chat.delete_message(place=topic.place, message_id=posted)
+        except PlatformError as error:
+            if error.code not in CLOSED_CODES | {"message_not_found"}:
+                raise
+    return answer
 
 
 def _by_attempt(answers: list[Answer]) -> dict[float, list[Answer]]:

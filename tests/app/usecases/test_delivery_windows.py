@@ -182,13 +182,42 @@ async def test_a_retried_delivery_takes_one_slot(world, slack):
 
 
 class _DiesAfterSlackAnswers(RedisRelayRepository):
-    """The worker dies once Slack has accepted the digest, before recording it: the first status
-    update after the post raises, as a killed process would stop there."""
+    """The worker dies once Slack has accepted the post (a digest, by default), before recording it:
+    the record raises, as a killed process would stop there."""
+
+    def __init__(self, *, redis, status: AnswerStatus = AnswerStatus.DIGESTED) -> None:
+        super().__init__(redis=redis)
+        self.status = status
 
     async def record_posted(self, *, answer: Answer, live: Place) -> bool:
-        if answer.status is AnswerStatus.DIGESTED:
+        if answer.status is self.status:
             raise ConnectionError("worker killed")
         return await super().record_posted(answer=answer, live=live)
+
+
+async def test_an_answer_deleted_while_a_dying_worker_posted_it_is_taken_back(world, slack):
+    """Deleted by its author mid-post, and the worker killed before it could record the post: the
+    retried job finds the post in the thread and removes it."""
+    t0 = time.time()  # the retry reads Slack's history from its own clock: keep them aligned
+    answer = await _answer(world, 0, 0.9, t0)
+    dying = _DiesAfterSlackAnswers(redis=world["redis"], status=AnswerStatus.INJECTED)
+    with pytest.raises(ConnectionError):
+        await deliver_answer(
+            topic_id="topic1",
+            answer_id=answer.id,
+            topics=world["topics"],
+            relay=dying,
+            directory=world["directory"],
+            limiter=world["limiter"],
+            jobs=world["queue"],
+            votes=world["votes"],
+            rules=RULES,
+            now=t0,
+        )
+    assert len(_thread(slack, world["topic"])) == 1  # posted, not recorded
+    assert await world["relay"].mark_deleted(answer=answer) is AnswerStatus.NEW  # what the web does on deletion
+    again = await _deliver(world, answer, now=t0 + 1)  # the job, retried
+    assert again.status == AnswerStatus.DELETED and _thread(slack, world["topic"]) == []
 
 
 async def test_a_digest_retried_after_a_crash_is_not_posted_twice_and_loses_no_later_answer(world, slack):
