@@ -77,12 +77,12 @@ async def _answer(world, n: int, score: float, at: float) -> Answer:
     return answer
 
 
-async def _deliver(world, answer: Answer, now: float) -> Answer:
+async def _deliver(world, answer: Answer, now: float, *, relay: RedisRelayRepository | None = None) -> Answer:
     result = await deliver_answer(
         topic_id="topic1",
         answer_id=answer.id,
         topics=world["topics"],
-        relay=world["relay"],
+        relay=relay or world["relay"],
         directory=world["directory"],
         limiter=world["limiter"],
         jobs=world["queue"],
@@ -202,18 +202,7 @@ async def test_an_answer_deleted_while_a_dying_worker_posted_it_is_taken_back(wo
     answer = await _answer(world, 0, 0.9, t0)
     dying = _DiesAfterSlackAnswers(redis=world["redis"], status=AnswerStatus.INJECTED)
     with pytest.raises(ConnectionError):
-        await deliver_answer(
-            topic_id="topic1",
-            answer_id=answer.id,
-            topics=world["topics"],
-            relay=dying,
-            directory=world["directory"],
-            limiter=world["limiter"],
-            jobs=world["queue"],
-            votes=world["votes"],
-            rules=RULES,
-            now=t0,
-        )
+        await _deliver(world, answer, now=t0, relay=dying)
     assert len(_thread(slack, world["topic"])) == 1  # posted, not recorded
     assert await world["relay"].mark_deleted(answer=answer) is AnswerStatus.NEW  # what the web does on deletion
     again = await _deliver(world, answer, now=t0 + 1)  # the job, retried
