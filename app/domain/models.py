@@ -193,6 +193,10 @@ class Answer:
     reasons: tuple[str, ...] = ()
     also_from: tuple[Credit, ...] = ()  # the same content, sent from other places
 
+    def written_at(self, *, place: Place, message_id: str) -> bool:
+        """Whether this message is the answer's own source, not a copy merged into it."""
+        return self.source.channel_key == place.channel_key and self.source_message_id == message_id
+
 
 def answer_id_for(source: Place, message_id: str) -> str:
     """Stable id from where the reply was written: the same reply always maps to one answer."""

@@ -284,6 +284,11 @@ async def save_change(
     return answer
 
 
+def text_version(text: str) -> str:
+    """A short fingerprint of some words, for job ids that must differ when the words do."""
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
 def _shown(answer: Answer) -> str:
     """What the live thread shows of an answer, besides its votes."""
     return "\n".join((answer.author.name, answer.organisation, answer.text, *(c.label() for c in answer.also_from)))
@@ -349,7 +354,7 @@ async def _injected(
         await jobs.enqueue(
             kind=UPDATE_JOB,
             payload={"topic_id": topic.id, "answer_id": answer.id},
-            job_id=f"answer-update:{answer.id}:posted:{hashlib.sha1(_shown(stored).encode()).hexdigest()[:10]}",
+            job_id=f"answer-update:{answer.id}:posted:{text_version(_shown(stored))}",
         )
     await adopt_parked(
         answer=done, place=topic.place, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now

@@ -3,7 +3,6 @@ answer shows stays true, whether the message was the answer, a copy merged into 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from app.domain.delivery import same_content
@@ -18,6 +17,7 @@ from app.usecases.relay import (
     message_label,
     reply_to_payload,
     save_change,
+    text_version,
 )
 from app.usecases.votes import agree_by_reply
 
@@ -43,7 +43,7 @@ async def edit_reply(
             topic = await topics.get_topic(topic_id=answer.topic_id)
             if topic is None:
                 return None
-            if _written_at(answer, place=reply.place, message_id=reply.message_id):
+            if answer.written_at(place=reply.place, message_id=reply.message_id):
                 return await _edit_answer(answer=answer, text=reply.text, topic=topic, relay=relay, jobs=jobs)
             still_a_copy = await _edit_copy(answer=answer, reply=reply, topic=topic, relay=relay, jobs=jobs)
             if still_a_copy:
@@ -60,7 +60,7 @@ async def edit_reply(
         await jobs.enqueue(
             kind=REPLY_JOB,
             payload=reply_to_payload(reply),
-            job_id=f"reply:{reply.place.channel_key}:{reply.message_id}:{_digest(reply.text)}",
+            job_id=f"reply:{reply.place.channel_key}:{reply.message_id}:{text_version(reply.text)}",
         )
         return None
 
@@ -87,7 +87,7 @@ async def delete_reply(
         topic = await topics.get_topic(topic_id=answer.topic_id)
         if answer.status is AnswerStatus.DELETED or topic is None:
             return None
-        if not _written_at(answer, place=place, message_id=message_id):
+        if not answer.written_at(place=place, message_id=message_id):
             credit = _credit_for(answer, place=place, message_id=message_id)
             if credit is None:
                 return None
@@ -131,11 +131,11 @@ async def _edit_answer(*, answer: Answer, text: str, topic: Topic, relay: RelayR
         await jobs.enqueue(
             kind=RESCORE_JOB,
             payload={"topic_id": topic.id, "answer_id": answer.id},
-            job_id=f"answer-rescore:{answer.id}:{_digest(text)}",
+            job_id=f"answer-rescore:{answer.id}:{text_version(text)}",
         )
         return edited
     return await save_change(
-        answer=edited, fields={"text"}, change=f"text:{_digest(text)}", topic=topic, relay=relay, jobs=jobs
+        answer=edited, fields={"text"}, change=f"text:{text_version(text)}", topic=topic, relay=relay, jobs=jobs
     )
 
 
@@ -202,12 +202,3 @@ async def _take_vote_back(
 
 def _credit_for(answer: Answer, *, place: Place, message_id: str) -> Credit | None:
     return next((c for c in answer.also_from if c.wrote(place=place, message_id=message_id)), None)
-
-
-def _written_at(answer: Answer, *, place: Place, message_id: str) -> bool:
-    """Whether this message is the answer's own source, not a copy merged into it."""
-    return answer.source.channel_key == place.channel_key and answer.source_message_id == message_id
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:10]
