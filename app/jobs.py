@@ -14,7 +14,7 @@ from app.partners_store import RedisPartnerRepository
 from app.queue import Job, JobHandler, JobQueue
 from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
-from app.usecases import delivery, meeting, mirroring, relay, votes
+from app.usecases import delivery, meeting, mirroring, relay, reply_changes, votes
 from app.votes_store import RedisVoteRepository
 
 
@@ -176,6 +176,28 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             status=AnswerStatus.LATE,
         )
 
+    async def reply_edited(job: Job) -> None:
+        await reply_changes.edit_reply(
+            reply=relay.reply_from_payload(job.payload),
+            version=int(job.payload.get("version") or 0),
+            topics=deps.topics,
+            relay=deps.relay,
+            votes=deps.votes,
+            jobs=deps.queue,
+            now=deps.clock(),
+        )
+
+    async def reply_deleted(job: Job) -> None:
+        await reply_changes.delete_reply(
+            place=relay.place_from_payload(job.payload),
+            message_id=job.payload["message_id"],
+            topics=deps.topics,
+            relay=deps.relay,
+            votes=deps.votes,
+            jobs=deps.queue,
+            now=deps.clock(),
+        )
+
     async def rescore(job: Job) -> None:
         await delivery.rescore_edited(
             topic_id=job.payload["topic_id"],
@@ -197,6 +219,8 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         mirroring.REFRESH_JOB: refresh_topic,
         mirroring.CLOSE_MIRROR_JOB: close_mirror,
         relay.REPLY_JOB: reply_received,
+        reply_changes.EDIT_JOB: reply_edited,
+        reply_changes.DELETION_JOB: reply_deleted,
         relay.DELIVER_JOB: deliver,
         delivery.DIGEST_JOB: digest,
         relay.UPDATE_JOB: sync,

@@ -108,6 +108,11 @@ def reply_change(channel_key: str, message_id: str) -> str:
     return f"{PREFIX}:reply-change:{channel_key}:{message_id}"
 
 
+def reply_edit(channel_key: str, message_id: str) -> str:
+    """The version (Slack's edited.ts, in µs) of the latest edit of a reply that was applied."""
+    return f"{PREFIX}:reply-edit:{channel_key}:{message_id}"
+
+
 def parked_reactions(channel_key: str, message_id: str) -> str:
     """Vote reactions on a message Cercle does not know as an answer yet (it may be posting it)."""
     return f"{PREFIX}:parked:{channel_key}:{message_id}"

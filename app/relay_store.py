@@ -168,6 +168,14 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 return 1
 """
 
+# The latest edit of a reply wins, whatever order the edit jobs run in; the same edit again (a
+# retried job) passes.
+_CLAIM_EDIT = """
+if tonumber(ARGV[1]) < tonumber(redis.call('GET', KEYS[1]) or '0') then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
+return 1
+"""
+
 # An answer just posted (alone, or in a digest) is recorded as such unless its author deleted it
 # meanwhile: then only the posted message's id is kept, for the clean-up. Atomic with _MARK_DELETED:
 # one of the two always sees the other. The ref key has no hash tag in common (as above): fine on
@@ -195,6 +203,7 @@ class RedisRelayRepository:
         self._reserve: Any = redis.register_script(_RESERVE_SLOT)
         self._answer_or_park: Any = redis.register_script(_ANSWER_OR_PARK)
         self._remember_change: Any = redis.register_script(_REMEMBER_CHANGE)
+        self._claim_edit: Any = redis.register_script(_CLAIM_EDIT)
         self._record_posted: Any = redis.register_script(_RECORD_POSTED)
         self._mark_deleted: Any = redis.register_script(_MARK_DELETED)
 
@@ -222,6 +231,12 @@ class RedisRelayRepository:
     async def latest_text(self, *, place: Place, message_id: str) -> str | None:
         found = await self._redis.get(keys.reply_change(place.channel_key, message_id))
         return None if found is None else str(found)
+
+    async def claim_edit(self, *, place: Place, message_id: str, version: int) -> bool:
+        if not version:
+            return True
+        key = keys.reply_edit(place.channel_key, message_id)
+        return bool(await self._claim_edit(keys=[key], args=[version, REF_TTL_S]))
 
     async def remember_vote(self, *, place: Place, message_id: str, answer: Answer, voter: str) -> None:
         ref = keys.message_ref("vote", place.channel_key, message_id)

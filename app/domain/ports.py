@@ -255,6 +255,10 @@ class RelayRepository(Protocol):
 
     async def latest_text(self, *, place: Place, message_id: str) -> str | None: ...
 
+    async def claim_edit(self, *, place: Place, message_id: str, version: int) -> bool:
+        """False when a later edit of this message was applied already (0: no version, always True)."""
+        ...
+
     async def remember_vote(self, *, place: Place, message_id: str, answer: Answer, voter: str) -> None:
         """This message (a "+1" reply) is a vote for that answer, until it is deleted or edited."""
         ...

@@ -68,12 +68,18 @@ async def accept_reply(*, reply: IncomingReply, relay: RelayRepository, jobs: Jo
     return True
 
 
+def place_to_payload(place: Place) -> dict[str, object]:
+    return {"platform": str(place.platform), "tenant": place.tenant, "channel": place.channel, "thread": place.thread}
+
+
+def place_from_payload(payload: Mapping[str, object]) -> Place:
+    thread = str(payload["thread"]) if payload.get("thread") else None
+    return Place(Platform(str(payload["platform"])), str(payload["tenant"]), str(payload["channel"]), thread)
+
+
 def reply_to_payload(reply: IncomingReply) -> dict[str, object]:
     return {
-        "platform": str(reply.place.platform),
-        "tenant": reply.place.tenant,
-        "channel": reply.place.channel,
-        "thread": reply.place.thread,
+        **place_to_payload(reply.place),
         "message_id": reply.message_id,
         "user_id": reply.user_id,
         "text": reply.text,
@@ -83,12 +89,7 @@ def reply_to_payload(reply: IncomingReply) -> dict[str, object]:
 
 def reply_from_payload(payload: Mapping[str, object]) -> IncomingReply:
     return IncomingReply(
-        place=Place(
-            Platform(str(payload["platform"])),
-            str(payload["tenant"]),
-            str(payload["channel"]),
-            str(payload["thread"]) if payload.get("thread") else None,
-        ),
+        place=place_from_payload(payload),
         message_id=str(payload["message_id"]),
         user_id=str(payload["user_id"]),
         text=str(payload["text"]),

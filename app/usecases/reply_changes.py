@@ -15,29 +15,63 @@ from app.usecases.relay import (
     RESCORE_JOB,
     IncomingReply,
     message_label,
+    place_to_payload,
     reply_to_payload,
     save_change,
     text_version,
 )
 from app.usecases.votes import agree_by_reply
 
+EDIT_JOB = "reply.edited"
+DELETION_JOB = "reply.deleted"
+
+
+async def accept_edit(*, reply: IncomingReply, version: int, relay: RelayRepository, jobs: Jobs) -> bool:
+    """The web side of an edit, as of a reply: one lookup and one durable enqueue. Applying it waits
+    on the question's lock, which a worker may hold for seconds (Slack's rate limits): a web process
+    dying meanwhile would lose the edit. ``version`` orders edits (Slack's ``edited.ts``, in µs; 0
+    when unknown)."""
+    if reply.from_a_bot or await relay.topic_for_mirror_thread(place=reply.place) is None:
+        return False
+    await jobs.enqueue(
+        kind=EDIT_JOB,
+        payload={**reply_to_payload(reply), "version": version},
+        job_id=f"edit:{reply.place.channel_key}:{reply.message_id}:{version}:{text_version(reply.text)}",
+    )
+    return True
+
+
+async def accept_deletion(*, place: Place, message_id: str, relay: RelayRepository, jobs: Jobs) -> bool:
+    if await relay.topic_for_mirror_thread(place=place) is None:
+        return False
+    await jobs.enqueue(
+        kind=DELETION_JOB,
+        payload={**place_to_payload(place), "message_id": message_id},
+        job_id=f"deletion:{place.channel_key}:{message_id}",
+    )
+    return True
+
 
 async def edit_reply(
     *,
     reply: IncomingReply,
+    version: int,
     topics: TopicRepository,
     relay: RelayRepository,
     votes: VoteRepository,
     jobs: Jobs,
     now: float,
 ) -> Answer | None:
-    """``reply`` carries the message's new words."""
+    """``reply`` carries the message's new words; an edit older than one already applied is
+    ignored (two quick edits may be handled side by side, or one retried later)."""
     if reply.from_a_bot:
         return None
     topic_id = await relay.topic_for_mirror_thread(place=reply.place)
     if topic_id is None:
         return None
     async with relay.holding_topic(topic_id=topic_id):  # a worker may be weighing this very reply
+        if not await relay.claim_edit(place=reply.place, message_id=reply.message_id, version=version):
+            return None
         answer = await relay.answer_for_source(place=reply.place, message_id=reply.message_id)
         if answer is not None and answer.status is not AnswerStatus.DELETED:
             topic = await topics.get_topic(topic_id=answer.topic_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -13,7 +14,7 @@ from app.domain.models import Place, Platform, person_key
 from app.domain.relevance import with_files
 from app.logs import get_logger
 from app.usecases.relay import IncomingReply, accept_reply
-from app.usecases.reply_changes import delete_reply, edit_reply
+from app.usecases.reply_changes import accept_deletion, accept_edit
 from app.usecases.votes import OnDigest, record_reaction
 from handlers.slack.app import SlackServices
 from integrations.slack.render import DIGEST_VOTE_HINT
@@ -40,6 +41,14 @@ def _words(message: dict[str, Any]) -> str:
     return with_files(str(message.get("text") or ""), names)
 
 
+def _micros(ts: object) -> int:
+    """Slack's "1665102362.000100" as an integer of microseconds: exact, unlike a float; 0 if absent."""
+    try:
+        return int(Decimal(str(ts)) * 1_000_000) if ts else 0
+    except InvalidOperation:
+        return 0
+
+
 def _bot_users(body: dict[str, Any]) -> set[str]:
     return {a["user_id"] for a in body.get("authorizations") or [] if a.get("is_bot") and a.get("user_id")}
 
@@ -50,13 +59,6 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         team_id = body.get("team_id") or event.get("team") or ""
         subtype = event.get("subtype")
         channel = event.get("channel") or ""
-        common: dict[str, Any] = {
-            "topics": services.topics,
-            "relay": services.relay,
-            "votes": services.votes,
-            "jobs": services.jobs,
-            "now": services.clock(),
-        }
         if subtype == "message_changed":
             changed = event.get("message") or {}
             ts = str(changed.get("ts") or (event.get("previous_message") or {}).get("ts") or "")
@@ -70,12 +72,18 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 from_a_bot=_from_a_bot(changed, _bot_users(body)),
                 at=float(ts),
             )
-            await edit_reply(reply=edited, **common)
+            version = _micros((changed.get("edited") or {}).get("ts"))
+            if await accept_edit(reply=edited, version=version, relay=services.relay, jobs=services.jobs):
+                log.info("reply.edit_accepted", platform="slack", team=team_id, channel=channel, message=ts)
             return
         if subtype == "message_deleted":
             previous = event.get("previous_message") or {}
             place = Place(Platform.SLACK, team_id, channel, previous.get("thread_ts"))
-            await delete_reply(place=place, message_id=str(event.get("deleted_ts") or previous.get("ts")), **common)
+            deleted = str(event.get("deleted_ts") or previous.get("ts") or "")
+            if deleted and await accept_deletion(
+                place=place, message_id=deleted, relay=services.relay, jobs=services.jobs
+            ):
+                log.info("reply.deletion_accepted", platform="slack", team=team_id, channel=channel, message=deleted)
             return
         thread_ts = event.get("thread_ts")
         if subtype not in _HUMAN_SUBTYPES or not thread_ts or thread_ts == event.get("ts"):

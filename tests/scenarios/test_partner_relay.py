@@ -360,3 +360,35 @@ async def test_a_reply_acknowledged_by_a_web_process_that_then_dies_is_not_lost(
         worker.stop()
         await task
         await later.close()
+
+
+async def test_an_edit_that_arrives_late_does_not_undo_a_newer_one(start_cercle, slack):
+    """Slack may send events out of order (a retry, or two quick edits handled side by side): the
+    meeting shows the latest words, by Slack's edited.ts."""
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "How do we price a pilot?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    reply_ts = slack.user_post(BETA, INBOX, "U0ADMIN", "Run a paid pilot at 20% of list price.", thread_ts=mirror["ts"])
+    await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    slack.user_edit(BETA, INBOX, reply_ts, "Run a paid pilot at 25% of list price.")
+    stale = {**next(m for m in slack.channel_messages(BETA, INBOX) if m["ts"] == reply_ts)}
+    slack.user_edit(BETA, INBOX, reply_ts, "Run a paid pilot at 30% of list price.")
+    await eventually(lambda: "30%" in thread(slack, ALPHA, MEET, live["ts"])[0]["text"])
+
+    late = slack.deliver_event(
+        BETA,
+        {"type": "message", "subtype": "message_changed", "hidden": True, "message": stale, "channel": INBOX},
+    )
+    await eventually(lambda: {"event_id": late, "status": 200} in slack.deliveries)
+    await asyncio.sleep(0.3)  # handled after the acknowledgement
+    await eventually(_queue_empty(cercle), timeout=10)
+    assert "30%" in thread(slack, ALPHA, MEET, live["ts"])[0]["text"]
+    (answer,) = await cercle.runtime.relay.answers(topic_id=live["blocks"][2]["elements"][0]["value"])
+    assert "30%" in answer.text  # what the summary will quote
+
+
+def _queue_empty(cercle):
+    async def check() -> bool:
+        return await cercle.runtime.queue.depth() == 0
+
+    return check

@@ -61,14 +61,15 @@ class SlackPeople:
         self._deliver_message(ws, channel, {**message, "client_msg_id": secrets.token_hex(8)})
         return ts
 
-    def user_edit(self, team_id: str, channel_id: str, ts: str, text: str) -> None:
+    def user_edit(self, team_id: str, channel_id: str, ts: str, text: str) -> str | None:
+        """Someone edits a message; returns the id of the event Slack sends (None: the app is not there)."""
         ws = self.workspaces[team_id]
         channel = ws.channels[channel_id]
         message = next(m for m in channel.messages if m["ts"] == ts)
         previous = dict(message)
         message["text"] = text
         message["edited"] = {"user": message["user"], "ts": self._new_ts()}
-        self._deliver_message(
+        return self._deliver_message(
             ws,
             channel,
             {
@@ -81,12 +82,12 @@ class SlackPeople:
             },
         )
 
-    def user_delete(self, team_id: str, channel_id: str, ts: str) -> None:
+    def user_delete(self, team_id: str, channel_id: str, ts: str) -> str | None:
         ws = self.workspaces[team_id]
         channel = ws.channels[channel_id]
         previous = next(m for m in channel.messages if m["ts"] == ts)
         channel.messages.remove(previous)
-        self._deliver_message(
+        return self._deliver_message(
             ws,
             channel,
             {
@@ -119,12 +120,12 @@ class SlackPeople:
         }
         return self.deliver_event(team_id, event)
 
-    def _deliver_message(self, ws: Workspace, channel: Channel, event: dict[str, Any]) -> None:
+    def _deliver_message(self, ws: Workspace, channel: Channel, event: dict[str, Any]) -> str | None:
         if ws.bot_user_id not in channel.members:
-            return  # Slack only sends message events for channels the app is in
+            return None  # Slack only sends message events for channels the app is in
         event = {**event, "channel": channel.id, "event_ts": event.get("ts") or self._new_ts()}
         event["channel_type"] = "group" if channel.is_private else "channel"
-        self.deliver_event(ws.team_id, event)
+        return self.deliver_event(ws.team_id, event)
 
     def deliver_event(self, team_id: str, event: dict[str, Any], *, event_id: str | None = None) -> str:
         """Send an event to the app as Slack does: signed, retried on failure (3 retries)."""

@@ -1,0 +1,73 @@
+"""Scenario: the web process is killed (SIGKILL) right after acknowledging an edit or a deletion
+while a worker holds the question (Slack is slow to answer it). Slack does not send an event it had
+acknowledged again, so the change must already be queued: the meeting still follows it."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import pytest
+
+from app.embedded_redis import free_port
+from tests.conftest import cercle_env
+from tests.processes import clean_env, start_app, stop, wait_http
+from tests.scenarios.test_delivery import setup
+from tests.scenarios.test_partner_relay import ALPHA, BETA, EVERYTHING, INBOX, MEET, asked, mirror_roots, thread
+from tests.waiting import eventually
+
+pytestmark = pytest.mark.slow
+
+SLOW_LOOKUP_S = 4.0
+
+
+def _looked_up(slack, user: str) -> bool:
+    return any(c.params.get("user") == user for c in slack.calls_to("users.info"))
+
+
+async def _killed_after_ack(slack, web, event_id: str | None) -> None:
+    assert event_id is not None
+    await eventually(lambda: {"event_id": event_id, "status": 200} in slack.deliveries, timeout=10)
+    await asyncio.sleep(0.3)  # acknowledged; the old web process was then still waiting for the question
+    web.send_signal(signal.SIGKILL)
+    web.wait(10)
+
+
+@pytest.mark.parametrize("change", ["edit", "deletion"])
+async def test_a_change_acknowledged_by_a_web_process_killed_at_once_still_reaches_the_meeting(
+    start_cercle, slack, redis_url, tmp_path, change
+):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), **EVERYTHING)
+    live = await asked(cercle, slack, "How do we price a pilot?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+
+    port = free_port()
+    env = clean_env(**{**cercle_env(slack, data_dir=tmp_path, oauth=True, **EVERYTHING), "REDIS_URL": redis_url})
+    web = start_app("web", env={**env, "PORT": str(port)}, log=tmp_path / "web.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=web)
+        slack.events_url = f"http://127.0.0.1:{port}/slack/events"
+        slack.latency_after_s["users.info"] = SLOW_LOOKUP_S
+        slack.workspaces[BETA].add_user("U0HELPER", "ada")
+        reply = slack.user_post(
+            BETA, INBOX, "U0HELPER", "Run a paid pilot at 20% of list price.", thread_ts=mirror["ts"]
+        )
+        # The worker weighs the reply, holding its question, and waits for Slack to name its author.
+        await eventually(lambda: _looked_up(slack, "U0HELPER"), timeout=10)
+        if change == "edit":
+            event_id = slack.user_edit(BETA, INBOX, reply, "Run a paid pilot at 30% of list price.")
+        else:
+            event_id = slack.user_delete(BETA, INBOX, reply)
+        await _killed_after_ack(slack, web, event_id)
+    finally:
+        stop(web)
+        slack.events_url = f"{cercle.url}/slack/events"
+        slack.latency_after_s.clear()
+
+    if change == "edit":
+        shown = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]), timeout=20)
+        await eventually(lambda: "30%" in thread(slack, ALPHA, MEET, live["ts"])[0]["text"], timeout=20)
+        assert len(shown) == 1
+    else:
+        await asyncio.sleep(SLOW_LOOKUP_S + 2)  # the worker has weighed the reply by now
+        await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]) == [], timeout=20)
