@@ -45,8 +45,17 @@ PLACEHOLDER = re.compile(
     r"dig|get back|come back|revert|see)\b|^\W*on it\b|\b(checking|looking into it|asking around|no idea|dunno|"
     r"no clue|idk|"
     r"(good|great|interesting) question|following|subscribed|watching this|bump|same question|"
-    r"je (vais |vous |te )?(regarde|verifie|me renseigne|demande|reviens)|aucune idee|bonne question|"
-    r"je suis preneur|je suis interesse|interesse aussi)\b"
+    r"(je|on) (vais |va |vous |te )?(regarder?|verifier?|me renseigner?|se renseigner|demander?|reviens|revient|"
+    r"revenir)|aucune idee|bonne question|je suis preneur|je suis interesse|interesse aussi)\b"
+)
+# A shrug alone ("not sure", "je ne sais pas"): a placeholder too. Followed by anything, it is a hedge.
+SHRUG = re.compile(
+    r"^\W*(sorry\W*|desole\W*)?(i |je )?(don'?t know|do not know|not sure|no clue|it depends|depends|"
+    r"ne sais pas|sais pas|n'?en sais rien|pas sur|ca depend|aucune idee)\W*(sorry|desole)?\W*$"
+)
+# Politeness alone, like thanks: dropped. (Not THANKS itself: the model reads that as a feature.)
+COURTESY = re.compile(
+    r"\b(good luck|best of luck|bonne chance|bon courage|hope (this|it|that) helps|j'?espere que (ca|cela) aide)\b"
 )
 PLACEHOLDER_MAX_WORDS = 12  # longer replies usually carry something besides the promise
 LAUGH = re.compile(r"\b(lol|lmao|rofl|haha+|hehe+|mdr|ptdr|xd)\b|[:;]-?[)(dpo]", re.IGNORECASE)
@@ -122,10 +131,11 @@ def reply_kind(text: str) -> ReplyKind:
     if AGREEMENT.match(text) or re.fullmatch(r"\W*(\+\s*1|same|same here|me too|moi aussi|pareil)\W*", fold(text)):
         return ReplyKind.AGREEMENT
     words = WORD.findall(fold(stripped))
-    if THANKS.search(text) and len(words) <= 4:
+    folded = fold(text).replace("\u2019", "'")
+    if (THANKS.search(text) or COURTESY.search(folded)) and len(words) <= 4:
         return ReplyKind.THANKS
     if len(words) <= PLACEHOLDER_MAX_WORDS and not NUMBER.search(stripped) and not URL.search(text):
-        if PLACEHOLDER.search(fold(text).replace("\u2019", "'")):
+        if PLACEHOLDER.search(folded) or SHRUG.match(folded):
             return ReplyKind.PLACEHOLDER
     return ReplyKind.ANSWER
 

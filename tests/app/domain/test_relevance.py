@@ -59,9 +59,16 @@ def test_a_useful_answer_beats_chatter_and_questions_back(question, good, bad):
     assert s(question, good) > s(question, bad) + 0.1
 
 
-@pytest.mark.parametrize("reply", ["Thanks!", "+1", "same here", "merci !", "moi aussi", "👍", "https://example.com"])
+@pytest.mark.parametrize(
+    "reply", ["Thanks!", "+1", "same here", "merci !", "moi aussi", "👍", "https://example.com", "Good luck!"]
+)
 def test_thanks_agreement_emoji_and_bare_links_score_low(reply):
     assert s(PRICING, reply) < 0.35
+
+
+@pytest.mark.parametrize("reply", ["Good luck!", "Bon courage !", "Hope this helps", "bonne chance à vous"])
+def test_courtesy_alone_is_dropped_like_thanks(reply):
+    assert reply_kind(reply) is ReplyKind.THANKS
 
 
 def test_a_file_alone_is_kept_aside_and_a_caption_is_judged_on_its_words():
@@ -86,6 +93,12 @@ def test_a_file_alone_is_kept_aside_and_a_caption_is_judged_on_its_words():
         "Je me renseigne auprès de la compta",
         "Aucune idée, désolé",
         "Bonne question !",
+        "Je vais demander à mon équipe",
+        "On va vérifier et on revient vers vous",
+        "Not sure",
+        "I don't know, sorry",
+        "Je ne sais pas",
+        "ça dépend",
     ],
 )
 def test_a_promise_or_a_shrug_is_not_an_answer_even_as_the_first_reply(reply):
@@ -101,6 +114,9 @@ def test_a_promise_or_a_shrug_is_not_an_answer_even_as_the_first_reply(reply):
         "Let me check: we used 20% of the licence last time.",  # a figure is an answer
         "You will see the difference with a paid pilot, people show up.",  # not a promise of the writer's
         "Let me check and come back to you with our pricing grid, but the short version is: a paid pilot.",
+        "It depends on the deal size: small customers get a free pilot, large ones pay.",
+        "Je ne sais pas pour vous, mais chez nous le pilote est payant et déduit du contrat.",
+        "Good luck: charge for the pilot, free pilots never convert.",
     ],
 )
 def test_answers_that_share_words_with_placeholders_stay_answers(reply):
