@@ -17,7 +17,7 @@ from app.usecases.relay import IncomingReply, accept_reply
 from app.usecases.reply_changes import accept_deletion, accept_edit
 from app.usecases.votes import OnDigest, record_reaction
 from handlers.slack.app import SlackServices
-from integrations.slack.render import DIGEST_VOTE_HINT
+from integrations.slack.render import DIGEST_VOTE_HINT, MENTION_HINT
 
 log = get_logger("handlers.slack.events")
 
@@ -53,9 +53,24 @@ def _bot_users(body: dict[str, Any]) -> set[str]:
     return {a["user_id"] for a in body.get("authorizations") or [] if a.get("is_bot") and a.get("user_id")}
 
 
+def _mentions(message: dict[str, Any], bot_user_ids: set[str]) -> bool:
+    text = str(message.get("text") or "")
+    return any(f"<@{bot}>" in text or f"<@{bot}|" in text for bot in bot_user_ids)
+
+
+async def _hint(
+    client: AsyncWebClient, *, channel: str, user: str, team: str, text: str, thread: str | None = None
+) -> None:
+    """A private pointer for one person; best effort (they may have left the channel)."""
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread, text=text)
+    except SlackApiError as error:
+        log.warning("slack.hint_failed", platform="slack", team=team, code=error.response.get("error"))
+
+
 def register(*, app: AsyncApp, services: SlackServices) -> None:
     @app.event("message")
-    async def message(event: dict[str, Any], body: dict[str, Any]) -> None:
+    async def message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         team_id = body.get("team_id") or event.get("team") or ""
         subtype = event.get("subtype")
         channel = event.get("channel") or ""
@@ -86,8 +101,12 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 log.info("reply.deletion_accepted", platform="slack", team=team_id, channel=channel, message=deleted)
             return
         thread_ts = event.get("thread_ts")
-        if subtype not in _HUMAN_SUBTYPES or not thread_ts or thread_ts == event.get("ts"):
-            return  # only replies inside threads can answer a mirrored question
+        if subtype not in _HUMAN_SUBTYPES or _from_a_bot(event, _bot_users(body)):
+            return
+        if not thread_ts or thread_ts == event.get("ts"):  # only replies inside threads can answer a question
+            if _mentions(event, _bot_users(body)):  # "@Cercle how do we…": show the way to /ask
+                await _hint(client, channel=channel, user=str(event.get("user") or ""), team=team_id, text=MENTION_HINT)
+            return
         reply = IncomingReply(
             place=Place(Platform.SLACK, team_id, channel, thread_ts),
             message_id=str(event["ts"]),
@@ -132,12 +151,9 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             now=services.clock(),
         )
         if isinstance(recorded, OnDigest):
-            try:
-                await client.chat_postEphemeral(
-                    channel=channel, user=user, thread_ts=recorded.thread or None, text=DIGEST_VOTE_HINT
-                )
-            except SlackApiError as error:
-                log.warning("slack.hint_failed", platform="slack", team=team_id, code=error.response.get("error"))
+            await _hint(
+                client, channel=channel, user=user, team=team_id, text=DIGEST_VOTE_HINT, thread=recorded.thread or None
+            )
 
     @app.event("reaction_added")
     async def reaction_added(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:

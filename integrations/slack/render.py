@@ -216,6 +216,10 @@ DIGEST_VOTE_HINT = (
     "This message carries several answers, so a reaction on it cannot say which one you mean: "
     "press the *:+1: Helpful* button of the answer you want to vote for."
 )
+MENTION_HINT = (
+    "Hi! To ask your network, type `/ask <your question>` in this channel: I open a thread for it and "
+    "bring the good answers back there. `/ask help` lists everything I can do."
+)
 ALSO_FROM_SHOWN = 5  # names after an answer; 50 partners pasting one answer would outgrow a text object
 
 

@@ -186,3 +186,17 @@ async def test_the_same_question_asked_twice_opens_one_topic(start_cercle, slack
     await eventually(lambda: "Closed" in json.dumps(slack.channel_messages("TALPHA0001", "C0MEET0001")[0]["blocks"]))
     await cercle.ask("How do we price a pilot?", team_id="TALPHA0001", channel_id="C0MEET0001")
     await eventually(lambda: len(slack.calls_to("chat.postMessage")) == 3)
+
+
+async def test_mentioning_the_bot_shows_how_to_ask(start_cercle, slack, workspace):
+    """ "@Cercle how do we…" in the channel is not a question Cercle can open (only /ask is): the
+    person is told privately how to ask, and nothing is posted for everyone."""
+    await start_cercle()
+    bot = workspace.bot_user_id
+    slack.user_post("TALPHA0001", "C0MEET0001", "U0ASKER", f"<@{bot}> how do we price a pilot?")
+    slack.user_post("TALPHA0001", "C0MEET0001", "U0ASKER", "no mention here, just talk")
+    hints = await eventually(lambda: slack.calls_to("chat.postEphemeral"))
+    await slack.settle()
+    assert len(slack.calls_to("chat.postEphemeral")) == 1
+    assert hints[0].params["user"] == "U0ASKER" and "/ask <your question>" in hints[0].params["text"]
+    assert slack.calls_to("chat.postMessage") == []
