@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 
 from app.config import Settings
 from app.crypto import TokenCipher, development_secret
+from app.inflight import InFlight
 from app.jobs import JobDeps, job_handlers
 from app.logs import get_logger
 from app.metrics import Metrics
@@ -61,6 +62,7 @@ class Runtime:
     slack_app: AsyncApp | None = None
     directory: SlackDirectory | None = None
     matcher: SemanticRelevance | None = None  # the optional cross-encoder (CERCLE_RELEVANCE_MODEL)
+    inflight: InFlight = field(default_factory=InFlight)  # listeners still at work after their ack
     _session: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
     _socket_handler: Any = None
@@ -128,8 +130,13 @@ class Runtime:
                 await self._socket_handler.close_async()
             self._socket_handler = None
         if self._runner is not None:
-            await self._runner.cleanup()
+            await self._runner.cleanup()  # no new request from here on
             self._runner = None
+        if self.inflight.running:
+            log.info("web.draining", listeners=self.inflight.running)
+            left = await self.inflight.drain()
+            if left:
+                log.warning("web.drain_timed_out", listeners=left)
         if self._session is not None and not self._session.closed:
             await self._session.close()
         await self.redis.aclose()
@@ -173,6 +180,7 @@ def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
             timings=settings.timings,
             admins=settings.admins,
             multi_workspace=settings.slack.oauth,
+            inflight=runtime.inflight,
         )
         runtime.slack_app = build_slack_app(
             settings=settings.slack, services=services, installation_store=store, redis=redis

@@ -32,6 +32,7 @@ log = get_logger("handlers.slack.actions")
 
 def register(*, app: AsyncApp, services: SlackServices) -> None:
     @app.action(CLOSE_TOPIC_ACTION)
+    @services.inflight.track
     async def close(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
         await ack()
         topic_id = str(body["actions"][0].get("value") or "")
@@ -58,6 +59,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
 
 def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
     @app.action(REVIEW_MODE_ACTION)
+    @services.inflight.track
     async def review_mode(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         topic_id, _, wanted = str(body["actions"][0].get("value") or "").partition(":")
@@ -101,16 +103,19 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
         )
 
     @app.action(APPROVE_ACTION)
+    @services.inflight.track
     async def approve(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         await _decide(body, respond, approve=True)
 
     @app.action(SKIP_ACTION)
+    @services.inflight.track
     async def skip(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         await _decide(body, respond, approve=False)
 
     @app.action(END_MEETING_ACTION)
+    @services.inflight.track
     async def end(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         channel = (body.get("channel") or {}).get("id") or ""
@@ -121,6 +126,7 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
             await respond(text="This meeting has already ended.", **_EPHEMERAL)
 
     @app.action(DIGEST_VOTE_ACTION)
+    @services.inflight.track
     async def digest_vote(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         topic_id, _, answer_id = str(body["actions"][0].get("value") or "").partition("/")
@@ -142,6 +148,7 @@ def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:
         await respond(text=f"{text} Press again to change it.", **_EPHEMERAL)
 
     @app.action(OTHER_REPLIES_ACTION)
+    @services.inflight.track
     async def others(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         topic_id = str(body["actions"][0].get("value") or "")

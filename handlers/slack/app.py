@@ -20,6 +20,7 @@ from app.domain.models import Place
 from app.domain.ports import ChatDirectory, Jobs, RateLimiter
 from app.domain.timings import MeetingTimings
 from app.domain.votes import VoteRules
+from app.inflight import InFlight
 from app.logs import get_logger
 from app.metrics import Metrics
 from app.partners_store import RedisPartnerRepository
@@ -65,6 +66,7 @@ class SlackServices:
     admins: frozenset[str] = frozenset()
     multi_workspace: bool = False
     clock: Callable[[], float] = time.time
+    inflight: InFlight = field(default_factory=InFlight)  # listeners still at work after their ack
 
 
 async def end_meeting_in(*, services: SlackServices, place: Place, by: str) -> int | None:

@@ -36,6 +36,7 @@ SINGLE_WORKSPACE = (
 
 def register(*, app: AsyncApp, services: SlackServices) -> None:
     @app.command("/ask")
+    @services.inflight.track
     async def ask(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
         parsed = parse_command(command.get("text") or "")
         team_id = command.get("team_id") or ""

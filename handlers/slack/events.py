@@ -70,6 +70,7 @@ async def _hint(
 
 def register(*, app: AsyncApp, services: SlackServices) -> None:
     @app.event("message")
+    @services.inflight.track
     async def message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         team_id = body.get("team_id") or event.get("team") or ""
         subtype = event.get("subtype")
@@ -119,6 +120,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             log.info("reply.accepted", platform="slack", team=team_id, channel=channel, message=reply.message_id)
 
     @app.event("app_home_opened")
+    @services.inflight.track
     async def home(event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab") != "home":
             return
@@ -156,9 +158,11 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             )
 
     @app.event("reaction_added")
+    @services.inflight.track
     async def reaction_added(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         await reaction(event, body, client, added=True)
 
     @app.event("reaction_removed")
+    @services.inflight.track
     async def reaction_removed(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         await reaction(event, body, client, added=False)

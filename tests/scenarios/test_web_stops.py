@@ -1,19 +1,24 @@
-"""Scenario: the web process is killed (SIGKILL) right after acknowledging an edit or a deletion
-while a worker holds the question (Slack is slow to answer it). Slack does not send an event it had
-acknowledged again, so the change must already be queued: the meeting still follows it."""
+"""Scenario: a web process stops in the middle of its work. Slack does not send again what it saw
+acknowledged, so nothing acknowledged may be lost:
+- killed (SIGKILL) right after acknowledging an edit or a deletion, while a worker holds the
+  question (Slack is slow to answer it): the change was queued first, the meeting still follows it;
+- stopped for a deploy (SIGTERM) while an /ask waits for Slack to confirm its root: the process
+  finishes the /ask before it exits."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+from dataclasses import replace
 
 import pytest
 
+from app.domain.models import Place, Platform
 from app.embedded_redis import free_port
 from tests.conftest import cercle_env
 from tests.processes import clean_env, start_app, stop, wait_http
 from tests.scenarios.test_delivery import setup
-from tests.scenarios.test_partner_relay import ALPHA, BETA, EVERYTHING, INBOX, MEET, asked, mirror_roots, thread
+from tests.scenarios.test_partner_relay import ALPHA, BETA, EVERYTHING, INBOX, MEET, asked, mirror_roots, roots, thread
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
@@ -71,3 +76,31 @@ async def test_a_change_acknowledged_by_a_web_process_killed_at_once_still_reach
     else:
         await asyncio.sleep(SLOW_LOOKUP_S + 2)  # the worker has weighed the reply by now
         await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]) == [], timeout=20)
+
+
+async def test_a_deploy_in_the_middle_of_an_ask_lets_it_finish(start_cercle, slack, redis_url, tmp_path):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    port = free_port()
+    env = clean_env(**{**cercle_env(slack, data_dir=tmp_path, oauth=True), "REDIS_URL": redis_url, "PORT": str(port)})
+    web = start_app("web", env=env, log=tmp_path / "web.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=web)
+        answered = len(slack.responses)
+        slack.latency_after_s["chat.postMessage"] = 2.0  # the root is posted; Slack is slow to say so
+        response = await replace(cercle, port=port).ask(
+            "How do we price a pilot?", team_id=ALPHA, channel_id=MEET, user_id="U0MEMBER"
+        )
+        assert response.status == 200
+        await eventually(lambda: [m for m in roots(slack, ALPHA, MEET) if "price a pilot" in m["text"]])
+        web.send_signal(signal.SIGTERM)  # a deploy
+        assert await asyncio.to_thread(web.wait, 30) == 0
+    finally:
+        stop(web)
+        slack.latency_after_s.clear()
+
+    (topic,) = await cercle.runtime.topics.open_topics(place=Place(Platform.SLACK, ALPHA, MEET))
+    assert topic.question == "How do we price a pilot?"
+    told = [r["text"] for r in slack.responses[answered:]]
+    assert len(told) == 1 and told[0].startswith("Your question is open in") and "on its way to 1 partner" in told[0]
+    await eventually(lambda: mirror_roots(slack, BETA), timeout=20)  # the partner was asked
+    assert "web.draining" in (tmp_path / "web.log").read_text()
