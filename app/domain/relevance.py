@@ -50,8 +50,8 @@ PLACEHOLDER = re.compile(
 )
 # A shrug alone ("not sure", "je ne sais pas"): a placeholder too. Followed by anything, it is a hedge.
 SHRUG = re.compile(
-    r"^\W*(sorry\W*|desole\W*)?(i |je )?(don'?t know|do not know|not sure|no clue|it depends|depends|"
-    r"ne sais pas|sais pas|n'?en sais rien|pas sur|ca depend|aucune idee)\W*(sorry|desole)?\W*$"
+    r"^\W*(sorry\W*|desole\W*)?(i |je )?(don'?t know|do not know|not sure|it depends|depends|"
+    r"ne sais pas|sais pas|n'?en sais rien|pas sur|ca depend)\W*(sorry|desole)?\W*$"
 )
 # Politeness alone, like thanks: dropped. (Not THANKS itself: the model reads that as a feature.)
 COURTESY = re.compile(
