@@ -118,7 +118,59 @@ def parse_command(text: str) -> Command:
             if not argument:
                 return Command(CommandKind.INVALID, error="Name the partner: `/ask partners remove <org>`.")
             return Command(CommandKind.PARTNERS_REMOVE, argument=argument)
+    meant = _meant_command(words)
+    if meant is not None and "?" not in text:
+        return Command(
+            CommandKind.INVALID,
+            error=(
+                f"Did you mean `/ask {meant}`? Nothing was sent. To put a question to your network, write it "
+                "out, e.g. `/ask How do we price a pilot for a large customer?` (end it with a question mark "
+                "to send a short one as it is)."
+            ),
+        )
     return _question(text)
+
+
+_KEYWORDS = ("help", "list", "end", "inbox", "networks", "partners")
+_PARTNER_WORDS = ("invite", "accept", "remove")
+SHORT_COMMAND_WORDS = 3  # "end the meeting", "partner invite": a command mistyped, not a question
+
+
+def _meant_command(words: list[str]) -> str | None:
+    """The command a short text looks like ("lsit", "end meeting", "partner invite"): sent as a
+    question, it would reach every partner organisation."""
+    folded = [fold(w).strip(".,;:!") for w in words]
+    head = _closest(folded[0], _KEYWORDS)
+    if head == "partners" and len(folded) > 1:
+        sub = _closest(folded[1], _PARTNER_WORDS)
+        if sub is not None:  # "partner remove Beta Org": the organisation's name may be long
+            return " ".join(["partners", sub, *words[2:]])
+    if head is None or len(words) > SHORT_COMMAND_WORDS:
+        return None
+    return head
+
+
+def _closest(word: str, choices: tuple[str, ...]) -> str | None:
+    """A choice the word is, or is one typo away from (words of four letters or more)."""
+    for choice in choices:
+        if word == choice or (len(choice) >= 4 and len(word) >= 4 and _typos(word, choice) <= 1):
+            return choice
+    return None
+
+
+def _typos(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from a to b: "lsit" is one from "list"."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def question_key(question: str) -> str:

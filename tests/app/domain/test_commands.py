@@ -33,6 +33,36 @@ def test_parse(text, kind, argument):
     assert command.kind == kind and command.argument == argument
 
 
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("lsit", "/ask list"),
+        ("end meeting", "/ask end"),
+        ("End the meeting.", "/ask end"),
+        ("hepl", "/ask help"),
+        ("inbox here", "/ask inbox"),
+        ("netwroks", "/ask networks"),
+        ("partner", "/ask partners"),
+        ("partners list", "/ask partners"),
+        ("partner invite", "/ask partners invite"),
+        ("partners invte", "/ask partners invite"),
+        ("partner accept AB12-CD34", "/ask partners accept AB12-CD34"),
+        ("Partner remove Beta Org", "/ask partners remove Beta Org"),
+    ],
+)
+def test_a_mistyped_command_is_not_sent_to_the_partners_as_a_question(text, meant):
+    command = parse_command(text)
+    assert command.kind == CommandKind.INVALID and f"Did you mean `{meant}`?" in command.error
+    assert "Nothing was sent" in command.error
+
+
+@pytest.mark.parametrize(
+    "text", ["end meeting?", "pricing", "listing fees", "endpoint security", "list of vendors for payroll", "help?"]
+)
+def test_short_questions_that_are_not_commands_are_questions(text):
+    assert parse_command(text).kind == CommandKind.ASK
+
+
 @pytest.mark.parametrize("text", [" ", "\t\n ", "partners accept", "partners remove"])
 def test_incomplete_input_is_refused_with_a_reason(text):
     command = parse_command(text)
