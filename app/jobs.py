@@ -14,7 +14,7 @@ from app.partners_store import RedisPartnerRepository
 from app.queue import Job, JobHandler, JobQueue
 from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
-from app.usecases import delivery, meeting, mirroring, relay, reply_changes, votes
+from app.usecases import delivery, incoming, meeting, mirroring, relay, reply_changes, votes
 from app.votes_store import RedisVoteRepository
 
 
@@ -64,7 +64,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
 
     async def reply_received(job: Job) -> None:
         answer = await relay.receive_reply(
-            reply=relay.reply_from_payload(job.payload),
+            reply=incoming.reply_from_payload(job.payload),
             topics=deps.topics,
             partners=deps.partners,
             relay=deps.relay,
@@ -178,7 +178,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
 
     async def reply_edited(job: Job) -> None:
         await reply_changes.edit_reply(
-            reply=relay.reply_from_payload(job.payload),
+            reply=incoming.reply_from_payload(job.payload),
             version=int(job.payload.get("version") or 0),
             topics=deps.topics,
             relay=deps.relay,
@@ -189,7 +189,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
 
     async def reply_deleted(job: Job) -> None:
         await reply_changes.delete_reply(
-            place=relay.place_from_payload(job.payload),
+            place=incoming.place_from_payload(job.payload),
             message_id=job.payload["message_id"],
             topics=deps.topics,
             relay=deps.relay,

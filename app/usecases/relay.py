@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import replace
 
 from app.domain.delivery import DeliveryRules, Route, same_content
 from app.domain.models import (
@@ -13,7 +14,6 @@ from app.domain.models import (
     Credit,
     Person,
     Place,
-    Platform,
     Topic,
     answer_id_for,
     person_key,
@@ -31,6 +31,8 @@ from app.domain.ports import (
     TopicRepository,
     VoteRepository,
 )
+from app.domain.relevance import ReplyKind, reply_kind
+from app.usecases.incoming import IncomingReply, reply_to_payload
 from app.usecases.judging import judge_reply
 from app.usecases.votes import adopt_parked, agree_by_reply
 
@@ -39,18 +41,6 @@ DELIVER_JOB = "answer.deliver"
 UPDATE_JOB = "answer.update"
 DELETE_JOB = "answer.delete"
 RESCORE_JOB = "answer.rescore"
-
-
-@dataclass(frozen=True, slots=True)
-class IncomingReply:
-    """A message seen in a thread of some organisation's channel, as the platform reported it."""
-
-    place: Place  # thread = the root the reply belongs to
-    message_id: str
-    user_id: str
-    text: str
-    from_a_bot: bool
-    at: float
 
 
 async def accept_reply(*, reply: IncomingReply, relay: RelayRepository, jobs: Jobs) -> bool:
@@ -66,36 +56,6 @@ async def accept_reply(*, reply: IncomingReply, relay: RelayRepository, jobs: Jo
         job_id=f"reply:{reply.place.channel_key}:{reply.message_id}",
     )
     return True
-
-
-def place_to_payload(place: Place) -> dict[str, object]:
-    return {"platform": str(place.platform), "tenant": place.tenant, "channel": place.channel, "thread": place.thread}
-
-
-def place_from_payload(payload: Mapping[str, object]) -> Place:
-    thread = str(payload["thread"]) if payload.get("thread") else None
-    return Place(Platform(str(payload["platform"])), str(payload["tenant"]), str(payload["channel"]), thread)
-
-
-def reply_to_payload(reply: IncomingReply) -> dict[str, object]:
-    return {
-        **place_to_payload(reply.place),
-        "message_id": reply.message_id,
-        "user_id": reply.user_id,
-        "text": reply.text,
-        "at": reply.at,
-    }
-
-
-def reply_from_payload(payload: Mapping[str, object]) -> IncomingReply:
-    return IncomingReply(
-        place=place_from_payload(payload),
-        message_id=str(payload["message_id"]),
-        user_id=str(payload["user_id"]),
-        text=str(payload["text"]),
-        from_a_bot=False,
-        at=float(str(payload["at"])),
-    )
 
 
 async def receive_reply(
@@ -124,6 +84,9 @@ async def receive_reply(
     replying_org = f"{reply.place.platform}:{reply.place.tenant}"
     if replying_org != asking_org and not await partners.are_partners(a=asking_org, b=replying_org):
         return None  # the partnership ended: its old mirror threads no longer reach the meeting
+    # Who wrote it and its link, asked of Slack before taking the question: a slow answer (a 429
+    # wait) then holds up this reply only, not every other reply and edit of the question.
+    signed = await _signature(reply=reply, directory=directory) if _may_be_an_answer(reply.text) else None
     async with relay.holding_topic(topic_id=topic.id):  # replies read in one batch must see each other
         latest = await relay.latest_text(place=reply.place, message_id=reply.message_id)
         if latest is not None:  # edited, or deleted (empty), since it was queued
@@ -141,7 +104,24 @@ async def receive_reply(
             rules=rules,
             now=now,
             matcher=matcher,
+            signed=signed,
         )
+
+
+def _may_be_an_answer(text: str) -> bool:
+    """Worth a name and a link: "+1", thanks and emoji never become answers."""
+    return reply_kind(text) not in (ReplyKind.AGREEMENT, ReplyKind.THANKS, ReplyKind.EMPTY)
+
+
+async def _signature(*, reply: IncomingReply, directory: ChatDirectory) -> tuple[str, str]:
+    """The author's display name and the reply's permalink (the user id and no link without a chat)."""
+    chat = await directory.chat_for(tenant=reply.place.tenant)
+    if chat is None:
+        return reply.user_id, ""
+    name, link = await asyncio.gather(
+        chat.user_name(user_id=reply.user_id), chat.permalink(place=reply.place, message_id=reply.message_id)
+    )
+    return name, link
 
 
 async def _weigh_reply(
@@ -156,6 +136,7 @@ async def _weigh_reply(
     rules: DeliveryRules,
     now: float,
     matcher: SemanticMatcher | None,
+    signed: tuple[str, str] | None,
 ) -> Answer | None:
     """Against the topic's earlier answers: a vote, a merge into one of them, or a new answer."""
     by_asker = reply.place.tenant == topic.place.tenant and reply.user_id == topic.asker.id
@@ -193,11 +174,7 @@ async def _weigh_reply(
             )
         return None
     org = await partners.organisation(org_key=f"{reply.place.platform}:{reply.place.tenant}")
-    chat = await directory.chat_for(tenant=reply.place.tenant)
-    name, link = reply.user_id, ""
-    if chat is not None:
-        name = await chat.user_name(user_id=reply.user_id)
-        link = await chat.permalink(place=reply.place, message_id=reply.message_id)
+    name, link = signed or await _signature(reply=reply, directory=directory)  # edited into an answer meanwhile
     organisation = org.name if org else reply.place.tenant
     duplicate = next(
         (a for a in earlier if a.status is not AnswerStatus.DELETED and same_content(a.text, reply.text)), None

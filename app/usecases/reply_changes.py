@@ -9,14 +9,12 @@ from app.domain.delivery import same_content
 from app.domain.models import Answer, AnswerStatus, Credit, Person, Place, Topic
 from app.domain.ports import AnswerField, Jobs, RelayRepository, TopicRepository, VoteRepository
 from app.domain.relevance import ReplyKind, reply_kind
+from app.usecases.incoming import IncomingReply, place_to_payload, reply_to_payload
 from app.usecases.relay import (
     DELETE_JOB,
     REPLY_JOB,
     RESCORE_JOB,
-    IncomingReply,
     message_label,
-    place_to_payload,
-    reply_to_payload,
     save_change,
     text_version,
 )

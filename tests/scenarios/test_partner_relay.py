@@ -381,13 +381,13 @@ async def test_an_edit_that_arrives_late_does_not_undo_a_newer_one(start_cercle,
     )
     await eventually(lambda: {"event_id": late, "status": 200} in slack.deliveries)
     await asyncio.sleep(0.3)  # handled after the acknowledgement
-    await eventually(_queue_empty(cercle), timeout=10)
+    await eventually(queue_empty(cercle), timeout=10)
     assert "30%" in thread(slack, ALPHA, MEET, live["ts"])[0]["text"]
     (answer,) = await cercle.runtime.relay.answers(topic_id=live["blocks"][2]["elements"][0]["value"])
     assert "30%" in answer.text  # what the summary will quote
 
 
-def _queue_empty(cercle):
+def queue_empty(cercle):
     async def check() -> bool:
         return await cercle.runtime.queue.depth() == 0
 
