@@ -210,9 +210,10 @@ class Worker:
     async def _run_one(self, job: Job) -> None:
         bound = log.bind(job_id=job.job_id, kind=job.kind, deliveries=job.deliveries)
         handler = self._handlers.get(job.kind)
-        if handler is None:
+        if handler is None:  # a newer version's job, during a rolling deploy: left for a worker that knows it
             bound.error("job.unknown_kind")
-            await self._queue.bury(job, reason="unknown kind")
+            if job.deliveries >= self._queue.max_deliveries:
+                await self._queue.bury(job, reason="unknown kind")
             return
         try:
             await handler(job)

@@ -65,6 +65,34 @@ async def test_failing_job_is_retried_then_buried(redis_url):
     await redis.aclose()
 
 
+async def test_a_job_an_older_worker_does_not_know_waits_for_one_that_does(redis_url):
+    """A rolling deploy: the new web queues a new kind of job while an old worker still runs."""
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis, claim_idle_ms=50, max_deliveries=20)
+    old = Worker(queue=queue, handlers={}, clock=time.time, block_ms=20)
+    old_task = asyncio.create_task(old.run())
+    await queue.enqueue(kind="reply.edited", payload={"n": 1})
+
+    async def taken_by_the_old_one() -> bool:
+        return (await redis.xpending(queue.stream, queue.group))["pending"] == 1
+
+    await eventually(taken_by_the_old_one, timeout=5)
+    old.stop()
+    await asyncio.wait_for(old_task, 5)
+    done: list[dict] = []
+
+    async def handle(job: Job) -> None:
+        done.append(job.payload)
+
+    new = Worker(queue=queue, handlers={"reply.edited": handle}, clock=time.time, block_ms=20)
+    new_task = asyncio.create_task(new.run())
+    await eventually(lambda: done, timeout=5)
+    new.stop()
+    await asyncio.wait_for(new_task, 5)
+    assert done == [{"n": 1}] and await redis.xlen(queue.dead) == 0
+    await redis.aclose()
+
+
 async def test_scheduled_job_runs_once_with_two_workers(redis_url):
     redis = await _redis(redis_url)
     runs: list[str] = []
