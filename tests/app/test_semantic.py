@@ -69,6 +69,25 @@ def test_merged_weights_give_the_same_logit_as_the_adapter_applied_on_the_fly(fl
     assert encoder.logit(LICENCE, GOOD) == pytest.approx(on_the_fly, abs=1e-3)
 
 
+@pytest.mark.parametrize("model", ["encoder", "float_encoder"])
+def test_the_traced_model_gives_the_eager_models_logits(model, request):
+    """TorchScript is only for speed: pairs of other lengths than the one it was traced on, alone
+    or padded together in one batch, read exactly as eager PyTorch reads them."""
+    import torch
+
+    ce = request.getfixturevalue(model)
+    pairs = [(LICENCE, GOOD), (LICENCE, OFF_TOPIC), ("Why?", "Because."), (LICENCE * 6, GOOD * 6)]
+
+    def eager(some: list[tuple[str, str]]) -> list[float]:
+        batch = semantic.pair_batch(ce.tokenizer, some, max_length=ce.max_length)
+        with torch.inference_mode():
+            pooled = semantic.mean_pooled(ce.encoder, batch)
+        return (pooled @ ce.head_weight.T + ce.head_bias).squeeze(-1).tolist()
+
+    assert ce.logits(pairs) == pytest.approx(eager(pairs), abs=1e-5)  # int8: a batch shares its activation scale
+    assert [ce.logit(q, r) for q, r in pairs] == pytest.approx([eager([p])[0] for p in pairs], abs=1e-5)
+
+
 def test_it_prefers_the_answer_to_the_chatter(encoder, float_encoder):
     assert encoder.logit(LICENCE, GOOD) > encoder.logit(LICENCE, OFF_TOPIC)
     # Batched and one-by-one scoring agree in float32 (int8 quantises each batch's activations as a whole).
