@@ -58,6 +58,12 @@ COURTESY = re.compile(
     r"\b(good luck|best of luck|bonne chance|bon courage|hope (this|it|that) helps|j'?espere que (ca|cela) aide)\b"
 )
 PLACEHOLDER_MAX_WORDS = 12  # longer replies usually carry something besides the promise
+# A person named in a message, as platforms send it (Slack: <@U0BOB> or <@U0BOB|bob>); read as
+# "@bob", since an id's digits are not the figures of an answer.
+MENTION_MARKUP = re.compile(r"<@[A-Z0-9]+(?:\|([^>]*))?>")
+MENTION = re.compile(r"(^|\s)@\w+")
+# A handoff ("cc @bob", "@bob knows this best"): the colleague's own reply will come in the thread.
+HANDOFF_MAX_WORDS = 5
 LAUGH = re.compile(r"\b(lol|lmao|rofl|haha+|hehe+|mdr|ptdr|xd)\b|[:;]-?[)(dpo]", re.IGNORECASE)
 URL = re.compile(r"https?://\S+|www\.\S+|<https?://[^>]+>", re.IGNORECASE)
 NUMBER = re.compile(r"\d")
@@ -81,6 +87,11 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return [w for w in WORD.findall(fold(text)) if w not in STOP_WORDS and len(w) > 1]
+
+
+def readable(text: str) -> str:
+    """Platform markup the scorer reads as words: a mention becomes "@name" (or "@someone")."""
+    return MENTION_MARKUP.sub(lambda m: "@" + ((m.group(1) or "").split() or ["someone"])[0], text)
 
 
 def wording(text: str) -> set[str]:
@@ -125,6 +136,7 @@ def with_files(text: str, names: Sequence[str]) -> str:
 
 def reply_kind(text: str) -> ReplyKind:
     """What a reply is before how good it is: only answers compete for the live channel."""
+    text = readable(text)
     stripped = URL.sub(" ", text).strip()
     if not any(ch.isalnum() for ch in stripped) and not URL.search(text):
         return ReplyKind.EMPTY
@@ -136,6 +148,8 @@ def reply_kind(text: str) -> ReplyKind:
         return ReplyKind.THANKS
     if len(words) <= PLACEHOLDER_MAX_WORDS and not NUMBER.search(stripped) and not URL.search(text):
         if PLACEHOLDER.search(folded) or SHRUG.match(folded):
+            return ReplyKind.PLACEHOLDER
+        if MENTION.search(text) and len(WORD.findall(fold(MENTION.sub(" ", stripped)))) <= HANDOFF_MAX_WORDS:
             return ReplyKind.PLACEHOLDER
     return ReplyKind.ANSWER
 
@@ -228,7 +242,7 @@ class RelevanceModel:
             "no_letters": 1.0 if letters == 0 else 0.0,
             "number": 1.0 if NUMBER.search(without_urls) else 0.0,
             "exclamations": min(reply.count("!"), 5) / 5,
-            "mention": 1.0 if re.search(r"(^|\s)@\w", reply) else 0.0,
+            "mention": 1.0 if MENTION.search(reply) else 0.0,
             "log_position": math.log1p(context.position),
             "first": 1.0 if context.position == 0 else 0.0,
             "log_minutes": math.log1p(max(0.0, context.seconds_since_question) / 60),
@@ -239,7 +253,7 @@ class RelevanceModel:
 
     def score(self, *, question: str, reply: str, context: ReplyContext, semantic: float | None = None) -> Relevance:
         """``semantic``: a SemanticMatcher's logit contribution, when the optional extra is installed."""
-        files_only = False
+        files_only, reply = False, readable(reply)
         if FILE_NOTE.search(reply):
             words = FILE_NOTE.sub(" ", reply).strip()
             files_only, reply = not words, words or reply

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from app.domain.delivery import DeliveryRules, Route, route
 from app.domain.models import Answer, Topic, person_key
 from app.domain.ports import SemanticMatcher, VoteRepository
-from app.domain.relevance import Relevance, ReplyContext, reply_kind, score_reply, worth_a_closer_read
+from app.domain.relevance import Relevance, ReplyContext, readable, reply_kind, score_reply, worth_a_closer_read
 
 
 def author_key(answer: Answer) -> str:
@@ -39,6 +39,6 @@ async def judge_reply(
     )
     semantic = None
     if matcher is not None and worth_a_closer_read(question=topic.question, reply=text, context=context):
-        semantic = await matcher.contribution(question=topic.question, reply=text)
+        semantic = await matcher.contribution(question=topic.question, reply=readable(text))
     relevance = score_reply(question=topic.question, reply=text, context=context, semantic=semantic)
     return relevance, route(kind=reply_kind(text), score=relevance.score, by_asker=by_asker, rules=rules)

@@ -10,6 +10,7 @@ from app.domain.relevance import (
     ReplyKind,
     default_model,
     fold,
+    readable,
     reply_kind,
     score_reply,
     tokens,
@@ -71,6 +72,12 @@ def test_courtesy_alone_is_dropped_like_thanks(reply):
     assert reply_kind(reply) is ReplyKind.THANKS
 
 
+def test_a_mentions_id_is_not_a_figure():
+    """Slack sends <@U0BOB>: its digits used to read as the figures of an answer (0.68 for "cc <@U0BOB>")."""
+    assert readable("cc <@U0BOB> and <@U0ANN|ann>") == "cc @someone and @ann"
+    assert s(PRICING, "<@U0BOB> will know") <= 0.1
+
+
 def test_a_file_alone_is_kept_aside_and_a_caption_is_judged_on_its_words():
     alone = score_reply(question=PRICING, reply=with_files("", ["screenshot.png"]), context=ReplyContext(position=0))
     assert alone.score <= 0.15 and alone.reasons[0] == "-file only"  # the meeting could not open it
@@ -99,6 +106,10 @@ def test_a_file_alone_is_kept_aside_and_a_caption_is_judged_on_its_words():
         "I don't know, sorry",
         "Je ne sais pas",
         "ça dépend",
+        "cc <@U0BOB>",  # a handoff: the colleague's own reply will come in the thread
+        "<@U0BOB|bob> knows this best",
+        "<@U0BOB> can you answer this one?",
+        "@bob, une idée ?",
     ],
 )
 def test_a_promise_or_a_shrug_is_not_an_answer_even_as_the_first_reply(reply):
@@ -117,6 +128,8 @@ def test_a_promise_or_a_shrug_is_not_an_answer_even_as_the_first_reply(reply):
         "It depends on the deal size: small customers get a free pilot, large ones pay.",
         "Je ne sais pas pour vous, mais chez nous le pilote est payant et déduit du contrat.",
         "Good luck: charge for the pilot, free pilots never convert.",
+        "<@U0BOB> we charged 20% of the licence for our pilot.",
+        "<@U0BOB> charge for the pilot, free ones never convert and waste everyone's time.",
     ],
 )
 def test_answers_that_share_words_with_placeholders_stay_answers(reply):
