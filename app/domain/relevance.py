@@ -58,11 +58,20 @@ COURTESY = re.compile(
     r"\b(good luck|best of luck|bonne chance|bon courage|hope (this|it|that) helps|j'?espere que (ca|cela) aide)\b"
 )
 PLACEHOLDER_MAX_WORDS = 12  # longer replies usually carry something besides the promise
-# A person named in a message, as platforms send it (Slack: <@U0BOB> or <@U0BOB|bob>); read as
-# "@bob", since an id's digits are not the figures of an answer.
+# Markup as platforms send it, read as what people see. Slack: a person <@U0BOB> or <@U0BOB|bob>
+# (read "@bob": an id's digits are not the figures of an answer), a channel <#C0PRICE|pricing>, a
+# group <!subteam^S0OPS|@ops> or <!here>, and emoji as :shortcodes: (":pray:" is no answer, and
+# ":thumbsup:" alone agrees like "+1"). A time ("10:30:45") is not a shortcode.
 MENTION_MARKUP = re.compile(r"<@[A-Z0-9]+(?:\|([^>]*))?>")
+CHANNEL_MARKUP = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
+SPECIAL_MARKUP = re.compile(r"<!(?:subteam\^[A-Z0-9]+\|@?([^>]*)|(here|channel|everyone)(?:\|[^>]*)?)>")
+EMOJI_CODE = re.compile(r"(?<![\w:]):([a-z0-9_+'-]+):(?::skin-tone-[2-6]:)?(?!\w)")
+AGREEING_EMOJI = frozenset(
+    {"+1", "thumbsup", "point_up", "point_up_2", "100", "heavy_plus_sign", "white_check_mark", "heavy_check_mark"}
+)
 MENTION = re.compile(r"(^|\s)@\w+")
-# A handoff ("cc @bob", "@bob knows this best"): the colleague's own reply will come in the thread.
+# A handoff ("cc @bob", "@bob knows this best", "#pricing has it"): the answer is someone else's.
+HANDOFF_TO = re.compile(r"(^|\s)[@#]\w+")
 HANDOFF_MAX_WORDS = 5
 LAUGH = re.compile(r"\b(lol|lmao|rofl|haha+|hehe+|mdr|ptdr|xd)\b|[:;]-?[)(dpo]", re.IGNORECASE)
 URL = re.compile(r"https?://\S+|www\.\S+|<https?://[^>]+>", re.IGNORECASE)
@@ -90,8 +99,18 @@ def tokens(text: str) -> list[str]:
 
 
 def readable(text: str) -> str:
-    """Platform markup the scorer reads as words: a mention becomes "@name" (or "@someone")."""
-    return MENTION_MARKUP.sub(lambda m: "@" + ((m.group(1) or "").split() or ["someone"])[0], text)
+    """Platform markup read as words: "@name" (or "@someone"), "#channel", emoji codes left out
+    (emoji that only agree read "+1")."""
+    text = MENTION_MARKUP.sub(lambda m: "@" + ((m.group(1) or "").split() or ["someone"])[0], text)
+    text = CHANNEL_MARKUP.sub(lambda m: "#" + (m.group(1) or "channel"), text)
+    text = SPECIAL_MARKUP.sub(lambda m: "@" + ((m.group(1) or m.group(2) or "").split() or ["group"])[0], text)
+    codes = EMOJI_CODE.findall(text)
+    if not codes:
+        return text
+    words = EMOJI_CODE.sub(" ", text)
+    if not words.strip() and any(code in AGREEING_EMOJI for code in codes):
+        return "+1"
+    return " ".join(words.split()) if "\n" not in words else words
 
 
 def wording(text: str) -> set[str]:
@@ -149,7 +168,7 @@ def reply_kind(text: str) -> ReplyKind:
     if len(words) <= PLACEHOLDER_MAX_WORDS and not NUMBER.search(stripped) and not URL.search(text):
         if PLACEHOLDER.search(folded) or SHRUG.match(folded):
             return ReplyKind.PLACEHOLDER
-        if MENTION.search(text) and len(WORD.findall(fold(MENTION.sub(" ", stripped)))) <= HANDOFF_MAX_WORDS:
+        if HANDOFF_TO.search(text) and len(WORD.findall(fold(HANDOFF_TO.sub(" ", stripped)))) <= HANDOFF_MAX_WORDS:
             return ReplyKind.PLACEHOLDER
     return ReplyKind.ANSWER
 

@@ -72,6 +72,31 @@ def test_courtesy_alone_is_dropped_like_thanks(reply):
     assert reply_kind(reply) is ReplyKind.THANKS
 
 
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        (":thumbsup:", ReplyKind.AGREEMENT),  # Slack sends emoji as shortcodes: this one agrees, like "+1"
+        (":100:", ReplyKind.AGREEMENT),
+        (":+1::skin-tone-3:", ReplyKind.AGREEMENT),
+        ("same :point_up:", ReplyKind.AGREEMENT),
+        (":pray:", ReplyKind.EMPTY),
+        (":joy: :joy:", ReplyKind.EMPTY),
+        ("Thanks :pray:", ReplyKind.THANKS),
+        ("<#C0PRICE|pricing> has the answer", ReplyKind.PLACEHOLDER),
+        ("<!subteam^S0OPS|@ops> can answer", ReplyKind.PLACEHOLDER),
+        ("We meet at 10:30:45 with finance to settle the pilot's price", ReplyKind.ANSWER),  # a time
+        ("We charge 20% :tada: then convert", ReplyKind.ANSWER),
+    ],
+)
+def test_slack_markup_is_read_as_people_see_it(reply, kind):
+    assert reply_kind(reply) is kind
+
+
+def test_an_emoji_code_adds_no_figure_and_no_laugh():
+    assert readable("We charge 20% :tada: then convert") == "We charge 20% then convert"
+    assert s(PRICING, ":pray:") <= 0.02  # was 0.41, ":100:" 0.68: above the threshold
+
+
 def test_a_mentions_id_is_not_a_figure():
     """Slack sends <@U0BOB>: its digits used to read as the figures of an answer (0.68 for "cc <@U0BOB>")."""
     assert readable("cc <@U0BOB> and <@U0ANN|ann>") == "cc @someone and @ann"
