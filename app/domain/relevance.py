@@ -61,7 +61,7 @@ PLACEHOLDER_MAX_WORDS = 12  # longer replies usually carry something besides the
 # Markup as platforms send it, read as what people see. Slack: a person <@U0BOB> or <@U0BOB|bob>
 # (read "@bob": an id's digits are not the figures of an answer), a channel <#C0PRICE|pricing>, a
 # group <!subteam^S0OPS|@ops> or <!here>, and emoji as :shortcodes: (":pray:" is no answer, and
-# ":thumbsup:" alone agrees like "+1"). A time ("10:30:45") is not a shortcode.
+# ":thumbsup:" alone agrees like "+1"); and it escapes &, < and >. A time ("10:30:45") is not a shortcode.
 MENTION_MARKUP = re.compile(r"<@[A-Z0-9]+(?:\|([^>]*))?>")
 CHANNEL_MARKUP = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
 SPECIAL_MARKUP = re.compile(r"<!(?:subteam\^[A-Z0-9]+\|@?([^>]*)|(here|channel|everyone)(?:\|[^>]*)?)>")
@@ -104,6 +104,7 @@ def readable(text: str) -> str:
     text = MENTION_MARKUP.sub(lambda m: "@" + ((m.group(1) or "").split() or ["someone"])[0], text)
     text = CHANNEL_MARKUP.sub(lambda m: "#" + (m.group(1) or "channel"), text)
     text = SPECIAL_MARKUP.sub(lambda m: "@" + ((m.group(1) or m.group(2) or "").split() or ["group"])[0], text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")  # Slack escapes these three
     codes = EMOJI_CODE.findall(text)
     if not codes:
         return text

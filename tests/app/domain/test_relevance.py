@@ -94,6 +94,7 @@ def test_slack_markup_is_read_as_people_see_it(reply, kind):
 
 def test_an_emoji_code_adds_no_figure_and_no_laugh():
     assert readable("We charge 20% :tada: then convert") == "We charge 20% then convert"
+    assert readable("Q&amp;A: &lt;30 days&gt;") == "Q&A: <30 days>"  # as Slack escapes them
     assert s(PRICING, ":pray:") <= 0.02  # was 0.41, ":100:" 0.68: above the threshold
 
 
