@@ -161,9 +161,17 @@ return false
 """
 
 # A reply's latest words; once deleted (empty) it stays deleted: an edit event handled just after
-# the deletion (events are handled side by side) must not bring it back.
+# the deletion (events are handled side by side) must not bring it back. An edit older than one
+# already seen (ARGV[3], Slack's edited.ts in µs; 0: unknown) leaves the words alone, and a newer
+# one also moves the version that edit jobs claim (_CLAIM_EDIT). The two keys share no hash tag:
+# fine on one Redis, not on a Cluster.
 _REMEMBER_CHANGE = """
 if redis.call('GET', KEYS[1]) == '' then return 0 end
+local version = tonumber(ARGV[3])
+if version > 0 then
+  if version < tonumber(redis.call('GET', KEYS[2]) or '0') then return 0 end
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', tonumber(ARGV[2]))
+end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 return 1
 """
@@ -225,8 +233,9 @@ class RedisRelayRepository:
     async def forget_source(self, *, place: Place, message_id: str) -> None:
         await self._redis.delete(keys.message_ref("source", place.channel_key, message_id))
 
-    async def remember_change(self, *, place: Place, message_id: str, text: str) -> None:
-        await self._remember_change(keys=[keys.reply_change(place.channel_key, message_id)], args=[text, REF_TTL_S])
+    async def remember_change(self, *, place: Place, message_id: str, text: str, version: int = 0) -> None:
+        changed = [keys.reply_change(place.channel_key, message_id), keys.reply_edit(place.channel_key, message_id)]
+        await self._remember_change(keys=changed, args=[text, REF_TTL_S, version])
 
     async def latest_text(self, *, place: Place, message_id: str) -> str | None:
         found = await self._redis.get(keys.reply_change(place.channel_key, message_id))

@@ -248,9 +248,10 @@ class RelayRepository(Protocol):
         """The message is no longer a copy of an answer (its author edited it into something else)."""
         ...
 
-    async def remember_change(self, *, place: Place, message_id: str, text: str) -> None:
-        """A reply edited, or deleted (empty text), before it became an answer: the worker reads it.
-        A deletion is final: a later edit does not bring the reply back."""
+    async def remember_change(self, *, place: Place, message_id: str, text: str, version: int = 0) -> None:
+        """A reply's latest words (empty: deleted), which the worker reads when it weighs the reply.
+        A deletion is final: a later edit does not bring the reply back; nor do the words of an edit
+        older (``version``) than one already seen."""
         ...
 
     async def latest_text(self, *, place: Place, message_id: str) -> str | None: ...

@@ -31,6 +31,9 @@ async def accept_edit(*, reply: IncomingReply, version: int, relay: RelayReposit
     when unknown)."""
     if reply.from_a_bot or await relay.topic_for_mirror_thread(place=reply.place) is None:
         return False
+    # First the words, for a worker that has yet to read the reply (it may be behind): it must show
+    # the fixed words at once, whichever of the two jobs it runs first.
+    await relay.remember_change(place=reply.place, message_id=reply.message_id, text=reply.text, version=version)
     await jobs.enqueue(
         kind=EDIT_JOB,
         payload={**reply_to_payload(reply), "version": version},
@@ -42,6 +45,7 @@ async def accept_edit(*, reply: IncomingReply, version: int, relay: RelayReposit
 async def accept_deletion(*, place: Place, message_id: str, relay: RelayRepository, jobs: Jobs) -> bool:
     if await relay.topic_for_mirror_thread(place=place) is None:
         return False
+    await relay.remember_change(place=place, message_id=message_id, text="")  # never posted, if not read yet
     await jobs.enqueue(
         kind=DELETION_JOB,
         payload={**place_to_payload(place), "message_id": message_id},
@@ -88,7 +92,7 @@ async def edit_reply(
             await _take_vote_back(
                 place=reply.place, message_id=reply.message_id, relay=relay, votes=votes, jobs=jobs, now=now
             )
-        await relay.remember_change(place=reply.place, message_id=reply.message_id, text=reply.text)
+        await relay.remember_change(place=reply.place, message_id=reply.message_id, text=reply.text, version=version)
         await jobs.enqueue(
             kind=REPLY_JOB,
             payload=reply_to_payload(reply),

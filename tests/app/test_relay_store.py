@@ -143,3 +143,20 @@ async def test_a_reply_deleted_before_it_was_read_stays_deleted(redis_url):
     await relay.remember_change(place=LIVE, message_id="7.7", text="an edit raced the deletion")
     assert await relay.latest_text(place=LIVE, message_id="7.7") == ""
     await redis.aclose()
+
+
+async def test_a_replys_latest_words_follow_slacks_edit_order_and_a_deletion_is_final(redis_url):
+    """What the web side leaves for a worker that has not read the reply yet, edits arriving out of
+    order (two web processes, a retry) included."""
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    relay = RedisRelayRepository(redis=redis)
+    place, message = Place(Platform.SLACK, "TBETA00001", "C0INBOX001", "9.9"), "1700000000.000300"
+    await relay.remember_change(place=place, message_id=message, text="30%", version=2_000_000)
+    await relay.remember_change(place=place, message_id=message, text="25%", version=1_000_000)  # older, late
+    assert await relay.latest_text(place=place, message_id=message) == "30%"
+    assert not await relay.claim_edit(place=place, message_id=message, version=1_000_000)  # its job stands aside
+    assert await relay.claim_edit(place=place, message_id=message, version=2_000_000)  # the newest applies
+    await relay.remember_change(place=place, message_id=message, text="")
+    await relay.remember_change(place=place, message_id=message, text="40%", version=3_000_000)
+    assert await relay.latest_text(place=place, message_id=message) == ""
+    await redis.aclose()
