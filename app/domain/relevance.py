@@ -111,7 +111,7 @@ def readable(text: str) -> str:
     words = EMOJI_CODE.sub(" ", text)
     if not words.strip() and any(code in AGREEING_EMOJI for code in codes):
         return "+1"
-    return " ".join(words.split()) if "\n" not in words else words
+    return re.sub(r"[ \t]+", " ", words).strip()  # lines kept
 
 
 def wording(text: str) -> set[str]:
