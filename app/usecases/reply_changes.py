@@ -25,10 +25,10 @@ DELETION_JOB = "reply.deleted"
 
 
 async def accept_edit(*, reply: IncomingReply, version: int, relay: RelayRepository, jobs: Jobs) -> bool:
-    """The web side of an edit, as of a reply: one lookup and one durable enqueue. Applying it waits
-    on the question's lock, which a worker may hold for seconds (Slack's rate limits): a web process
-    dying meanwhile would lose the edit. ``version`` orders edits (Slack's ``edited.ts``, in µs; 0
-    when unknown)."""
+    """The web side of an edit, as of a reply: a lookup, the latest words, a durable enqueue; no
+    wait on the question's lock, which a worker may hold for seconds (Slack's rate limits) while a
+    dying web process would lose the edit. ``version`` orders edits (Slack's ``edited.ts``, in µs;
+    0 when unknown)."""
     if reply.from_a_bot or await relay.topic_for_mirror_thread(place=reply.place) is None:
         return False
     # First the words, for a worker that has yet to read the reply (it may be behind): it must show
