@@ -183,6 +183,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             topics=deps.topics,
             relay=deps.relay,
             votes=deps.votes,
+            directory=deps.directory,
             jobs=deps.queue,
             now=deps.clock(),
         )

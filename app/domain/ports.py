@@ -74,6 +74,11 @@ class ChatPlatform(Protocol):
 
     async def user_name(self, *, user_id: str) -> str: ...
 
+    async def with_names(self, *, text: str) -> str:
+        """The message's text with the people it mentions named, in the platform's own markup, so
+        that another workspace shows "@bob" instead of an id it cannot resolve."""
+        ...
+
     async def is_admin(self, *, user_id: str) -> bool: ...
 
     async def join(self, *, channel: str) -> None:

@@ -22,6 +22,7 @@ from app.domain.ports import (
     CLOSED_CODES,
     AnswerField,
     ChatDirectory,
+    ChatPlatform,
     Jobs,
     PartnerRepository,
     PlatformError,
@@ -84,15 +85,17 @@ async def receive_reply(
     replying_org = f"{reply.place.platform}:{reply.place.tenant}"
     if replying_org != asking_org and not await partners.are_partners(a=asking_org, b=replying_org):
         return None  # the partnership ended: its old mirror threads no longer reach the meeting
-    # Who wrote it and its link, asked of Slack before taking the question: a slow answer (a 429
-    # wait) then holds up this reply only, not every other reply and edit of the question.
-    signed = await _signature(reply=reply, directory=directory) if _may_be_an_answer(reply.text) else None
+    # Who wrote it, its link and the people it names, asked of Slack before taking the question: a
+    # slow answer (a 429 wait) then holds up this reply only, not every other reply and edit of it.
+    chat = await directory.chat_for(tenant=reply.place.tenant)
+    reply = await with_names(reply, chat=chat)
+    signed = await _signature(reply=reply, chat=chat) if _may_be_an_answer(reply.text) else None
     async with relay.holding_topic(topic_id=topic.id):  # replies read in one batch must see each other
         latest = await relay.latest_text(place=reply.place, message_id=reply.message_id)
         if latest is not None:  # edited, or deleted (empty), since it was queued
-            reply = replace(reply, text=latest)
             if not latest.strip():
                 return None
+            reply = await with_names(replace(reply, text=latest), chat=chat)
         return await _weigh_reply(
             reply=reply,
             topic=topic,
@@ -113,9 +116,13 @@ def _may_be_an_answer(text: str) -> bool:
     return reply_kind(text) not in (ReplyKind.AGREEMENT, ReplyKind.THANKS, ReplyKind.EMPTY)
 
 
-async def _signature(*, reply: IncomingReply, directory: ChatDirectory) -> tuple[str, str]:
+async def with_names(reply: IncomingReply, *, chat: ChatPlatform | None) -> IncomingReply:
+    """The reply with the colleagues it mentions named: the meeting cannot resolve their ids."""
+    return replace(reply, text=await chat.with_names(text=reply.text)) if chat is not None else reply
+
+
+async def _signature(*, reply: IncomingReply, chat: ChatPlatform | None) -> tuple[str, str]:
     """The author's display name and the reply's permalink (the user id and no link without a chat)."""
-    chat = await directory.chat_for(tenant=reply.place.tenant)
     if chat is None:
         return reply.user_id, ""
     name, link = await asyncio.gather(
@@ -174,7 +181,9 @@ async def _weigh_reply(
             )
         return None
     org = await partners.organisation(org_key=f"{reply.place.platform}:{reply.place.tenant}")
-    name, link = signed or await _signature(reply=reply, directory=directory)  # edited into an answer meanwhile
+    if signed is None:  # edited into an answer meanwhile
+        signed = await _signature(reply=reply, chat=await directory.chat_for(tenant=reply.place.tenant))
+    name, link = signed
     organisation = org.name if org else reply.place.tenant
     duplicate = next(
         (a for a in earlier if a.status is not AnswerStatus.DELETED and same_content(a.text, reply.text)), None

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from app.domain.delivery import same_content
 from app.domain.models import Answer, AnswerStatus, Credit, Person, Place, Topic
-from app.domain.ports import AnswerField, Jobs, RelayRepository, TopicRepository, VoteRepository
+from app.domain.ports import AnswerField, ChatDirectory, Jobs, RelayRepository, TopicRepository, VoteRepository
 from app.domain.relevance import ReplyKind, reply_kind
 from app.usecases.incoming import IncomingReply, place_to_payload, reply_to_payload
 from app.usecases.relay import (
@@ -17,6 +17,7 @@ from app.usecases.relay import (
     message_label,
     save_change,
     text_version,
+    with_names,
 )
 from app.usecases.votes import agree_by_reply
 
@@ -61,6 +62,7 @@ async def edit_reply(
     topics: TopicRepository,
     relay: RelayRepository,
     votes: VoteRepository,
+    directory: ChatDirectory,
     jobs: Jobs,
     now: float,
 ) -> Answer | None:
@@ -71,6 +73,7 @@ async def edit_reply(
     topic_id = await relay.topic_for_mirror_thread(place=reply.place)
     if topic_id is None:
         return None
+    reply = await with_names(reply, chat=await directory.chat_for(tenant=reply.place.tenant))
     async with relay.holding_topic(topic_id=topic_id):  # a worker may be weighing this very reply
         if not await relay.claim_edit(place=reply.place, message_id=reply.message_id, version=version):
             return None

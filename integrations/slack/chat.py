@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +22,10 @@ log = get_logger("integrations.slack")
 
 # What conversations.join answers for a channel the bot may not join on its own.
 _CANNOT_JOIN = {"method_not_supported_for_channel_type", "channel_not_found", "is_private", "missing_scope"}
+# <@U0BOB> as Slack sends a mention: named <@U0BOB|bob> for another workspace; a few per message
+# (each is one users.info call).
+_UNNAMED_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+MENTIONS_NAMED = 5
 # How far back a recovery looks for a message we may have posted before a crash: pages of 200
 # (Slack's advice for history), at most 10 of them.
 _RECOVERY_PAGE = 200
@@ -239,6 +245,16 @@ class SlackChat:
             return user_id
         profile = user.get("profile") or {}
         return str(profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user_id)
+
+    async def with_names(self, *, text: str) -> str:
+        ids = list(dict.fromkeys(_UNNAMED_MENTION.findall(text)))[:MENTIONS_NAMED]
+        if not ids:
+            return text
+        names = await asyncio.gather(*(self.user_name(user_id=user_id) for user_id in ids))
+        named = {user_id: re.sub(r"[<>|]", "", name) for user_id, name in zip(ids, names, strict=True)}
+        return _UNNAMED_MENTION.sub(
+            lambda m: f"<@{m.group(1)}|{named[m.group(1)]}>" if m.group(1) in named else m.group(0), text
+        )
 
     async def is_admin(self, *, user_id: str) -> bool:
         try:

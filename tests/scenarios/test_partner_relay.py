@@ -392,3 +392,23 @@ def queue_empty(cercle):
         return await cercle.runtime.queue.depth() == 0
 
     return check
+
+
+async def test_a_colleague_mentioned_in_a_reply_is_named_in_the_meeting(start_cercle, slack):
+    """Slack sends <@U0BOB>; the meeting's workspace cannot resolve a partner's user id."""
+    cercle, orgs = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    orgs[1].add_user("U0BOB", "bob")
+    live = await asked(cercle, slack, "How do we price a pilot?")
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    reply_ts = slack.user_post(
+        BETA, INBOX, "U0ADMIN", "<@U0BOB> and I charged 20% of the licence for ours.", thread_ts=mirror["ts"]
+    )
+    injected = (await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"])))[0]
+    assert injected["text"] == "grace (Beta Org): @bob and I charged 20% of the licence for ours."
+    slack.user_edit(BETA, INBOX, reply_ts, "<@U0BOB> and I charged 30% of the licence for ours.")
+    await eventually(
+        lambda: (
+            thread(slack, ALPHA, MEET, live["ts"])[0]["text"]
+            == "grace (Beta Org): @bob and I charged 30% of the licence for ours."
+        )
+    )
