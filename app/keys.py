@@ -122,10 +122,6 @@ def rate_bucket(channel_key: str) -> str:
     return f"{PREFIX}:ratelimit:{channel_key}"
 
 
-def user_name_cache(org_key: str, user_id: str) -> str:
-    return f"{PREFIX}:cache:user:{org_key}:{user_id}"
-
-
 def topic_injections(topic_id: str) -> str:
     """Sorted set: answers injected in the current window, scored by time."""
     return f"{PREFIX}:{{t:{topic_id}}}:injections"
