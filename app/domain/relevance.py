@@ -61,7 +61,8 @@ PLACEHOLDER_MAX_WORDS = 12  # longer replies usually carry something besides the
 # Markup as platforms send it, read as what people see. Slack: a person <@U0BOB> or <@U0BOB|bob>
 # (read "@bob": an id's digits are not the figures of an answer), a channel <#C0PRICE|pricing>, a
 # group <!subteam^S0OPS|@ops> or <!here>, and emoji as :shortcodes: (":pray:" is no answer, and
-# ":thumbsup:" alone agrees like "+1"); and it escapes &, < and >. A time ("10:30:45") is not a shortcode.
+# ":thumbsup:" alone agrees like "+1"); it escapes &, < and >, and quotes a line as "> …" (not the
+# replier's own words: "> the question\nWe charge 20%" scored 0.19). A time ("10:30:45") is no shortcode.
 MENTION_MARKUP = re.compile(r"<@[A-Z0-9]+(?:\|([^>]*))?>")
 CHANNEL_MARKUP = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
 SPECIAL_MARKUP = re.compile(r"<!(?:subteam\^[A-Z0-9]+\|@?([^>]*)|(here|channel|everyone)(?:\|[^>]*)?)>")
@@ -70,6 +71,7 @@ AGREEING_EMOJI = frozenset(
     {"+1", "thumbsup", "point_up", "point_up_2", "100", "heavy_plus_sign", "white_check_mark", "heavy_check_mark"}
 )
 MENTION = re.compile(r"(^|\s)@\w+")
+QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*(\n|$)", re.MULTILINE)
 # A handoff ("cc @bob", "@bob knows this best", "#pricing has it"): the answer is someone else's.
 HANDOFF_TO = re.compile(r"(^|\s)[@#]\w+")
 HANDOFF_MAX_WORDS = 5
@@ -105,6 +107,7 @@ def readable(text: str) -> str:
     text = CHANNEL_MARKUP.sub(lambda m: "#" + (m.group(1) or "channel"), text)
     text = SPECIAL_MARKUP.sub(lambda m: "@" + ((m.group(1) or m.group(2) or "").split() or ["group"])[0], text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")  # Slack escapes these three
+    text = QUOTED_LINE.sub("", text)  # someone else's words: the question quoted before the answer, say
     codes = EMOJI_CODE.findall(text)
     if not codes:
         return text

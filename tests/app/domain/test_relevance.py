@@ -86,6 +86,9 @@ def test_courtesy_alone_is_dropped_like_thanks(reply):
         ("<!subteam^S0OPS|@ops> can answer", ReplyKind.PLACEHOLDER),
         ("We meet at 10:30:45 with finance to settle the pilot's price", ReplyKind.ANSWER),  # a time
         ("We charge 20% :tada: then convert", ReplyKind.ANSWER),
+        ("&gt; How do we price a pilot?\n+1", ReplyKind.AGREEMENT),  # the question quoted, then agreement
+        ("&gt; How do we price a pilot?\nsame question here", ReplyKind.PLACEHOLDER),
+        ("&gt; How do we price a pilot?", ReplyKind.EMPTY),  # a quote alone says nothing of one's own
     ],
 )
 def test_slack_markup_is_read_as_people_see_it(reply, kind):
@@ -96,6 +99,11 @@ def test_an_emoji_code_adds_no_figure_and_no_laugh():
     assert readable("We charge 20% :tada: then convert") == "We charge 20% then convert"
     assert readable("Q&amp;A: &lt;30 days&gt;") == "Q&A: <30 days>"  # as Slack escapes them
     assert s(PRICING, ":pray:") <= 0.02  # was 0.41, ":100:" 0.68: above the threshold
+
+
+def test_quoting_the_question_before_answering_does_not_sink_the_answer():
+    answer = "We charge 20% of the licence, credited if they sign."
+    assert s(PRICING, f"&gt; {PRICING}\n{answer}") == s(PRICING, answer)  # it scored 0.19 against 0.44
 
 
 def test_a_mentions_id_is_not_a_figure():
