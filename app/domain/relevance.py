@@ -57,6 +57,12 @@ SHRUG = re.compile(
 COURTESY = re.compile(
     r"\b(good luck|best of luck|bonne chance|bon courage|hope (this|it|that) helps|j'?espere que (ca|cela) aide)\b"
 )
+# Agreement and a few words ("+1 to what Grace said", "agree with Bob", "d'accord avec Ada"): a vote.
+AGREEING_LEAD = re.compile(
+    r"^\W*(\+\s*1|i agree|i totally agree|totally agree|agreed?|je suis d'accord|d'accord|exactly|exactement|"
+    r"same here|me too|moi aussi)\b"
+)
+AGREEMENT_TAIL_WORDS = 5
 PLACEHOLDER_MAX_WORDS = 12  # longer replies usually carry something besides the promise
 # Markup as platforms send it, read as what people see. Slack: a person <@U0BOB> or <@U0BOB|bob>
 # (read "@bob": an id's digits are not the figures of an answer), a channel <#C0PRICE|pricing>, a
@@ -167,6 +173,10 @@ def reply_kind(text: str) -> ReplyKind:
         return ReplyKind.AGREEMENT
     words = WORD.findall(fold(stripped))
     folded = fold(text).replace("\u2019", "'")
+    lead = AGREEING_LEAD.match(folded)
+    if lead and not URL.search(text) and not NUMBER.search(folded[lead.end() :]):
+        if len(WORD.findall(folded[lead.end() :])) <= AGREEMENT_TAIL_WORDS:
+            return ReplyKind.AGREEMENT
     if (THANKS.search(text) or COURTESY.search(folded)) and len(words) <= 4:
         return ReplyKind.THANKS
     if len(words) <= PLACEHOLDER_MAX_WORDS and not NUMBER.search(stripped) and not URL.search(text):

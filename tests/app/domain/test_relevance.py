@@ -89,6 +89,11 @@ def test_courtesy_alone_is_dropped_like_thanks(reply):
         ("&gt; How do we price a pilot?\n+1", ReplyKind.AGREEMENT),  # the question quoted, then agreement
         ("&gt; How do we price a pilot?\nsame question here", ReplyKind.PLACEHOLDER),
         ("&gt; How do we price a pilot?", ReplyKind.EMPTY),  # a quote alone says nothing of one's own
+        ("+1 to what Grace said", ReplyKind.AGREEMENT),  # agreement and a few words: a vote
+        ("Agree with Bob.", ReplyKind.AGREEMENT),
+        ("D'accord avec Ada", ReplyKind.AGREEMENT),
+        ("+1, and charge 20% of the licence", ReplyKind.ANSWER),  # a figure: something of one's own
+        ("Agreed, but only when the customer already pays for support", ReplyKind.ANSWER),
     ],
 )
 def test_slack_markup_is_read_as_people_see_it(reply, kind):
