@@ -87,14 +87,17 @@ async def receive_reply(
         return None  # the partnership ended: its old mirror threads no longer reach the meeting
     # Who wrote it, its link and the people it names, asked of Slack before taking the question: a
     # slow answer (a 429 wait) then holds up this reply only, not every other reply and edit of it.
-    chat = await directory.chat_for(tenant=reply.place.tenant)
+    # A "+1" or thanks needs none of it: not even the installation's lookup.
+    worth_naming = _may_be_an_answer(reply.text)
+    chat = await directory.chat_for(tenant=reply.place.tenant) if worth_naming else None
     reply = await with_names(reply, chat=chat)
-    signed = await _signature(reply=reply, chat=chat) if _may_be_an_answer(reply.text) else None
+    signed = await _signature(reply=reply, chat=chat) if worth_naming else None
     async with relay.holding_topic(topic_id=topic.id):  # replies read in one batch must see each other
         latest = await relay.latest_text(place=reply.place, message_id=reply.message_id)
         if latest is not None:  # edited, or deleted (empty), since it was queued
             if not latest.strip():
                 return None
+            chat = chat or await directory.chat_for(tenant=reply.place.tenant)
             reply = await with_names(replace(reply, text=latest), chat=chat)
         return await _weigh_reply(
             reply=reply,
