@@ -44,6 +44,41 @@ end
 return #due
 """
 
+# The "already queued" mark and the job in one step, the job first: a mark without its job (a
+# process or a connection lost between two calls) would swallow every later enqueue of that id.
+_ENQUEUE_ONCE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return false
+end
+local id = redis.call('XADD', KEYS[2], '*', 'kind', ARGV[1], 'payload', ARGV[2], 'job_id', ARGV[3])
+redis.call('SET', KEYS[1], '1', 'EX', tonumber(ARGV[4]))
+return id
+"""
+ENQUEUED_MARK_S = 7 * 24 * 3600
+# Likewise a scheduled job and its mark (which holds the job, so that scheduling again moves it):
+# the job first, then the mark. Without ``move`` (ARGV[3] == '0'), a job already due stands.
+_SCHEDULE = """
+local previous = redis.call('GET', KEYS[1])
+if previous and ARGV[3] == '0' then
+  return 0
+end
+if previous and previous ~= ARGV[1] then
+  redis.call('ZREM', KEYS[2], previous)
+end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[4]))
+return 1
+"""
+_CANCEL = """
+local member = redis.call('GET', KEYS[1])
+if member then
+  redis.call('ZREM', KEYS[2], member)
+  redis.call('DEL', KEYS[1])
+end
+return member and 1 or 0
+"""
+SCHEDULED_MARK_S = 30 * 24 * 3600
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -72,6 +107,9 @@ class JobQueue:
         self.claim_idle_ms = claim_idle_ms
         self.max_deliveries = max_deliveries
         self._promote: Any = redis.register_script(_PROMOTE_DUE)
+        self._enqueue_once: Any = redis.register_script(_ENQUEUE_ONCE)
+        self._schedule: Any = redis.register_script(_SCHEDULE)
+        self._cancel: Any = redis.register_script(_CANCEL)
 
     async def ensure_group(self) -> None:
         try:
@@ -83,9 +121,9 @@ class JobQueue:
     async def enqueue(self, *, kind: str, payload: Mapping[str, Any], job_id: str | None = None) -> str:
         """Add a job; with ``job_id``, the same job enqueued twice runs once."""
         job_id = job_id or secrets.token_hex(8)
-        if not await self._redis.set(keys.dedupe("job", job_id), "1", nx=True, ex=7 * 24 * 3600):
-            return job_id
-        await self._redis.xadd(self.stream, {"kind": kind, "payload": json.dumps(payload), "job_id": job_id})
+        await self._enqueue_once(
+            keys=[keys.dedupe("job", job_id), self.stream], args=[kind, json.dumps(payload), job_id, ENQUEUED_MARK_S]
+        )
         return job_id
 
     async def schedule(
@@ -94,23 +132,13 @@ class JobQueue:
         """Run at ``at`` (epoch seconds); scheduling the same ``job_id`` again moves it, unless
         ``move`` is False: then the first time stands (at most one run per period)."""
         member = json.dumps({"kind": kind, "payload": json.dumps(payload), "job_id": job_id}, sort_keys=True)
-        marker = keys.dedupe("scheduled", job_id)
-        if not move:
-            if await self._redis.set(marker, member, ex=30 * 24 * 3600, nx=True):
-                await self._redis.zadd(self.scheduled, {member: at})
-            return
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.get(marker)
-            pipe.set(marker, member, ex=30 * 24 * 3600)
-            previous, _ = await pipe.execute()
-        if previous and previous != member:
-            await self._redis.zrem(self.scheduled, previous)
-        await self._redis.zadd(self.scheduled, {member: at})
+        await self._schedule(
+            keys=[keys.dedupe("scheduled", job_id), self.scheduled],
+            args=[member, repr(at), "1" if move else "0", SCHEDULED_MARK_S],
+        )
 
     async def cancel(self, *, job_id: str) -> None:
-        member = await self._redis.getdel(keys.dedupe("scheduled", job_id))
-        if member:
-            await self._redis.zrem(self.scheduled, member)
+        await self._cancel(keys=[keys.dedupe("scheduled", job_id), self.scheduled])
 
     async def promote_due(self, *, now: float, limit: int = 100) -> int:
         marker_prefix = keys.dedupe("scheduled", "")

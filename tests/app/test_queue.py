@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
 
 from app.domain.ports import RetryLater
 from app.queue import Job, JobQueue, Worker
@@ -23,6 +25,38 @@ async def test_enqueue_with_the_same_job_id_runs_once(redis_url):
     for _ in range(3):
         await queue.enqueue(kind="k", payload={"n": 1}, job_id="same")
     assert await queue.depth() == 1
+    await redis.aclose()
+
+
+async def test_a_job_the_stream_refused_can_be_enqueued_again(redis_url):
+    """The "already queued" mark and the job are written together: a mark without its job (the
+    process or the connection lost between the two writes) would swallow every later enqueue."""
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis, stream="cercle:test:refusing")
+    await redis.set(queue.stream, "not a stream")  # XADD fails: WRONGTYPE
+    with pytest.raises(ResponseError):
+        await queue.enqueue(kind="k", payload={"n": 1}, job_id="once")
+    await redis.delete(queue.stream)
+    await queue.ensure_group()
+    await queue.enqueue(kind="k", payload={"n": 1}, job_id="once")
+    assert await queue.depth() == 1
+    await redis.aclose()
+
+
+async def test_a_scheduled_job_refused_can_be_scheduled_again(redis_url):
+    """The same for a scheduled job: its mark alone would hold off "once per period" jobs for a month."""
+    redis = await _redis(redis_url)
+    queue = JobQueue(redis=redis, stream="cercle:test:refusing-later")
+    await redis.set(queue.scheduled, "not a sorted set")  # ZADD fails: WRONGTYPE
+    with pytest.raises(ResponseError):
+        await queue.schedule(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
+    await redis.delete(queue.scheduled)
+    await queue.schedule(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
+    assert await queue.scheduled_count() == 1
+    await queue.cancel(job_id="score:a1")
+    assert await queue.scheduled_count() == 0
+    await queue.schedule(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
+    assert await queue.scheduled_count() == 1  # cancelled: the next period may schedule it
     await redis.aclose()
 
 
