@@ -14,7 +14,7 @@ from app.partners_store import RedisPartnerRepository
 from app.queue import Job, JobHandler, JobQueue
 from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
-from app.usecases import delivery, incoming, meeting, mirroring, relay, reply_changes, votes
+from app.usecases import delivery, incoming, meeting, mirroring, relay, reply_changes, topics, votes
 from app.votes_store import RedisVoteRepository
 
 
@@ -44,6 +44,18 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             directory=deps.directory,
             limiter=deps.limiter,
             jobs=deps.queue,
+            now=deps.clock(),
+        )
+
+    async def check_opening(job: Job) -> None:
+        await topics.recover_opening(
+            payload=job.payload,
+            topics=deps.topics,
+            directory=deps.directory,
+            partners=deps.partners,
+            relay=deps.relay,
+            jobs=deps.queue,
+            timings=deps.timings,
             now=deps.clock(),
         )
 
@@ -216,6 +228,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         meeting.THANKS_JOB: thanks,
         meeting.IDLE_JOB: idle,
         meeting.LATE_DIGEST_JOB: late_digest,
+        topics.OPENING_JOB: check_opening,
         mirroring.MIRROR_JOB: post_mirror,
         mirroring.REFRESH_JOB: refresh_topic,
         mirroring.CLOSE_MIRROR_JOB: close_mirror,

@@ -55,6 +55,10 @@ class ChatPlatform(Protocol):
     async def post_mirror(self, *, topic: Topic, inbox: Place, asker_org: str, show_asker: bool) -> PostedMessage:
         """Post a partner's question as a thread root in this organisation's inbox."""
 
+    async def find_topic(self, *, topic_id: str, place: Place, since: float) -> str | None:
+        """The id of a topic root posted in ``place`` since ``since``, found by its marker: a
+        process that died after posting it could not say."""
+
     async def find_mirror(self, *, topic_id: str, inbox: Place, since: float) -> str | None:
         """The id of a mirror root already posted (a crash between posting and recording)."""
 
@@ -310,6 +314,8 @@ class Jobs(Protocol):
     async def schedule(
         self, *, kind: str, payload: Mapping[str, Any], at: float, job_id: str, move: bool = True
     ) -> None: ...
+
+    async def cancel(self, *, job_id: str) -> None: ...
 
 
 class RateLimiter(Protocol):

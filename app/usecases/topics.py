@@ -1,14 +1,35 @@
-"""Opening, listing and closing topics: the first use cases of the flow."""
+"""Opening, listing and closing topics: the first use cases of the flow.
+
+Opening survives the process that does it: before the root is posted, a check is scheduled that
+carries the whole draft, and it is cancelled once the partners are asked. A web process that dies
+between the two (a crash, an out-of-memory kill) leaves the check to a worker, which finds the root
+it may have posted (or posts it), stores the topic and asks the partners: nothing is posted twice,
+and a question the asker was told nothing about is not lost."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.domain.commands import question_key
-from app.domain.models import Mirror, Person, Place, Reach, Topic
-from app.domain.ports import BotNotInChannel, ChatPlatform, PlatformError, TopicRepository
+from app.domain.models import Mirror, Person, Place, PostedMessage, Reach, Topic
+from app.domain.ports import (
+    CLOSED_CODES,
+    BotNotInChannel,
+    ChatDirectory,
+    ChatPlatform,
+    Jobs,
+    PartnerRepository,
+    PlatformError,
+    RelayRepository,
+    RetryLater,
+    TopicRepository,
+)
+from app.domain.timings import MeetingTimings
+from app.usecases.incoming import place_from_payload, place_to_payload
+from app.usecases.meeting import note_activity
+from app.usecases.mirroring import fan_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +47,9 @@ class TopicRefused:
 
 ALREADY_ASKED = "already_asked"  # the same question, by the same person, still open in this channel
 ASKING_S = 30.0  # a second /ask of a question being opened waits this long behind the first
+OPENING_JOB = "topic.opening"
+# Past the question's claim, so the /ask that scheduled the check is over, finished or dead.
+OPENING_CHECK_S = 2 * ASKING_S
 
 _USER_REASONS = {
     "channel_not_found": "I cannot see this channel. If it is private, invite me first: `/invite @Cercle`.",
@@ -47,9 +71,56 @@ def reason_for(error: PlatformError) -> str:
     )
 
 
+def opening_job_id(topic_id: str) -> str:
+    return f"opening:{topic_id}"
+
+
+def draft_to_payload(draft: Topic, *, key: str) -> dict[str, object]:
+    return {
+        **place_to_payload(draft.place),
+        "topic_id": draft.id,
+        "question": draft.question,
+        "question_key": key,
+        "asker_id": draft.asker.id,
+        "asker_name": draft.asker.name,
+        "created_at": draft.created_at,
+        "reach": str(draft.reach),
+        "share_asker": draft.share_asker,
+    }
+
+
+def draft_from_payload(payload: Mapping[str, object]) -> tuple[Topic, str]:
+    draft = Topic(
+        id=str(payload["topic_id"]),
+        meeting_id="",
+        question=str(payload["question"]),
+        asker=Person(str(payload["asker_id"]), str(payload["asker_name"])),
+        place=place_from_payload(payload),
+        created_at=float(str(payload["created_at"])),
+        reach=Reach(str(payload["reach"])),
+        share_asker=bool(payload["share_asker"]),
+    )
+    return draft, str(payload["question_key"])
+
+
+async def _store(*, repository: TopicRepository, draft: Topic, posted: PostedMessage, key: str, now: float) -> Topic:
+    meeting = await repository.ensure_meeting(place=draft.place, now=now)
+    topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
+    await repository.add_topic(topic=topic, question_key=key)
+    return topic
+
+
+async def _asked_again(*, repository: TopicRepository, place: Place, asker_id: str, key: str) -> Topic | None:
+    """The same question by the same person, still open here."""
+    asked = await repository.topic_for_question(place=place, asker_id=asker_id, key=key)
+    repeated = await repository.get_topic(topic_id=asked) if asked else None
+    return repeated if repeated is not None and repeated.is_open else None
+
+
 async def open_topic(
     *,
     repository: TopicRepository,
+    jobs: Jobs,
     chat: ChatPlatform,
     place: Place,
     asker: Person,
@@ -75,20 +146,97 @@ async def open_topic(
     if not await repository.claim_question(place=place, asker_id=asker.id, key=key, seconds=ASKING_S):
         return TopicRefused(code=ALREADY_ASKED, reason="You just asked this here: it is on its way.")
     try:
-        asked = await repository.topic_for_question(place=place, asker_id=asker.id, key=key)
-        repeated = await repository.get_topic(topic_id=asked) if asked else None
-        if repeated is not None and repeated.is_open:
+        repeated = await _asked_again(repository=repository, place=place, asker_id=asker.id, key=key)
+        if repeated is not None:
             link = f": {repeated.permalink}" if repeated.permalink else "."
             return TopicRefused(code=ALREADY_ASKED, reason=f"You already asked this here, and it is still open{link}")
-        posted = await chat.post_topic(topic=draft)
-        meeting = await repository.ensure_meeting(place=place, now=now)
-        topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
-        await repository.add_topic(topic=topic, question_key=key)
+        await jobs.schedule(
+            kind=OPENING_JOB,
+            payload=draft_to_payload(draft, key=key),
+            at=now + OPENING_CHECK_S,
+            job_id=opening_job_id(draft.id),
+        )
+        try:
+            posted = await chat.post_topic(topic=draft)
+        except PlatformError:
+            await jobs.cancel(job_id=opening_job_id(draft.id))  # refused: nothing was posted
+            raise
+        topic = await _store(repository=repository, draft=draft, posted=posted, key=key, now=now)
     except PlatformError as error:
         return TopicRefused(code=error.code, reason=reason_for(error))
     finally:
         await repository.release_question(place=place, asker_id=asker.id, key=key)
     return TopicOpened(topic=topic)
+
+
+async def finish_opening(
+    *,
+    topic: Topic,
+    topics: TopicRepository,
+    partners: PartnerRepository,
+    relay: RelayRepository,
+    jobs: Jobs,
+    timings: MeetingTimings,
+    now: float,
+) -> int:
+    """Ask the partners, keep the meeting alive, then cancel the check: run twice, it asks no one
+    twice (one mirror job per partner). Returns how many partners the question goes to."""
+    sent = await fan_out(topic=topic, partners=partners, relay=relay, jobs=jobs)
+    await note_activity(topics=topics, jobs=jobs, meeting_id=topic.meeting_id, now=now, timings=timings)
+    await jobs.cancel(job_id=opening_job_id(topic.id))
+    return sent
+
+
+async def recover_opening(
+    *,
+    payload: Mapping[str, object],
+    topics: TopicRepository,
+    directory: ChatDirectory,
+    partners: PartnerRepository,
+    relay: RelayRepository,
+    jobs: Jobs,
+    timings: MeetingTimings,
+    now: float,
+) -> Topic | None:
+    """The check of an opening whose process died: finish what it started, once."""
+    draft, key = draft_from_payload(payload)
+    topic = await topics.get_topic(topic_id=draft.id)
+    if topic is None:
+        topic = await _adopt_or_post(repository=topics, directory=directory, draft=draft, key=key, now=now)
+    if topic is None or not topic.is_open:
+        return None
+    await finish_opening(
+        topic=topic, topics=topics, partners=partners, relay=relay, jobs=jobs, timings=timings, now=now
+    )
+    return topic
+
+
+async def _adopt_or_post(
+    *, repository: TopicRepository, directory: ChatDirectory, draft: Topic, key: str, now: float
+) -> Topic | None:
+    """The root the dead process posted, found by its marker, or posted now if it never was."""
+    place, asker_id = draft.place, draft.asker.id
+    if not await repository.claim_question(place=place, asker_id=asker_id, key=key, seconds=ASKING_S):
+        raise RetryLater(ASKING_S)  # the same question is being opened right now: see after it
+    try:
+        if await _asked_again(repository=repository, place=place, asker_id=asker_id, key=key) is not None:
+            return None  # asked again since, and open: that topic is the one
+        chat = await directory.chat_for(tenant=place.tenant)
+        if chat is None:
+            return None  # uninstalled since
+        root = await chat.find_topic(topic_id=draft.id, place=place, since=draft.created_at)
+        if root is None:
+            posted = await chat.post_topic(topic=draft)
+        else:
+            link = await chat.permalink(place=place, message_id=root)
+            posted = PostedMessage(place=place.in_thread(root), message_id=root, permalink=link)
+        return await _store(repository=repository, draft=draft, posted=posted, key=key, now=now)
+    except PlatformError as error:
+        if error.code in CLOSED_CODES:
+            return None  # the channel or the installation is closed to Cercle: no one left to ask for
+        raise  # a busy Slack: the job runs again
+    finally:
+        await repository.release_question(place=place, asker_id=asker_id, key=key)
 
 
 async def close_topic(

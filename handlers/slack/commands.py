@@ -11,9 +11,7 @@ from app.domain.commands import CommandKind, help_text, parse_command
 from app.domain.models import Person, Place, Platform
 from app.logs import get_logger
 from app.usecases import partners as partner_cases
-from app.usecases.meeting import note_activity
-from app.usecases.mirroring import fan_out
-from app.usecases.topics import ALREADY_ASKED, TopicOpened, list_open_topics, open_topic
+from app.usecases.topics import ALREADY_ASKED, TopicOpened, finish_opening, list_open_topics, open_topic
 from handlers.slack.app import SlackServices, end_meeting_in
 from integrations.slack.chat import SlackChat
 from integrations.slack.render import topic_list_text, topic_opened_text
@@ -75,6 +73,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         await ack()
         result = await open_topic(
             repository=services.topics,
+            jobs=services.jobs,
             chat=chat,
             place=place,
             asker=Person(command["user_id"], command.get("user_name") or command["user_id"]),
@@ -93,13 +92,14 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             await respond(text=result.reason, response_type="ephemeral")
             return
         services.metrics.asks.labels("slack", "opened").inc()
-        sent = await fan_out(topic=result.topic, partners=services.partners, relay=services.relay, jobs=services.jobs)
-        await note_activity(
+        sent = await finish_opening(
+            topic=result.topic,
             topics=services.topics,
+            partners=services.partners,
+            relay=services.relay,
             jobs=services.jobs,
-            meeting_id=result.topic.meeting_id,
-            now=services.clock(),
             timings=services.timings,
+            now=services.clock(),
         )
         bound.info("topic.opened", topic=result.topic.id, meeting=result.topic.meeting_id, partners=sent)
         opened = topic_opened_text(result.topic, partners=sent, can_partner=services.multi_workspace)

@@ -106,6 +106,10 @@ class SlackChat:
         ts = str(response["ts"])
         return PostedMessage(place=inbox.in_thread(ts), message_id=ts)
 
+    async def find_topic(self, *, topic_id: str, place: Place, since: float) -> str | None:
+        messages = await self._history_since(channel=place.channel, since=since)
+        return render.find_marked(messages, render.topic_marker(topic_id))
+
     async def find_mirror(self, *, topic_id: str, inbox: Place, since: float) -> str | None:
         messages = await self._history_since(channel=inbox.channel, since=since)
         return render.find_marked(messages, render.mirror_marker(topic_id))

@@ -63,7 +63,10 @@ def mirrors_line(mirrors: Sequence[Mirror]) -> str | None:
 def topic_root_blocks(topic: Topic, *, mirrors: Sequence[Mirror] = ()) -> Sequence[Block]:
     asker = user_mention(topic.asker.id, topic.asker.name)
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f":thinking_face: *Stuck on a topic*\n{sanitise(topic.question)}")),
+        SectionBlock(
+            block_id=topic_marker(topic.id),
+            text=MarkdownTextObject(text=f":thinking_face: *Stuck on a topic*\n{sanitise(topic.question)}"),
+        ),
     ]
     if topic.is_open:
         status = f"Asked by {asker} · *Open* · reply in this thread; answers from your network land here"
@@ -142,6 +145,11 @@ def topic_opened_text(topic: Topic, *, partners: int = 0, can_partner: bool = Tr
 
 
 # --- mirrors in partner inboxes ---------------------------------------------------------------
+def topic_marker(topic_id: str) -> str:
+    """A block_id that lets the check of an opening find the root a dead process posted."""
+    return f"cercle-topic-{topic_id}"
+
+
 def mirror_marker(topic_id: str) -> str:
     """A block_id that lets a retried job find the mirror it may already have posted."""
     return f"cercle-mirror-{topic_id}"

@@ -3,18 +3,23 @@ acknowledged, so nothing acknowledged may be lost:
 - killed (SIGKILL) right after acknowledging an edit or a deletion, while a worker holds the
   question: the change was queued first, the meeting still follows it;
 - stopped for a deploy (SIGTERM) while an /ask waits for Slack to confirm its root: the process
-  finishes the /ask before it exits."""
+  finishes the /ask before it exits;
+- killed (SIGKILL) at that same moment: the root is in the channel, nothing else was done; the check
+  the /ask scheduled before posting comes due and a worker finishes it, with that same root."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from dataclasses import replace
 
 import pytest
 
+from app import keys
 from app.domain.models import Place, Platform
 from app.embedded_redis import free_port
+from app.usecases.topics import ASKING_S, OPENING_CHECK_S
 from tests.conftest import cercle_env
 from tests.processes import clean_env, start_app, stop, wait_http
 from tests.scenarios.test_delivery import setup
@@ -106,3 +111,42 @@ async def test_a_deploy_in_the_middle_of_an_ask_lets_it_finish(start_cercle, sla
     assert len(told) == 1 and told[0].startswith("Your question is open in") and "on its way to 1 partner" in told[0]
     await eventually(lambda: mirror_roots(slack, BETA), timeout=20)  # the partner was asked
     assert "web.draining" in (tmp_path / "web.log").read_text()
+
+
+async def test_an_ask_killed_once_its_root_is_posted_is_finished_by_a_worker(start_cercle, slack, redis_url, tmp_path):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    place = Place(Platform.SLACK, ALPHA, MEET)
+    port = free_port()
+    env = clean_env(**{**cercle_env(slack, data_dir=tmp_path, oauth=True), "REDIS_URL": redis_url, "PORT": str(port)})
+    web = start_app("web", env=env, log=tmp_path / "web.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=web)
+        slack.latency_after_s["chat.postMessage"] = 5.0  # the root is posted; Slack is slow to say so
+        response = await replace(cercle, port=port).ask(
+            "How do we price a pilot?", team_id=ALPHA, channel_id=MEET, user_id="U0MEMBER"
+        )
+        assert response.status == 200
+        await eventually(lambda: [m for m in roots(slack, ALPHA, MEET) if "price a pilot" in m["text"]])
+        web.send_signal(signal.SIGKILL)
+        web.wait(10)
+    finally:
+        stop(web)
+        slack.latency_after_s.clear()
+
+    assert await cercle.runtime.topics.open_topics(place=place) == []  # posted, then nothing
+    await asyncio.sleep(1.0)
+    assert mirror_roots(slack, BETA) == []
+    # A minute later: the dead process's claim on the question has expired, and the check is due.
+    claims = [k async for k in cercle.runtime.redis.scan_iter(match=keys.question("claim", "*", "*", "*"))]
+    assert len(claims) == 1 and 0 < await cercle.runtime.redis.pttl(claims[0]) <= ASKING_S * 1000
+    await cercle.runtime.redis.delete(*claims)
+    await cercle.runtime.queue.promote_due(now=time.time() + OPENING_CHECK_S)
+
+    (topic,) = await eventually(lambda: cercle.runtime.topics.open_topics(place=place), timeout=20)
+    (root,) = [m for m in roots(slack, ALPHA, MEET) if "price a pilot" in m["text"]]
+    assert topic.place.thread == root["ts"] and topic.question == "How do we price a pilot?"
+    (mirror,) = await eventually(lambda: mirror_roots(slack, BETA), timeout=20)  # the partner is asked, once
+    assert "price a pilot" in mirror["text"]
+    await eventually(queue_empty(cercle), timeout=20)
+    assert len(mirror_roots(slack, BETA)) == 1
+    assert len([m for m in roots(slack, ALPHA, MEET) if "price a pilot" in m["text"]]) == 1

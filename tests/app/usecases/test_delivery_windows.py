@@ -5,11 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-import aiohttp
 import pytest
-import redis.asyncio as aioredis
 
-from app.config import load_settings
 from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
 from app.domain.votes import Reaction
@@ -19,19 +16,14 @@ from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
 from app.usecases.delivery import DIGEST_JOB, deliver_answer, post_digest
 from app.votes_store import RedisVoteRepository
-from integrations.slack.directory import SlackDirectory
-from tests.conftest import cercle_env
 
 T0 = 1_800_000_000.0
 RULES = DeliveryRules(max_per_window=3, window_s=300, threshold=0.3)
 
 
 @pytest.fixture
-async def world(redis_url, slack, workspace, tmp_path):
-    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
-    session = aiohttp.ClientSession()
-    settings = load_settings(cercle_env(slack, data_dir=tmp_path))
-    directory = SlackDirectory(settings=settings.slack, installation_store=None, session=session)
+async def world(connected):
+    redis, directory = connected.redis, connected.directory
     topics, relay = RedisTopicRepository(redis=redis), RedisRelayRepository(redis=redis)
     queue = JobQueue(redis=redis)
     live = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
@@ -57,8 +49,6 @@ async def world(redis_url, slack, workspace, tmp_path):
         "votes": RedisVoteRepository(redis=redis),
         "topic": topic,
     }
-    await session.close()
-    await redis.aclose()
 
 
 async def _answer(world, n: int, score: float, at: float) -> Answer:

@@ -7,11 +7,9 @@ import json
 import re
 import time
 
-import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-from app.config import load_settings
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
 from app.domain.ports import PlatformError
 from app.queue import JobQueue
@@ -19,18 +17,14 @@ from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
 from app.usecases.meeting import post_summary
 from app.votes_store import RedisVoteRepository
-from integrations.slack.directory import SlackDirectory
-from tests.conftest import cercle_env
 
 LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
 TOPICS = 30  # two blocks each: more than one message of 50 blocks
 
 
 @pytest.fixture
-async def long_meeting(redis_url, slack, workspace, tmp_path):
-    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
-    session = aiohttp.ClientSession()
-    settings = load_settings(cercle_env(slack, data_dir=tmp_path))
+async def long_meeting(connected):
+    redis = connected.redis
     topics = RedisTopicRepository(redis=redis)
     now = time.time()
     meeting = await topics.ensure_meeting(place=LIVE, now=now)
@@ -53,14 +47,12 @@ async def long_meeting(redis_url, slack, workspace, tmp_path):
             topics=topics,
             relay=RedisRelayRepository(redis=redis),
             votes=RedisVoteRepository(redis=redis),
-            directory=SlackDirectory(settings=settings.slack, installation_store=None, session=session),
+            directory=connected.directory,
             jobs=JobQueue(redis=redis),
             now=time.time(),
         )
 
     yield post
-    await session.close()
-    await redis.aclose()
 
 
 def summary_parts(slack) -> list[str]:
