@@ -177,6 +177,18 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             now=deps.clock(),
         )
 
+    async def check_ending(job: Job) -> None:
+        await meeting.finish_ending(
+            meeting_id=job.payload["meeting_id"],
+            by=job.payload["by"],
+            topics=deps.topics,
+            relay=deps.relay,
+            directory=deps.directory,
+            jobs=deps.queue,
+            timings=deps.timings,
+            now=deps.clock(),
+        )
+
     async def late_digest(job: Job) -> None:
         await delivery.post_digest(
             topic_id=job.payload["topic_id"],
@@ -227,6 +239,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         meeting.SUMMARY_JOB: summary,
         meeting.THANKS_JOB: thanks,
         meeting.IDLE_JOB: idle,
+        meeting.ENDING_JOB: check_ending,
         meeting.LATE_DIGEST_JOB: late_digest,
         topics.OPENING_JOB: check_opening,
         mirroring.MIRROR_JOB: post_mirror,

@@ -25,6 +25,15 @@ SUMMARY_JOB = "meeting.summary"
 THANKS_JOB = "mirror.thanks"
 IDLE_JOB = "meeting.idle"
 LATE_DIGEST_JOB = "topic.late_digest"
+ENDING_JOB = "meeting.ending"
+# Ending closes each topic on Slack and tells each partner: seconds of work. A check scheduled first
+# finishes it if the process doing it dies; "closed" marks the work done.
+ENDING_CHECK_S = 60.0
+_CLOSED = "closed"
+
+
+def _ending_check_id(meeting_id: str) -> str:
+    return f"ending:{meeting_id}"
 
 
 async def note_activity(
@@ -55,13 +64,73 @@ async def end_meeting(
 ) -> int | None:
     """Close every open topic and queue the summary; returns the number of topics, or None when
     there was no open meeting (or someone else ended it a moment before)."""
-    if meeting is None or not await topics.end_meeting(meeting=meeting, by=by, at=now):
+    if meeting is None:
         return None
+    check = _ending_check_id(meeting.id)
+    await jobs.schedule(
+        kind=ENDING_JOB, payload={"meeting_id": meeting.id, "by": by}, at=now + ENDING_CHECK_S, job_id=check, move=False
+    )
+    if not await topics.end_meeting(meeting=meeting, by=by, at=now):
+        return None  # the one who ended it finishes it, or its check does
+    closed = await _close_meeting(
+        meeting=meeting, by=by, topics=topics, relay=relay, directory=directory, jobs=jobs, timings=timings, now=now
+    )
+    await jobs.cancel(job_id=check)
+    return closed
+
+
+async def finish_ending(
+    *,
+    meeting_id: str,
+    by: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    jobs: Jobs,
+    timings: MeetingTimings,
+    now: float,
+) -> bool:
+    """The check of an ending whose process died: end the meeting if it was not, close what is still
+    open and queue the summary; nothing when the ending was finished."""
+    meeting = await topics.meeting(meeting_id=meeting_id)
+    if meeting is None or await topics.meeting_mark(meeting_id=meeting_id, field=_CLOSED):
+        return False
+    if meeting.ended_at is None:
+        await topics.end_meeting(meeting=meeting, by=by, at=now)
+    await _close_meeting(
+        meeting=meeting,
+        by=by,
+        topics=topics,
+        relay=relay,
+        directory=directory,
+        jobs=jobs,
+        timings=timings,
+        now=now,
+        again=True,
+    )
+    return True
+
+
+async def _close_meeting(
+    *,
+    meeting: Meeting,
+    by: str,
+    topics: TopicRepository,
+    relay: RelayRepository,
+    directory: ChatDirectory,
+    jobs: Jobs,
+    timings: MeetingTimings,
+    now: float,
+    again: bool = False,
+) -> int:
+    """``again`` (a check after a process died) also re-renders the roots and re-closes the mirrors
+    of topics already closed: the dead process may have closed one and died before either. Both
+    are idempotent; the summary is queued once."""
     chat = await directory.chat_for(tenant=meeting.place.tenant)
     meeting_topics = await topics.meeting_topics(meeting_id=meeting.id)
     for topic in meeting_topics:
-        if topic.is_open:
-            closed = await topics.close_topic(topic_id=topic.id, by=by, at=now)
+        if topic.is_open or again:
+            closed = await topics.close_topic(topic_id=topic.id, by=by, at=now) if topic.is_open else topic
             if closed is not None and chat is not None:
                 try:
                     await chat.update_topic(
@@ -78,6 +147,7 @@ async def end_meeting(
             job_id=f"late:{topic.id}",
         )
     await jobs.enqueue(kind=SUMMARY_JOB, payload={"meeting_id": meeting.id}, job_id=f"summary:{meeting.id}")
+    await topics.mark_meeting(meeting_id=meeting.id, field=_CLOSED, value=repr(now))
     return len(meeting_topics)
 
 

@@ -5,7 +5,9 @@ acknowledged, so nothing acknowledged may be lost:
 - stopped for a deploy (SIGTERM) while an /ask waits for Slack to confirm its root: the process
   finishes the /ask before it exits;
 - killed (SIGKILL) at that same moment: the root is in the channel, nothing else was done; the check
-  the /ask scheduled before posting comes due and a worker finishes it, with that same root."""
+  the /ask scheduled before posting comes due and a worker finishes it, with that same root;
+- killed while `/ask end` closes the meeting's topics one by one: its check closes the rest, and the
+  summary and the partners' thanks go out once."""
 
 from __future__ import annotations
 
@@ -19,10 +21,12 @@ import pytest
 from app import keys
 from app.domain.models import Place, Platform
 from app.embedded_redis import free_port
+from app.usecases.meeting import ENDING_CHECK_S
 from app.usecases.topics import ASKING_S, OPENING_CHECK_S
 from tests.conftest import cercle_env
 from tests.processes import clean_env, start_app, stop, wait_http
 from tests.scenarios.test_delivery import setup
+from tests.scenarios.test_meeting_end import summaries
 from tests.scenarios.test_partner_relay import (
     ALPHA,
     BETA,
@@ -150,3 +154,39 @@ async def test_an_ask_killed_once_its_root_is_posted_is_finished_by_a_worker(sta
     await eventually(queue_empty(cercle), timeout=20)
     assert len(mirror_roots(slack, BETA)) == 1
     assert len([m for m in roots(slack, ALPHA, MEET) if "price a pilot" in m["text"]]) == 1
+
+
+async def test_an_ending_killed_midway_is_finished_by_a_worker(start_cercle, slack, redis_url, tmp_path):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    place = Place(Platform.SLACK, ALPHA, MEET)
+    await asked(cercle, slack, "How do we price a pilot?")
+    await asked(cercle, slack, "Who knows a good auditor in Lyon?")
+    await eventually(lambda: len(mirror_roots(slack, BETA)) == 2)
+    await eventually(queue_empty(cercle), timeout=20)
+    port = free_port()
+    env = clean_env(**{**cercle_env(slack, data_dir=tmp_path, oauth=True), "REDIS_URL": redis_url, "PORT": str(port)})
+    web = start_app("web", env=env, log=tmp_path / "web.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=web)
+        slack.latency_after_s["chat.update"] = 5.0  # the first root is marked closed; Slack is slow to say so
+        response = await replace(cercle, port=port).ask("end", team_id=ALPHA, channel_id=MEET, user_id="U0MEMBER")
+        assert response.status == 200
+        await eventually(lambda: sum("*Closed*" in str(m["blocks"]) for m in roots(slack, ALPHA, MEET)) == 1)
+        web.send_signal(signal.SIGKILL)
+        web.wait(10)
+    finally:
+        stop(web)
+        slack.latency_after_s.clear()
+
+    assert await cercle.runtime.topics.current_meeting(place=place) is None  # ended, then nothing more
+    assert len(await cercle.runtime.topics.open_topics(place=place)) == 0
+    await asyncio.sleep(1.0)
+    assert summaries(slack) == []
+    await cercle.runtime.queue.promote_due(now=time.time() + ENDING_CHECK_S)  # a minute later
+
+    (summary,) = await eventually(lambda: summaries(slack), timeout=20)
+    assert "price a pilot" in str(summary["blocks"]) and "auditor in Lyon" in str(summary["blocks"])
+    await eventually(lambda: sum("*Closed*" in str(m["blocks"]) for m in roots(slack, ALPHA, MEET)) == 2, timeout=20)
+    await eventually(lambda: all("This topic is closed" in str(m["blocks"]) for m in mirror_roots(slack, BETA)))
+    await eventually(queue_empty(cercle), timeout=20)
+    assert len(summaries(slack)) == 1
