@@ -9,11 +9,11 @@ and a question the asker was told nothing about is not lost."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from app.domain.commands import question_key
-from app.domain.models import Mirror, Person, Place, PostedMessage, Reach, Topic
+from app.domain.models import Person, Place, PostedMessage, Reach, Topic
 from app.domain.ports import (
     CLOSED_CODES,
     BotNotInChannel,
@@ -29,7 +29,7 @@ from app.domain.ports import (
 from app.domain.timings import MeetingTimings
 from app.usecases.incoming import place_from_payload, place_to_payload
 from app.usecases.meeting import note_activity
-from app.usecases.mirroring import fan_out
+from app.usecases.mirroring import close_mirrors, fan_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,18 +242,22 @@ async def _adopt_or_post(
 async def close_topic(
     *,
     repository: TopicRepository,
+    relay: RelayRepository,
+    jobs: Jobs,
     chat: ChatPlatform,
     topic_id: str,
     by: str,
     now: float,
-    mirrors: Sequence[Mirror] = (),
 ) -> Topic | None:
-    """Close once: a second click, or a click on an unknown topic, changes nothing."""
+    """Close once: a second click, or a click on an unknown topic, changes nothing. The partners'
+    mirrors are queued for closing before the root is re-rendered, so that a process killed while
+    Slack is slow to answer has already told them."""
     topic = await repository.close_topic(topic_id=topic_id, by=by, at=now)
     if topic is None:
         return None
+    await close_mirrors(topic=topic, relay=relay, jobs=jobs)
     try:
-        await chat.update_topic(topic=topic, place=topic.place, mirrors=mirrors)
+        await chat.update_topic(topic=topic, place=topic.place, mirrors=await relay.mirrors(topic_id=topic_id))
     except PlatformError:
         pass  # closed all the same: the partners must still be told, and the summary says it
     return topic

@@ -10,7 +10,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.domain.models import Place, Platform, person_key
 from app.logs import get_logger
 from app.usecases.delivery import other_replies, review_decision, set_review_mode
-from app.usecases.mirroring import close_mirrors
 from app.usecases.topics import close_topic
 from app.usecases.votes import vote_with_button
 from handlers.slack.app import SlackServices, end_meeting_in
@@ -44,8 +43,9 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             return
         closed = await close_topic(
             repository=services.topics,
+            relay=services.relay,
+            jobs=services.jobs,
             chat=SlackChat(client=client, team_id=team_id),
-            mirrors=await services.relay.mirrors(topic_id=topic_id),
             topic_id=topic_id,
             by=user_id,
             now=services.clock(),
@@ -53,8 +53,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         if closed is None:
             await respond(text="This topic is already closed.", response_type="ephemeral", replace_original=False)
             return
-        told = await close_mirrors(topic=closed, relay=services.relay, jobs=services.jobs)
-        log.info("topic.closed", platform="slack", team=team_id, topic=topic_id, by=user_id, mirrors=told)
+        log.info("topic.closed", platform="slack", team=team_id, topic=topic_id, by=user_id)
 
 
 def register_delivery(*, app: AsyncApp, services: SlackServices) -> None:

@@ -6,6 +6,7 @@ acknowledged, so nothing acknowledged may be lost:
   finishes the /ask before it exits;
 - killed (SIGKILL) at that same moment: the root is in the channel, nothing else was done; the check
   the /ask scheduled before posting comes due and a worker finishes it, with that same root;
+- killed while Slack is slow to confirm a closed topic's root: the partners were told first;
 - killed while `/ask end` closes the meeting's topics one by one: its check closes the rest, and the
   summary and the partners' thanks go out once."""
 
@@ -25,7 +26,7 @@ from app.usecases.meeting import ENDING_CHECK_S
 from app.usecases.topics import ASKING_S, OPENING_CHECK_S
 from tests.conftest import cercle_env
 from tests.processes import clean_env, start_app, stop, wait_http
-from tests.scenarios.test_delivery import setup
+from tests.scenarios.test_delivery import click, setup
 from tests.scenarios.test_meeting_end import summaries
 from tests.scenarios.test_partner_relay import (
     ALPHA,
@@ -190,3 +191,28 @@ async def test_an_ending_killed_midway_is_finished_by_a_worker(start_cercle, sla
     await eventually(lambda: all("This topic is closed" in str(m["blocks"]) for m in mirror_roots(slack, BETA)))
     await eventually(queue_empty(cercle), timeout=20)
     assert len(summaries(slack)) == 1
+
+
+async def test_a_close_killed_while_slack_confirms_it_has_told_the_partners(start_cercle, slack, redis_url, tmp_path):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    live = await asked(cercle, slack, "How do we price a pilot?")
+    await eventually(lambda: mirror_roots(slack, BETA))
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    port = free_port()
+    env = clean_env(**{**cercle_env(slack, data_dir=tmp_path, oauth=True), "REDIS_URL": redis_url, "PORT": str(port)})
+    web = start_app("web", env=env, log=tmp_path / "web.log")
+    try:
+        await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=web)
+        slack.latency_after_s["chat.update"] = 5.0  # the root is marked closed; Slack is slow to say so
+        response = await replace(cercle, port=port).interact(
+            click("cercle_close_topic", topic_id, user="U0MEMBER", slack=slack)
+        )
+        assert response.status == 200
+        await eventually(lambda: "*Closed*" in str(roots(slack, ALPHA, MEET)[0]["blocks"]))
+        web.send_signal(signal.SIGKILL)
+        web.wait(10)
+    finally:
+        stop(web)
+        slack.latency_after_s.clear()
+
+    await eventually(lambda: "This topic is closed" in str(mirror_roots(slack, BETA)[0]["blocks"]), timeout=20)
