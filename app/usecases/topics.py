@@ -103,7 +103,19 @@ def draft_from_payload(payload: Mapping[str, object]) -> tuple[Topic, str]:
     return draft, str(payload["question_key"])
 
 
-async def _store(*, repository: TopicRepository, draft: Topic, posted: PostedMessage, key: str, now: float) -> Topic:
+async def _store(
+    *, repository: TopicRepository, chat: ChatPlatform, draft: Topic, posted: PostedMessage, key: str, now: float
+) -> Topic:
+    """Store the topic with its root, unless the other hand (the /ask, or its check when Slack was
+    slower than the check's delay) stored it first with a root of its own: then this root goes."""
+    stored = await repository.get_topic(topic_id=draft.id)
+    if stored is not None:
+        if stored.place.thread != posted.message_id:
+            try:
+                await chat.delete_message(place=draft.place, message_id=posted.message_id)
+            except PlatformError:
+                pass  # a spare root with no topic behind it: its buttons say "I do not know this topic"
+        return stored
     meeting = await repository.ensure_meeting(place=draft.place, now=now)
     topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
     await repository.add_topic(topic=topic, question_key=key)
@@ -161,7 +173,7 @@ async def open_topic(
         except PlatformError:
             await jobs.cancel(job_id=opening_job_id(draft.id))  # refused: nothing was posted
             raise
-        topic = await _store(repository=repository, draft=draft, posted=posted, key=key, now=now)
+        topic = await _store(repository=repository, chat=chat, draft=draft, posted=posted, key=key, now=now)
     except PlatformError as error:
         return TopicRefused(code=error.code, reason=reason_for(error))
     finally:
@@ -230,7 +242,7 @@ async def _adopt_or_post(
         else:
             link = await chat.permalink(place=place, message_id=root)
             posted = PostedMessage(place=place.in_thread(root), message_id=root, permalink=link)
-        return await _store(repository=repository, draft=draft, posted=posted, key=key, now=now)
+        return await _store(repository=repository, chat=chat, draft=draft, posted=posted, key=key, now=now)
     except PlatformError as error:
         if error.code in CLOSED_CODES:
             return None  # the channel or the installation is closed to Cercle: no one left to ask for

@@ -4,6 +4,8 @@ Slack client against the stand-in."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from dataclasses import replace
 
@@ -196,3 +198,46 @@ async def test_a_check_for_a_channel_gone_since_gives_up(world, slack):
     gone = replace(topic, place=Place(Platform.SLACK, TEAM, "C0GONE0001"))
     assert await recover(world, gone) is None
     assert await world["topics"].get_topic(topic_id="draft1") is None
+
+
+async def test_an_ask_slower_than_its_check_still_leaves_one_root(world, slack):
+    """Slack slow enough (429 waits) that the check comes due while the /ask is still posting, and
+    the claim on the question has expired: both post a root; the second to store deletes its own."""
+    slack.user_post(TEAM, MEET, "U0ADMIN", "Next item on the agenda: the pilot's scope.")
+    slack.latency_s["chat.postMessage"] = 1.0  # each root is applied a second after it is sent
+    asker = Person("U0ASKER", "ada")
+    started = time.time()
+
+    async def ask():
+        return await open_topic(
+            repository=world["topics"],
+            jobs=world["queue"],
+            chat=world["chat"],
+            place=LIVE,
+            asker=asker,
+            question=QUESTION,
+            now=started,
+        )
+
+    async def check_too_early():
+        await asyncio.sleep(0.3)
+        await world["topics"].release_question(place=LIVE, asker_id=asker.id, key=KEY)  # its claim expired
+        scheduled = [json.loads(m) for m in await world["redis"].zrange(world["queue"].scheduled, 0, -1)]
+        (check,) = [job for job in scheduled if job["kind"] == OPENING_JOB]
+        return await recover_opening(
+            payload=json.loads(check["payload"]),
+            topics=world["topics"],
+            directory=world["directory"],
+            partners=world["partners"],
+            relay=world["relay"],
+            jobs=world["queue"],
+            timings=world["timings"],
+            now=time.time(),
+        )
+
+    opened, checked = await asyncio.gather(ask(), check_too_early())
+    slack.latency_s.clear()
+    assert isinstance(opened, TopicOpened) and checked is not None
+    (root,) = roots(slack)
+    assert opened.topic.place.thread == checked.place.thread == root["ts"]
+    assert (await world["topics"].get_topic(topic_id=opened.topic.id)).place.thread == root["ts"]
