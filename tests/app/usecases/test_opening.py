@@ -71,9 +71,9 @@ def payload(topic: Topic) -> dict[str, object]:
     return draft_to_payload(topic, key=KEY)
 
 
-async def recover(world, topic: Topic):
+async def recover(world, topic: Topic | dict[str, object]):
     return await recover_opening(
-        payload=payload(topic),
+        payload=payload(topic) if isinstance(topic, Topic) else topic,
         topics=world["topics"],
         directory=world["directory"],
         partners=world["partners"],
@@ -224,16 +224,7 @@ async def test_an_ask_slower_than_its_check_still_leaves_one_root(world, slack):
         await world["topics"].release_question(place=LIVE, asker_id=asker.id, key=KEY)  # its claim expired
         scheduled = [json.loads(m) for m in await world["redis"].zrange(world["queue"].scheduled, 0, -1)]
         (check,) = [job for job in scheduled if job["kind"] == OPENING_JOB]
-        return await recover_opening(
-            payload=json.loads(check["payload"]),
-            topics=world["topics"],
-            directory=world["directory"],
-            partners=world["partners"],
-            relay=world["relay"],
-            jobs=world["queue"],
-            timings=world["timings"],
-            now=time.time(),
-        )
+        return await recover(world, json.loads(check["payload"]))
 
     opened, checked = await asyncio.gather(ask(), check_too_early())
     slack.latency_s.clear()
