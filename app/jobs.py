@@ -10,12 +10,15 @@ from app.domain.delivery import DeliveryRules
 from app.domain.models import AnswerStatus
 from app.domain.ports import ChatDirectory, RateLimiter, SemanticMatcher
 from app.domain.timings import MeetingTimings
+from app.logs import get_logger
 from app.partners_store import RedisPartnerRepository
 from app.queue import Job, JobHandler, JobQueue
 from app.relay_store import RedisRelayRepository
 from app.store import RedisTopicRepository
 from app.usecases import delivery, incoming, meeting, mirroring, relay, reply_changes, topics, votes
 from app.votes_store import RedisVoteRepository
+
+log = get_logger("app.jobs")
 
 
 @dataclass
@@ -48,7 +51,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         )
 
     async def check_opening(job: Job) -> None:
-        await topics.recover_opening(
+        recovered = await topics.recover_opening(
             payload=job.payload,
             topics=deps.topics,
             directory=deps.directory,
@@ -58,6 +61,9 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             timings=deps.timings,
             now=deps.clock(),
         )
+        if recovered is not None:  # the process that opened it died on the way: worth knowing
+            place = recovered.place
+            log.warning("topic.opening_checked", platform=place.platform, team=place.tenant, topic=recovered.id)
 
     async def refresh_topic(job: Job) -> None:
         await mirroring.refresh_topic(
@@ -178,7 +184,7 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
         )
 
     async def check_ending(job: Job) -> None:
-        await meeting.finish_ending(
+        finished = await meeting.finish_ending(
             meeting_id=job.payload["meeting_id"],
             by=job.payload["by"],
             topics=deps.topics,
@@ -188,6 +194,8 @@ def job_handlers(deps: JobDeps) -> dict[str, JobHandler]:
             timings=deps.timings,
             now=deps.clock(),
         )
+        if finished:
+            log.warning("meeting.ending_checked", meeting=job.payload["meeting_id"])
 
     async def late_digest(job: Job) -> None:
         await delivery.post_digest(

@@ -118,7 +118,9 @@ async def test_a_deploy_in_the_middle_of_an_ask_lets_it_finish(start_cercle, sla
     assert "web.draining" in (tmp_path / "web.log").read_text()
 
 
-async def test_an_ask_killed_once_its_root_is_posted_is_finished_by_a_worker(start_cercle, slack, redis_url, tmp_path):
+async def test_an_ask_killed_once_its_root_is_posted_is_finished_by_a_worker(
+    start_cercle, slack, redis_url, tmp_path, capsys
+):
     cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
     place = Place(Platform.SLACK, ALPHA, MEET)
     port = free_port()
@@ -155,6 +157,7 @@ async def test_an_ask_killed_once_its_root_is_posted_is_finished_by_a_worker(sta
     await eventually(queue_empty(cercle), timeout=20)
     assert len(mirror_roots(slack, BETA)) == 1
     assert len([m for m in roots(slack, ALPHA, MEET) if "price a pilot" in m["text"]]) == 1
+    assert "topic.opening_checked" in capsys.readouterr().out  # the operator hears of it
 
 
 async def test_an_ending_killed_midway_is_finished_by_a_worker(start_cercle, slack, redis_url, tmp_path):
