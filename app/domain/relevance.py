@@ -82,7 +82,8 @@ QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*(\n|$)", re.MULTILINE)
 HANDOFF_TO = re.compile(r"(^|\s)[@#]\w+")
 HANDOFF_MAX_WORDS = 5
 LAUGH = re.compile(r"\b(lol|lmao|rofl|haha+|hehe+|mdr|ptdr|xd)\b|[:;]-?[)(dpo]", re.IGNORECASE)
-URL = re.compile(r"https?://\S+|www\.\S+|<https?://[^>]+>", re.IGNORECASE)
+# Slack sends links as <https://…|label>, e-mail addresses as <mailto:…|…> and numbers as <tel:…|…>.
+URL = re.compile(r"https?://\S+|www\.\S+|<(?:https?://|mailto:|tel:)[^>]+>", re.IGNORECASE)
 NUMBER = re.compile(r"\d")
 QUESTION_START = re.compile(
     r"^\s*(what|why|how|when|where|who|which|is|are|do|does|did|can|could|should|would|quoi|pourquoi|comment|"

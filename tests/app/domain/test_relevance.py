@@ -61,7 +61,20 @@ def test_a_useful_answer_beats_chatter_and_questions_back(question, good, bad):
 
 
 @pytest.mark.parametrize(
-    "reply", ["Thanks!", "+1", "same here", "merci !", "moi aussi", "👍", "https://example.com", "Good luck!"]
+    "reply",
+    [
+        "Thanks!",
+        "+1",
+        "same here",
+        "merci !",
+        "moi aussi",
+        "👍",
+        "https://example.com",
+        "Good luck!",
+        "<https://example.com/pricing|pricing guide>",  # links, e-mail addresses and numbers as Slack sends them
+        "<mailto:sales@example.com|sales@example.com>",
+        "<tel:+33123456789|+33 1 23 45 67 89>",
+    ],
 )
 def test_thanks_agreement_emoji_and_bare_links_score_low(reply):
     assert s(PRICING, reply) < 0.35
