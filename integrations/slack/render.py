@@ -60,6 +60,11 @@ def mirrors_line(mirrors: Sequence[Mirror]) -> str | None:
     return " · ".join(parts)
 
 
+def topic_marker(topic_id: str) -> str:
+    """A block_id that lets the check of an opening find the root a dead process posted."""
+    return f"cercle-topic-{topic_id}"
+
+
 def topic_root_blocks(topic: Topic, *, mirrors: Sequence[Mirror] = ()) -> Sequence[Block]:
     asker = user_mention(topic.asker.id, topic.asker.name)
     blocks: list[Block] = [
@@ -145,11 +150,6 @@ def topic_opened_text(topic: Topic, *, partners: int = 0, can_partner: bool = Tr
 
 
 # --- mirrors in partner inboxes ---------------------------------------------------------------
-def topic_marker(topic_id: str) -> str:
-    """A block_id that lets the check of an opening find the root a dead process posted."""
-    return f"cercle-topic-{topic_id}"
-
-
 def mirror_marker(topic_id: str) -> str:
     """A block_id that lets a retried job find the mirror it may already have posted."""
     return f"cercle-mirror-{topic_id}"
