@@ -55,6 +55,10 @@ class ChatPlatform(Protocol):
     async def post_mirror(self, *, topic: Topic, inbox: Place, asker_org: str, show_asker: bool) -> PostedMessage:
         """Post a partner's question as a thread root in this organisation's inbox."""
 
+    async def tell_opened(self, *, topic: Topic, partners: int) -> None:
+        """Tell the asker, privately, that their question is open and how far it went (when a
+        worker finished the opening: the process that took the /ask died before it could)."""
+
     async def find_topic(self, *, topic_id: str, place: Place, since: float) -> str | None:
         """The id of a topic root posted in ``place`` since ``since``, found by its marker: a
         process that died after posting it could not say."""

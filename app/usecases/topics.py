@@ -217,9 +217,15 @@ async def recover_opening(
         topic = await _adopt_or_post(repository=topics, directory=directory, draft=draft, key=key, now=now)
     if topic is None or not topic.is_open:
         return None
-    await finish_opening(
+    sent = await finish_opening(
         topic=topic, topics=topics, partners=partners, relay=relay, jobs=jobs, timings=timings, now=now
     )
+    chat = await directory.chat_for(tenant=topic.place.tenant)
+    if chat is not None:
+        try:
+            await chat.tell_opened(topic=topic, partners=sent)
+        except PlatformError:
+            pass  # the topic is open and its partners asked all the same
     return topic
 
 

@@ -207,6 +207,14 @@ class SlackChat:
             unfurl_media=False,
         )
 
+    async def tell_opened(self, *, topic: Topic, partners: int) -> None:
+        await self._call(
+            "chat_postEphemeral",
+            channel=topic.place.channel,
+            user=topic.asker.id,
+            text=render.topic_late_text(topic, partners=partners),
+        )
+
     async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
         await self._call(
             "chat_postEphemeral",

@@ -149,6 +149,14 @@ def topic_opened_text(topic: Topic, *, partners: int = 0, can_partner: bool = Tr
     return f"Your question is open in {where}.{reach}"
 
 
+def topic_late_text(topic: Topic, *, partners: int) -> str:
+    """For the asker when a worker finished opening their topic: the /ask's own answer never came."""
+    where = f"<{topic.permalink}|the topic thread>" if topic.permalink.startswith("http") else "the topic thread"
+    plural = "s" if partners != 1 else ""
+    reach = f" It is on its way to {partners} partner{plural}; their replies will be posted there." if partners else ""
+    return f"Sorry for the wait: your question is open in {where}.{reach}"
+
+
 # --- mirrors in partner inboxes ---------------------------------------------------------------
 def mirror_marker(topic_id: str) -> str:
     """A block_id that lets a retried job find the mirror it may already have posted."""

@@ -158,6 +158,10 @@ async def test_an_ask_killed_once_its_root_is_posted_is_finished_by_a_worker(
     assert len(mirror_roots(slack, BETA)) == 1
     assert len([m for m in roots(slack, ALPHA, MEET) if "price a pilot" in m["text"]]) == 1
     assert "topic.opening_checked" in capsys.readouterr().out  # the operator hears of it
+    (told,) = slack.calls_to("chat.postEphemeral")  # and the asker, who never heard back from the /ask
+    assert told.params["user"] == "U0MEMBER" and told.params["channel"] == MEET
+    assert told.params["text"].startswith("Sorry for the wait: your question is open in")
+    assert "on its way to 1 partner" in told.params["text"]
 
 
 async def test_an_ending_killed_midway_is_finished_by_a_worker(start_cercle, slack, redis_url, tmp_path):

@@ -108,6 +108,9 @@ async def test_a_root_never_posted_is_posted_by_the_check_once(world, slack):
     assert await world["topics"].get_topic(topic_id="draft1") == topic
     assert (await world["topics"].open_topics(place=LIVE)) == [topic]
 
+    (told,) = slack.calls_to("chat.postEphemeral")  # the /ask's own answer never came
+    assert told.params["user"] == "U0ASKER" and told.params["text"].startswith("Sorry for the wait")
+
     again = await recover(world, dead)  # the check delivered twice
     assert again is not None and again.place.thread == topic.place.thread
     assert len(roots(slack)) == 1
