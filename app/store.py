@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.exceptions import WatchError
 
 from app import keys
 from app.domain.models import Meeting, MeetingStatus, Person, Place, Platform, Reach, Topic, TopicStatus
@@ -166,13 +167,23 @@ class RedisTopicRepository:
         value = await self._redis.hget(keys.meeting(meeting_id), field)
         return str(value) if value else None
 
-    async def add_topic(self, *, topic: Topic, question_key: str = "") -> None:
+    async def add_topic(self, *, topic: Topic, question_key: str = "") -> bool:
+        stored = keys.topic(topic.id)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.topic(topic.id), mapping=topic_to_hash(topic))
-            pipe.zadd(keys.meeting_topics(topic.meeting_id), {topic.id: topic.created_at})
-            if question_key:
-                pipe.set(_question(topic.place, topic.asker.id, question_key, "topic"), topic.id, ex=QUESTION_INDEX_S)
-            await pipe.execute()
+            try:
+                await pipe.watch(stored)
+                if await pipe.exists(stored):
+                    return False
+                pipe.multi()
+                pipe.hset(stored, mapping=topic_to_hash(topic))
+                pipe.zadd(keys.meeting_topics(topic.meeting_id), {topic.id: topic.created_at})
+                if question_key:
+                    question = _question(topic.place, topic.asker.id, question_key, "topic")
+                    pipe.set(question, topic.id, ex=QUESTION_INDEX_S)
+                await pipe.execute()
+            except WatchError:
+                return False  # stored by another hand in between
+        return True
 
     async def get_topic(self, *, topic_id: str) -> Topic | None:
         data = await self._redis.hgetall(keys.topic(topic_id))

@@ -127,9 +127,10 @@ class TopicRepository(Protocol):
     async def ensure_meeting(self, *, place: Place, now: float) -> Meeting:
         """The channel's open meeting, opened now if there is none."""
 
-    async def add_topic(self, *, topic: Topic, question_key: str = "") -> None:
+    async def add_topic(self, *, topic: Topic, question_key: str = "") -> bool:
         """Store a topic whose root message is already posted, atomically; with ``question_key``,
-        also as its asker's latest topic for that question in the channel."""
+        also as its asker's latest topic for that question in the channel. False, and nothing
+        written, when a topic of that id is stored already (its opening's check came first)."""
 
     async def get_topic(self, *, topic_id: str) -> Topic | None: ...
 

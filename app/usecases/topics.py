@@ -108,17 +108,18 @@ async def _store(
 ) -> Topic:
     """Store the topic with its root, unless the other hand (the /ask, or its check when Slack was
     slower than the check's delay) stored it first with a root of its own: then this root goes."""
-    stored = await repository.get_topic(topic_id=draft.id)
-    if stored is not None:
+    meeting = await repository.ensure_meeting(place=draft.place, now=now)
+    topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
+    while not await repository.add_topic(topic=topic, question_key=key):
+        stored = await repository.get_topic(topic_id=draft.id)
+        if stored is None:
+            continue  # stored and removed in between: store ours
         if stored.place.thread != posted.message_id:
             try:
                 await chat.delete_message(place=draft.place, message_id=posted.message_id)
             except PlatformError:
                 pass  # a spare root with no topic behind it: its buttons say "I do not know this topic"
         return stored
-    meeting = await repository.ensure_meeting(place=draft.place, now=now)
-    topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
-    await repository.add_topic(topic=topic, question_key=key)
     return topic
 
 
