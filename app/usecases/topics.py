@@ -213,15 +213,15 @@ async def recover_opening(
 ) -> Topic | None:
     """The check of an opening whose process died: finish what it started, once."""
     draft, key = draft_from_payload(payload)
+    chat = await directory.chat_for(tenant=draft.place.tenant)
     topic = await topics.get_topic(topic_id=draft.id)
-    if topic is None:
-        topic = await _adopt_or_post(repository=topics, directory=directory, draft=draft, key=key, now=now)
+    if topic is None and chat is not None:  # no chat: uninstalled since, there is nowhere to post
+        topic = await _adopt_or_post(repository=topics, chat=chat, draft=draft, key=key, now=now)
     if topic is None or not topic.is_open:
         return None
     sent = await finish_opening(
         topic=topic, topics=topics, partners=partners, relay=relay, jobs=jobs, timings=timings, now=now
     )
-    chat = await directory.chat_for(tenant=topic.place.tenant)
     if chat is not None:
         try:
             await chat.tell_opened(topic=topic, partners=sent)
@@ -231,7 +231,7 @@ async def recover_opening(
 
 
 async def _adopt_or_post(
-    *, repository: TopicRepository, directory: ChatDirectory, draft: Topic, key: str, now: float
+    *, repository: TopicRepository, chat: ChatPlatform, draft: Topic, key: str, now: float
 ) -> Topic | None:
     """The root the dead process posted, found by its marker, or posted now if it never was."""
     place, asker_id = draft.place, draft.asker.id
@@ -240,9 +240,6 @@ async def _adopt_or_post(
     try:
         if await _asked_again(repository=repository, place=place, asker_id=asker_id, key=key) is not None:
             return None  # asked again since, and open: that topic is the one
-        chat = await directory.chat_for(tenant=place.tenant)
-        if chat is None:
-            return None  # uninstalled since
         root = await chat.find_topic(topic_id=draft.id, place=place, since=draft.created_at)
         if root is None:
             posted = await chat.post_topic(topic=draft)
