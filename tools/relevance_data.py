@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sys
 from collections import Counter
 from datetime import datetime
@@ -96,3 +97,21 @@ def contexts(q: dict, trust: TrustTable, *, leave_out: bool) -> list[ReplyContex
 
 def training_trust() -> TrustTable:
     return TrustTable([q for name in TRAIN_FILES for q in load(name)])
+
+
+def off_topic_picks(threads: list[dict], *, per_thread: int, seed: int) -> list[tuple[int, int, int]]:
+    """(thread, other thread, reply of it): Good replies of other threads to set under each question.
+    The forum's threads hold only replies to their own question, so without these a model learns
+    what a good answer looks like, not whether it answers this question."""
+    rng = random.Random(seed)
+    goods = [(i, j) for i, q in enumerate(threads) for j, c in enumerate(q["comments"]) if c["relevant"]]
+    picks: list[tuple[int, int, int]] = []
+    if len({i for i, _ in goods}) < 2:  # no other thread to borrow from
+        return picks
+    for i, q in enumerate(threads):
+        for _ in range(per_thread if q["comments"] else 0):
+            other, j = rng.choice(goods)
+            while other == i:
+                other, j = rng.choice(goods)
+            picks.append((i, other, j))
+    return picks

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from eval_map import mean_ap  # noqa: E402  (the official metric)
-from relevance_data import TRAIN_FILES, TrustTable, contexts, load, question_text  # noqa: E402
+from relevance_data import TRAIN_FILES, TrustTable, contexts, load, off_topic_picks, question_text  # noqa: E402
 
 from app.domain.relevance import MODEL_PATH, RelevanceModel, tokens, wording  # noqa: E402
 
@@ -62,9 +64,29 @@ def matrix(
     return np.array(rows), np.array(labels)
 
 
+def off_topic_rows(
+    model: RelevanceModel, threads: list[dict], trust: TrustTable, wording_scores: np.ndarray, per_thread: int
+) -> np.ndarray:
+    """Good replies of other threads under each question, in the place of one of its replies."""
+    rng = random.Random(SEED)
+    first_row = np.cumsum([0] + [len(q["comments"]) for q in threads])
+    rows = []
+    for i, other, j in off_topic_picks(threads, per_thread=per_thread, seed=SEED):
+        ctx = replace(rng.choice(contexts(threads[i], trust, leave_out=True)), by_asker=False)
+        values = model.features(
+            question=question_text(threads[i]), reply=threads[other]["comments"][j]["text"], context=ctx
+        )
+        rows.append([values[name] for name in FEATURES] + [wording_scores[first_row[other] + j]])
+    return np.array(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--off-topic", type=int, default=0, metavar="N",
+        help="also fit on N good replies of other threads per question, as not answering it (not shipped: README)",
+    )  # fmt: skip
     args = parser.parse_args()
     train = [q for name in TRAIN_FILES for q in load(name)]
     dev = load("dev.jsonl")
@@ -94,6 +116,14 @@ def main() -> None:
         out_of_fold[held_rows] = fold_model.decision_function(w_train[held_rows])
     words = LogisticRegression(C=WORDING_C, max_iter=5000).fit(w_train, y_train)
     x_train = np.hstack([x_train, out_of_fold[:, None]])
+    prior_shift = 0.0
+    if args.off_topic:
+        real_log_odds = math.log(y_train.mean() / (1 - y_train.mean()))
+        off_topic = off_topic_rows(extractor, train, trust, out_of_fold, args.off_topic)
+        x_train, y_train = np.vstack([x_train, off_topic]), np.concatenate([y_train, np.zeros(len(off_topic))])
+        # They lower the share of Good rows: shift the trees' base back, so that a score still reads as
+        # the chance that a reply to this question is Good and the thresholds keep their meaning.
+        prior_shift = real_log_odds - math.log(y_train.mean() / (1 - y_train.mean()))
     x_dev = np.hstack([x_dev, words.decision_function(w_dev)[:, None]])
     names = [*FEATURES, "wording"]
 
@@ -154,7 +184,7 @@ def main() -> None:
         "wording": dict(sorted(wording_weights.items())),
         "wording_bias": round(float(words.intercept_[0]), 5),
         "tree_features": names,
-        "tree_base": round(float(np.ravel(trees._baseline_prediction)[0]), 6),
+        "tree_base": round(float(np.ravel(trees._baseline_prediction)[0]) + prior_shift, 6),
         "trees": exported,
         "idf": dict(sorted(idf.items())),
     }

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from eval_map import mean_ap  # noqa: E402  (the official metric)
-from relevance_data import TRAIN_FILES, contexts, load, question_text, training_trust  # noqa: E402
+from relevance_data import TRAIN_FILES, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
 from app.domain.relevance import default_model, worth_a_closer_read  # noqa: E402
 from app.semantic import LORA_TARGETS, CrossEncoder, load_base, mean_pooled, pair_batch  # noqa: E402
@@ -75,8 +75,11 @@ def with_adapters(encoder: nn.Module, generator: torch.Generator) -> dict[str, L
     return adapters
 
 
-def labelled_pairs(threads: list[dict]) -> list[tuple[str, str, float]]:
-    return [(question_text(q), c["text"], 1.0 if c["relevant"] else 0.0) for q in threads for c in q["comments"]]
+def labelled_pairs(threads: list[dict], *, off_topic: int = 0) -> list[tuple[str, str, float]]:
+    """Each reply under its question, then ``off_topic`` good replies of other threads per question."""
+    own = [(question_text(q), c["text"], 1.0 if c["relevant"] else 0.0) for q in threads for c in q["comments"]]
+    picks = off_topic_picks(threads, per_thread=off_topic, seed=SEED)
+    return own + [(question_text(threads[i]), threads[other]["comments"][j]["text"], 0.0) for i, other, j in picks]
 
 
 class Dev:
@@ -153,6 +156,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N replies only (smoke runs)")
     parser.add_argument("--reweigh", action="store_true", help="only re-choose the blend weight of --out")
+    parser.add_argument(
+        "--off-topic", type=int, default=0, metavar="N",
+        help="also train on N good replies of other threads per question, as not answering it (not shipped: README)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.reweigh:
         reweigh(args.out, Dev())
@@ -167,7 +174,7 @@ def main() -> None:
 
     train = [q for name in TRAIN_FILES for q in load(name)]
     dev = Dev()
-    pairs = labelled_pairs(train)[: args.limit or None]
+    pairs = labelled_pairs(train, off_topic=args.off_topic)[: args.limit or None]
     dev_pairs = [(question, reply) for question, reply, _ in dev.rows]
     trainable = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     optimiser = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=0.01)
