@@ -16,6 +16,7 @@ import argparse
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,11 +24,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from eval_map import chrono, make_bm25, mean_ap  # noqa: E402
-from relevance_data import DATA, contexts, load, question_text, training_trust  # noqa: E402
+from relevance_data import DATA, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
 from app import semantic  # noqa: E402
 from app.config import load_settings  # noqa: E402
-from app.domain.relevance import default_model, worth_a_closer_read  # noqa: E402
+from app.domain.relevance import ReplyContext, default_model, worth_a_closer_read  # noqa: E402
 from bench.harness import write_results  # noqa: E402
 
 
@@ -44,6 +45,12 @@ def main() -> None:
     encoder = semantic.CrossEncoder(threads=1) if use_semantic else None
     label = "pure-Python trees + semantic cross-encoder" if encoder else "pure-Python trees"
 
+    def score(question: str, reply: str, context: ReplyContext) -> float:
+        extra = None
+        if encoder is not None and worth_a_closer_read(question=question, reply=reply, context=context):
+            extra = encoder.contribution(question, reply)
+        return model.score(question=question, reply=reply, context=context, semantic=extra).score
+
     scores: dict[str, list[float]] = {}
     timings: list[float] = []
     for q in threads:
@@ -51,13 +58,16 @@ def main() -> None:
         thread_scores = []
         for comment, context in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True):
             started = time.perf_counter()
-            extra = None
-            if encoder is not None and worth_a_closer_read(question=question, reply=comment["text"], context=context):
-                extra = encoder.contribution(question, comment["text"])
-            relevance = model.score(question=question, reply=comment["text"], context=context, semantic=extra)
+            thread_scores.append(score(question, comment["text"], context))
             timings.append(time.perf_counter() - started)
-            thread_scores.append(relevance.score)
         scores[q["qid"]] = thread_scores
+    # A good answer to another question must not reach this one's meeting: each thread gets one Good
+    # reply of another thread, in that reply's own place (position, delay, author), by someone else.
+    off_topic = []
+    for i, other, j in off_topic_picks(threads, per_thread=1, seed=0):
+        slots = contexts(threads[i], trust, leave_out=False)
+        context = replace(slots[min(j, len(slots) - 1)], by_asker=False)
+        off_topic.append(score(question_text(threads[i]), threads[other]["comments"][j]["text"], context))
 
     cercle_map = mean_ap(threads, lambda q: scores[q["qid"]])
     if args.pred_out:
@@ -78,6 +88,7 @@ def main() -> None:
         "map_chronological": round(chrono_map, 2),
         "map_bm25": round(bm25_map, 2),
         "thresholds": threshold_table(threads, scores),
+        "off_topic": off_topic_table(threads, scores, off_topic),
     }
     suffix = "-semantic" if encoder else ""
     write_results(f"relevance-{Path(args.data).stem}{suffix}", figures)
@@ -91,6 +102,11 @@ def main() -> None:
         print(
             f"CERCLE_RELEVANCE_THRESHOLD={row['threshold']}: {row['passed_pct']}% of replies pass, "
             f"precision {row['precision_pct']}%, recall {row['recall_pct']}% (Good replies)"
+        )
+    for row in figures["off_topic"]:
+        print(
+            f"CERCLE_RELEVANCE_THRESHOLD={row['threshold']}: {row['off_topic_passed_pct']}% of good answers to "
+            f"another question pass ({row['good_passed_pct']}% of this question's Good replies)"
         )
     print(f"MAP={cercle_map:.2f}")
 
@@ -111,6 +127,24 @@ def threshold_table(threads: list[dict], scores: dict[str, list[float]]) -> list
             }
         )
     return rows
+
+
+def off_topic_table(
+    threads: list[dict], scores: dict[str, list[float]], off_topic: list[float]
+) -> list[dict[str, float]]:
+    """How often an answer to something else would reach the meeting, beside the real answers (nothing
+    when no two threads have a Good reply to trade)."""
+    if not off_topic:
+        return []
+    good = [score for q in threads for c, score in zip(q["comments"], scores[q["qid"]], strict=True) if c["relevant"]]
+    return [
+        {
+            "threshold": threshold,
+            "off_topic_passed_pct": round(100 * sum(s >= threshold for s in off_topic) / max(1, len(off_topic))),
+            "good_passed_pct": round(100 * sum(s >= threshold for s in good) / max(1, len(good))),
+        }
+        for threshold in (0.3, 0.5, 0.7)
+    ]
 
 
 def write_run(path: Path, threads: list[dict], scores: dict[str, list[float]]) -> None:

@@ -48,6 +48,12 @@ def test_the_pure_scorer_on_dev_prints_the_reported_map_and_the_official_scorer_
     assert "chronological MAP 53.84" in "\n".join(lines)
     # the README's threshold table, pure column
     assert "CERCLE_RELEVANCE_THRESHOLD=0.3: 52% of replies pass, precision 53%, recall 82% (Good replies)" in lines
+    # and the README's figure for good answers to another question (a known limit of the scorer)
+    off_topic = (
+        "CERCLE_RELEVANCE_THRESHOLD=0.3: 75% of good answers to another question pass "
+        "(82% of this question's Good replies)"
+    )
+    assert off_topic in lines
     assert re.search(r"ms per reply: mean \d+\.\d+, p95 \d+\.\d+, p99 \d+\.\d+", "\n".join(lines))
     assert official_map(DEV, run_file, tmp_path) == SHIPPED_PURE_DEV_MAP
     figures = json.loads((tmp_path / "results" / "relevance-dev.json").read_text())
@@ -82,6 +88,20 @@ def test_a_file_with_only_gold_labels_and_no_authors_or_dates_is_scored_the_same
     labelled.write_text("".join(json.dumps(t) + "\n" for t in threads), encoding="utf-8")
     assert printed == official_map(labelled, run_file, tmp_path)
     assert printed > 53.84  # and still far above chronological order with text alone
+
+
+def test_a_file_where_one_thread_alone_has_a_good_reply_still_gives_its_map(tmp_path: Path) -> None:
+    """The off-topic figure borrows Good replies across threads; with none to borrow it is left out."""
+    threads = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:3]]
+    for thread in threads[1:]:
+        for comment in thread["comments"]:
+            comment["label"], comment["relevant"] = "Bad", False
+    assert any(c["relevant"] for c in threads[0]["comments"])
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(json.dumps(t) + "\n" for t in threads), encoding="utf-8")
+    lines = run("bench/relevance.py", "--data", str(small), "--model", "pure", tmp_path=tmp_path)
+    assert 0 < last_map(lines) <= 100 / 3
+    assert not any("another question" in line for line in lines)
 
 
 def test_the_semantic_model_on_dev_prints_the_reported_map(tmp_path: Path) -> None:
