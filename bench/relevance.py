@@ -53,20 +53,21 @@ def main() -> None:
 
     scores: dict[str, list[float]] = {}
     timings: list[float] = []
-    for q in threads:
+    slots = [contexts(q, trust, leave_out=False) for q in threads]
+    for q, thread_slots in zip(threads, slots, strict=True):
         question = question_text(q)
         thread_scores = []
-        for comment, context in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True):
+        for comment, context in zip(q["comments"], thread_slots, strict=True):
             started = time.perf_counter()
             thread_scores.append(score(question, comment["text"], context))
             timings.append(time.perf_counter() - started)
         scores[q["qid"]] = thread_scores
     # A good answer to another question must not reach this one's meeting: each thread gets one Good
-    # reply of another thread, in that reply's own place (position, delay, author), by someone else.
+    # reply of another thread, at that reply's position (with the delay and author record of this
+    # thread's reply there), never by the asker.
     off_topic = []
     for i, other, j in off_topic_picks(threads, per_thread=1, seed=0):
-        slots = contexts(threads[i], trust, leave_out=False)
-        context = replace(slots[min(j, len(slots) - 1)], by_asker=False)
+        context = replace(slots[i][min(j, len(slots[i]) - 1)], by_asker=False)
         off_topic.append(score(question_text(threads[i]), threads[other]["comments"][j]["text"], context))
 
     cercle_map = mean_ap(threads, lambda q: scores[q["qid"]])
