@@ -57,7 +57,10 @@ def load_base(*, threads: int | None = None) -> tuple[Any, Any]:
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no bar among JSON log lines
+    # Nothing but our own log lines on stderr: no progress bar, and no warning that tracing the model
+    # reads its training loss setting ("loss_type=None ... unrecognized"), which we never use.
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     if threads is not None:
         torch.set_num_threads(threads)
     path = str(base_model_path())

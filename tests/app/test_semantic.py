@@ -4,6 +4,7 @@ model, and what it adds to the pure scorer. Runs the real model on the CPU."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,6 +37,15 @@ def float_encoder() -> semantic.CrossEncoder:
 def test_the_extra_is_installed_where_the_tests_run():
     # `make test` installs `.[test,semantic]`: the model below is exercised, never skipped.
     assert semantic.available()
+
+
+def test_loading_the_model_writes_nothing_on_stderr():
+    """The worker's stderr carries JSON log lines; a library's warning there breaks that (a fresh
+    process, since the library warns only once per process)."""
+    code = "from app import semantic; semantic.CrossEncoder().logit('How?', 'Like this.')"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""
 
 
 def test_the_adapter_is_small_and_says_how_it_was_made(encoder):
