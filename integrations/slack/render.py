@@ -134,11 +134,18 @@ def topic_list_text(topics: Sequence[Topic]) -> str:
     return "\n".join(lines)
 
 
+def _topic_thread(topic: Topic) -> str:
+    return f"<{topic.permalink}|the topic thread>" if topic.permalink.startswith("http") else "the topic thread"
+
+
+def _on_its_way(partners: int) -> str:
+    plural = "s" if partners != 1 else ""
+    return f" It is on its way to {partners} partner{plural}; their replies will be posted there."
+
+
 def topic_opened_text(topic: Topic, *, partners: int = 0, can_partner: bool = True) -> str:
-    where = f"<{topic.permalink}|the topic thread>" if topic.permalink.startswith("http") else "the topic thread"
     if partners:
-        plural = "s" if partners != 1 else ""
-        reach = f" It is on its way to {partners} partner{plural}; their replies will be posted there."
+        reach = _on_its_way(partners)
     elif can_partner:
         reach = (
             " No partner organisation receives it yet, so only this channel sees it: an admin can invite one "
@@ -146,15 +153,13 @@ def topic_opened_text(topic: Topic, *, partners: int = 0, can_partner: bool = Tr
         )
     else:
         reach = " Only this channel sees it: this Cercle runs for one workspace, without partners."
-    return f"Your question is open in {where}.{reach}"
+    return f"Your question is open in {_topic_thread(topic)}.{reach}"
 
 
 def topic_late_text(topic: Topic, *, partners: int) -> str:
     """For the asker when a worker finished opening their topic: the /ask's own answer never came."""
-    where = f"<{topic.permalink}|the topic thread>" if topic.permalink.startswith("http") else "the topic thread"
-    plural = "s" if partners != 1 else ""
-    reach = f" It is on its way to {partners} partner{plural}; their replies will be posted there." if partners else ""
-    return f"Sorry for the wait: your question is open in {where}.{reach}"
+    reach = _on_its_way(partners) if partners else ""
+    return f"Sorry for the wait: your question is open in {_topic_thread(topic)}.{reach}"
 
 
 # --- mirrors in partner inboxes ---------------------------------------------------------------
