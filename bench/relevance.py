@@ -28,7 +28,7 @@ from relevance_data import DATA, contexts, load, off_topic_picks, question_text,
 
 from app import semantic  # noqa: E402
 from app.config import load_settings  # noqa: E402
-from app.domain.relevance import ReplyContext, default_model, worth_a_closer_read  # noqa: E402
+from app.domain.relevance import ReplyContext, SemanticReading, default_model, worth_a_closer_read  # noqa: E402
 from bench.harness import write_results  # noqa: E402
 
 
@@ -42,20 +42,27 @@ def main() -> None:
     threads = load(args.data)
     model = default_model()
     trust = training_trust()
-    encoder = semantic.CrossEncoder(threads=1) if use_semantic else None
-    label = "pure-Python trees + semantic cross-encoder" if encoder else "pure-Python trees"
+    reader = semantic.SemanticReader(threads=1) if use_semantic else None
+    label = "pure-Python trees + semantic cross-encoder and topic gate" if reader else "pure-Python trees"
 
     def score(question: str, reply: str, context: ReplyContext) -> float:
-        extra = None
-        if encoder is not None and worth_a_closer_read(question=question, reply=reply, context=context):
-            extra = encoder.contribution(question, reply)
-        return model.score(question=question, reply=reply, context=context, semantic=extra).score
+        reading = SemanticReading()
+        if reader is not None and worth_a_closer_read(question=question, reply=reply, context=context):
+            reading = reader.reading(question, reply)
+        return model.score(
+            question=question, reply=reply, context=context, semantic=reading.contribution, off_topic=reading.off_topic
+        ).score
 
     scores: dict[str, list[float]] = {}
     timings: list[float] = []
+    question_timings: list[float] = []  # the topic gate embeds each question once, before its replies
     slots = [contexts(q, trust, leave_out=False) for q in threads]
     for q, thread_slots in zip(threads, slots, strict=True):
         question = question_text(q)
+        if reader is not None:
+            started = time.perf_counter()
+            reader.prepare(question)
+            question_timings.append(time.perf_counter() - started)
         thread_scores = []
         for comment, context in zip(q["comments"], thread_slots, strict=True):
             started = time.perf_counter()
@@ -80,24 +87,27 @@ def main() -> None:
     figures = {
         "benchmark": "relevance",
         "data": Path(args.data).name,
-        "model": "semantic" if encoder else "pure",
+        "model": "semantic" if reader else "pure",
         "replies": len(ms),
         "ms_per_reply_mean": round(statistics.fmean(ms), 3),
         "ms_per_reply_p95": round(sorted(ms)[int(0.95 * (len(ms) - 1))], 3),
         "ms_per_reply_p99": round(sorted(ms)[int(0.99 * (len(ms) - 1))], 3),
+        "ms_per_question_mean": round(1000 * statistics.fmean(question_timings), 3) if question_timings else 0.0,
         "map_cercle": round(cercle_map, 2),
         "map_chronological": round(chrono_map, 2),
         "map_bm25": round(bm25_map, 2),
         "thresholds": threshold_table(threads, scores),
         "off_topic": off_topic_table(threads, scores, off_topic),
     }
-    suffix = "-semantic" if encoder else ""
+    suffix = "-semantic" if reader else ""
     write_results(f"relevance-{Path(args.data).stem}{suffix}", figures)
     print(f"model: {label}")
     print(
         f"replies scored: {figures['replies']}  ms per reply: mean {figures['ms_per_reply_mean']}, "
         f"p95 {figures['ms_per_reply_p95']}, p99 {figures['ms_per_reply_p99']} (one core)"
     )
+    if question_timings:
+        print(f"plus once per question (the topic gate embeds it): mean {figures['ms_per_question_mean']} ms")
     print(f"baselines on this file: chronological MAP {chrono_map:.2f}, BM25 MAP {bm25_map:.2f}")
     for row in figures["thresholds"]:
         print(

@@ -1,12 +1,13 @@
 """Learn the cross-encoder adapter shipped as app/relevance_adapter.safetensors. Reproducible:
     pip install -e '.[semantic,train]'
     python tools/train_semantic.py             # about 40 min on 2 cores
-    python tools/train_semantic.py --reweigh   # only re-choose the blend weight of the shipped adapter
+    python tools/train_semantic.py --reweigh   # only re-choose the blend weight and topic gate of the adapter
 Fine-tunes a LoRA adapter (rank 8 on every linear layer of the 6 blocks) and a scoring head on
 top of the packaged all-MiniLM-L6-v2, on the SemEval-2016 Task 3 train sets; dev chooses the
 epoch; then the weight with which its logit is added to the pure model's is chosen for the model
 as the app runs it (merged, int8, one reply at a time). Same seed, same thread count (fixed to 2
-here) → the same adapter.
+here) → the same adapter. Last, the topic gate's threshold is chosen on dev the same way: the
+packaged model's cosine under which at most 1% of the Good replies the cross-encoder reads fall.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import TRAIN_FILES, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
 from app.domain.relevance import default_model, worth_a_closer_read  # noqa: E402
-from app.semantic import LORA_TARGETS, CrossEncoder, load_base, mean_pooled, pair_batch  # noqa: E402
+from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
 
 SEED = 0
 THREADS = 2
@@ -45,6 +46,11 @@ RUN_MAX_LENGTH = 128
 BATCH = 16
 LEARNING_RATE = 5e-4
 BLEND_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+# The topic gate may cap at most this share of the Good dev replies the cross-encoder reads. At 1%, a
+# quarter of the good answers to another question are caught (at 2%, 45%, but a short technical answer
+# such as "GitHub Actions with a matrix per package" falls under the gate: the base model knows little
+# of tools' names).
+GATE_GOOD_SHARE = 0.01
 
 
 class LoRALinear(nn.Module):
@@ -95,46 +101,64 @@ class Dev:
             for c, ctx in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True)
         ]
         self.read = [worth_a_closer_read(question=q, reply=reply, context=ctx) for q, reply, ctx in self.rows]
+        self.relevant = [bool(c["relevant"]) for q in self.threads for c in q["comments"]]
 
     def map(self, scores: list[float]) -> float:
         it = iter(scores)
         per_thread = {q["qid"]: [next(it) for _ in q["comments"]] for q in self.threads}
         return mean_ap(self.threads, lambda q: per_thread[q["qid"]])
 
-    def blended(self, cross: list[float], weight: float) -> float:
+    def blended(self, cross: list[float], weight: float, off_topic: list[bool] | None = None) -> float:
+        """``off_topic``: the rows the topic gate caps (the cross-encoder does not read them)."""
+        flags = off_topic or [False] * len(self.rows)
         return self.map(
             [
                 self.pure.score(
-                    question=question, reply=reply, context=ctx, semantic=weight * x if read else None
+                    question=question,
+                    reply=reply,
+                    context=ctx,
+                    semantic=weight * x if read and not off else None,
+                    off_topic=read and off,
                 ).score
-                for (question, reply, ctx), x, read in zip(self.rows, cross, self.read, strict=True)
+                for (question, reply, ctx), x, read, off in zip(self.rows, cross, self.read, flags, strict=True)
             ]
         )
 
-    def best_weight(self, cross: list[float]) -> tuple[float, float]:
-        return max(((w, self.blended(cross, w)) for w in BLEND_WEIGHTS), key=lambda t: t[1])
+    def best_weight(self, cross: list[float], off_topic: list[bool] | None = None) -> tuple[float, float]:
+        return max(((w, self.blended(cross, w, off_topic)) for w in BLEND_WEIGHTS), key=lambda t: t[1])
 
 
 def reweigh(path: Path, dev: Dev) -> None:
-    """Choose the blend weight for the model as the app runs it, and write it into the adapter."""
+    """Choose the topic gate and the blend weight for the models as the app runs them, and write
+    both into the adapter."""
     from safetensors.torch import load_file
 
+    gate = TopicGate(threads=THREADS)
+    similarity = [gate.similarity(q, r) if read else 1.0 for (q, r, _), read in zip(dev.rows, dev.read, strict=True)]
+    good = sorted(s for s, read, relevant in zip(similarity, dev.read, dev.relevant, strict=True) if read and relevant)
+    threshold = math.floor(good[int(GATE_GOOD_SHARE * len(good))] * 1000) / 1000  # at most that share below it
+    off_topic = [s < threshold for s in similarity]
     runtime = CrossEncoder(adapter_path=path, threads=THREADS, int8=True)
     runtime.max_length = RUN_MAX_LENGTH
-    cross = [runtime.logit(q, r) if read else 0.0 for (q, r, _), read in zip(dev.rows, dev.read, strict=True)]
-    weight, score = dev.best_weight(cross)
+    cross = [
+        runtime.logit(q, r) if read and not off else 0.0
+        for (q, r, _), read, off in zip(dev.rows, dev.read, off_topic, strict=True)
+    ]
+    weight, score = dev.best_weight(cross, off_topic)
     settings = {
         **runtime.settings,
         "int8": True,
         "train_max_length": MAX_LENGTH,
         "max_length": RUN_MAX_LENGTH,
         "blend_weight": weight,
+        "topic_gate": threshold,
+        "topic_gate_tokens": TOPIC_READ_TOKENS,
         "dev_map_blended": round(score, 2),
     }
     save_file(load_file(str(path)), str(path), metadata={"settings": json.dumps(settings)})
     print(
-        f"as run (merged, int8, {RUN_MAX_LENGTH} tokens): cross-encoder on answers only {dev.map(cross):.2f}; "
-        f"blend weight {weight}: {score:.2f}"
+        f"topic gate: cosine under {threshold} ({sum(off_topic)} dev replies of {sum(dev.read)} read); "
+        f"as run (merged, int8, {RUN_MAX_LENGTH} tokens): blend weight {weight}: {score:.2f}"
     )
 
 

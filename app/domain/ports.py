@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
 from app.domain.models import Answer, AnswerStatus, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
+from app.domain.relevance import SemanticReading
 from app.domain.summary import MeetingSummary, Outcome
 from app.domain.votes import Reaction
 
@@ -330,7 +331,8 @@ class RateLimiter(Protocol):
 class SemanticMatcher(Protocol):
     """A heavier text model (optional extra) that reads question and reply together.
 
-    Returns its contribution to the relevance logit, already weighted as it was tuned on dev;
-    the pure scorer adds it to its own. May take tens of milliseconds: callers await it."""
+    Returns its contribution to the relevance logit, already weighted as it was tuned on dev (the
+    pure scorer adds it to its own), or that the reply is about something else. May take tens of
+    milliseconds: callers await it."""
 
-    async def contribution(self, *, question: str, reply: str) -> float: ...
+    async def reading(self, *, question: str, reply: str) -> SemanticReading: ...

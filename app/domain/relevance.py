@@ -148,6 +148,16 @@ class Relevance:
     reasons: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SemanticReading:
+    """What the optional text model made of a reply: its weighted logit, to add to the trees', or
+    that the reply is about something else than the question (then the logit is not computed: the
+    reply is capped whatever it says, like a good answer posted under the wrong question)."""
+
+    contribution: float | None = None
+    off_topic: bool = False
+
+
 class ReplyKind(StrEnum):
     ANSWER = "answer"
     AGREEMENT = "agreement"  # "+1", "same here": a vote for what was said, not an answer
@@ -220,8 +230,10 @@ YES_NO = frozenset(
     | {"no_letters", "number", "mention", "first", "by_asker", "repeat_author"}
 )
 
-# Ceilings for replies that the model, trained on forums, would otherwise rank by position alone.
-CAPS = {"empty": 0.02, "agreement": 0.05, "thanks": 0.05, "placeholder": 0.1, "link only": 0.15}
+# Ceilings for replies that the model, trained on forums, would otherwise rank by position alone, and
+# for those the semantic model finds about something else (it learnt what a good answer looks like
+# from threads that hold only replies to their own question).
+CAPS = {"empty": 0.02, "agreement": 0.05, "thanks": 0.05, "placeholder": 0.1, "link only": 0.15, "off topic": 0.1}
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -285,8 +297,17 @@ class RelevanceModel:
             "repeat_author": 1.0 if context.author_previous_replies > 0 else 0.0,
         }
 
-    def score(self, *, question: str, reply: str, context: ReplyContext, semantic: float | None = None) -> Relevance:
-        """``semantic``: a SemanticMatcher's logit contribution, when the optional extra is installed."""
+    def score(
+        self,
+        *,
+        question: str,
+        reply: str,
+        context: ReplyContext,
+        semantic: float | None = None,
+        off_topic: bool = False,
+    ) -> Relevance:
+        """``semantic``: a SemanticMatcher's logit contribution, when the optional extra is installed;
+        ``off_topic``: that model found the reply about something else."""
         files_only, reply = False, readable(reply)
         if FILE_NOTE.search(reply):
             words = FILE_NOTE.sub(" ", reply).strip()
@@ -315,6 +336,8 @@ class RelevanceModel:
             kind_label, cap = "file only", CAPS["link only"]
         elif cap is None and values["url_only"]:
             kind_label, cap = "link only", CAPS["link only"]
+        elif cap is None and off_topic:
+            kind_label, cap = "off topic", CAPS["off topic"]
         else:
             kind_label = str(kind)
         if cap is not None and score > cap:
@@ -336,5 +359,10 @@ def default_model() -> RelevanceModel:
     return RelevanceModel(json.loads(MODEL_PATH.read_text()))
 
 
-def score_reply(*, question: str, reply: str, context: ReplyContext, semantic: float | None = None) -> Relevance:
-    return default_model().score(question=question, reply=reply, context=context, semantic=semantic)
+def score_reply(
+    *, question: str, reply: str, context: ReplyContext, semantic: SemanticReading | None = None
+) -> Relevance:
+    reading = semantic or SemanticReading()
+    return default_model().score(
+        question=question, reply=reply, context=context, semantic=reading.contribution, off_topic=reading.off_topic
+    )

@@ -39,6 +39,6 @@ async def judge_reply(
     )
     semantic = None
     if matcher is not None and worth_a_closer_read(question=topic.question, reply=text, context=context):
-        semantic = await matcher.contribution(question=topic.question, reply=readable(text))
+        semantic = await matcher.reading(question=topic.question, reply=readable(text))
     relevance = score_reply(question=topic.question, reply=text, context=context, semantic=semantic)
     return relevance, route(kind=reply_kind(text), score=relevance.score, by_asker=by_asker, rules=rules)

@@ -34,6 +34,12 @@ def float_encoder() -> semantic.CrossEncoder:
     return semantic.CrossEncoder(int8=False)
 
 
+@pytest.fixture(scope="module")
+def reader() -> semantic.SemanticReader:
+    """The cross-encoder behind the topic gate, as the worker and the benchmark run them."""
+    return semantic.SemanticReader()
+
+
 def test_the_extra_is_installed_where_the_tests_run():
     # `make test` installs `.[test,semantic]`: the model below is exercised, never skipped.
     assert semantic.available()
@@ -169,8 +175,80 @@ async def test_the_worker_side_matcher_loads_once_and_weights_the_logit(encoder)
     matcher = semantic.SemanticRelevance()
     first = await matcher.warm_up()
     assert await matcher.warm_up() is first
-    contribution = await matcher.contribution(question=LICENCE, reply=GOOD)
-    assert contribution == pytest.approx(first.weight * encoder.logit(LICENCE, GOOD), abs=1e-3)
+    reading = await matcher.reading(question=LICENCE, reply=GOOD)
+    assert not reading.off_topic
+    assert reading.contribution == pytest.approx(first.encoder.weight * encoder.logit(LICENCE, GOOD), abs=1e-3)
+    assert (await matcher.reading(question=LICENCE, reply=WEATHER)).off_topic
+
+
+WEATHER = "The weather is nice in Paris today."
+CI = "Which CI service do you use for a Python monorepo?"
+ONBOARDING = "How do you onboard a new engineer in the first week?"
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        (LICENCE, WEATHER),
+        (ONBOARDING, "The coffee machine on floor 3 is broken again."),
+        (CI, "Happy Friday everyone!"),
+    ],
+)
+def test_the_topic_gate_caps_a_reply_about_something_else(reader, question, reply):
+    """The cross-encoder alone lets these through (it learnt what answers look like from threads that
+    hold only answers to their own question); the gate keeps them out of the meeting."""
+    alone = default_model().score(
+        question=question,
+        reply=reply,
+        context=ReplyContext(position=1),
+        semantic=reader.encoder.contribution(question, reply),
+    )
+    reading = reader.reading(question, reply)
+    assert reading.off_topic and reading.contribution is None  # not read further
+    gated = default_model().score(question=question, reply=reply, context=ReplyContext(position=1), off_topic=True)
+    assert gated.score == 0.1 < alone.score and gated.reasons[0] == "-off topic"
+    if question == LICENCE:
+        assert alone.score > 0.5  # the case that made the gate: above the default threshold without it
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        (LICENCE, GOOD),
+        (LICENCE, "Try the traffic department."),
+        (LICENCE, "Ask HR"),
+        (CI, "GitHub Actions with a matrix per package, works fine."),  # names the base model barely knows
+        (CI, "Buildkite."),
+    ],
+)
+def test_the_topic_gate_lets_short_and_plain_answers_through(reader, question, reply):
+    reading = reader.reading(question, reply)
+    assert not reading.off_topic
+    assert reading.contribution == pytest.approx(reader.encoder.contribution(question, reply), abs=1e-6)
+
+
+def test_each_question_is_embedded_once(reader):
+    question = "Which payroll provider do you use in Germany?"
+    before = reader.gate.question_vector.cache_info()
+    for reply in ("Personio, 40 people, no complaints.", "DATEV through our accountant.", "Happy Friday!"):
+        reader.reading(question, reply)
+    after = reader.gate.question_vector.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+
+
+def test_an_adapter_without_a_topic_gate_reads_every_reply(tmp_path, reader):
+    """An adapter made before the gate (no threshold in its settings) still loads, without the gate."""
+    from safetensors.torch import load_file, save_file
+
+    settings = {k: v for k, v in reader.encoder.settings.items() if not k.startswith("topic_gate")}
+    older = tmp_path / "adapter.safetensors"
+    save_file(load_file(str(semantic.ADAPTER_PATH)), str(older), metadata={"settings": json.dumps(settings)})
+    without_gate = semantic.SemanticReader(adapter_path=older)
+    assert without_gate.gate is None
+    reading = without_gate.reading(LICENCE, WEATHER)
+    assert not reading.off_topic and reading.contribution == pytest.approx(
+        reader.encoder.contribution(LICENCE, WEATHER), abs=1e-6
+    )
 
 
 def test_the_adapter_file_carries_its_settings_as_metadata():
@@ -179,3 +257,5 @@ def test_the_adapter_file_carries_its_settings_as_metadata():
     with safe_open(str(semantic.ADAPTER_PATH), framework="pt") as handle:
         settings = json.loads((handle.metadata() or {})["settings"])
     assert set(settings) >= {"rank", "alpha", "max_length", "blend_weight", "epoch", "dev_map_blended", "int8"}
+    # The gate's threshold was chosen on dev (tools/train_semantic.py --reweigh) for the reply length read.
+    assert 0 < settings["topic_gate"] < 0.1 and settings["topic_gate_tokens"] == semantic.TOPIC_READ_TOKENS

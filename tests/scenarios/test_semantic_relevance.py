@@ -12,7 +12,8 @@ GOOD = (
     "Go to the traffic department with your ID card, the old licence and an eye test from any optician; "
     "it takes about 20 minutes and costs 250 QR."
 )
-OFF_TOPIC = "lol it is so hot today, stay inside guys"
+CHATTER = "lol it is so hot today, stay inside guys"
+ELSEWHERE = "We charge 1,200 euros a day, travel on top at cost."  # a good answer, to another question
 
 
 async def test_the_cross_encoder_scores_replies_end_to_end(start_cercle, slack):
@@ -23,15 +24,20 @@ async def test_the_cross_encoder_scores_replies_end_to_end(start_cercle, slack):
     live = await asked(cercle, slack, QUESTION)
     mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
     slack.user_post(BETA, INBOX, "U0ADMIN", GOOD, thread_ts=mirror["ts"])
-    slack.user_post(BETA, INBOX, "U0MEMBER", OFF_TOPIC, thread_ts=mirror["ts"])
+    slack.user_post(BETA, INBOX, "U0MEMBER", CHATTER, thread_ts=mirror["ts"])
     slack.user_post(BETA, INBOX, "U0MEMBER", "+1", thread_ts=mirror["ts"])
+    slack.user_post(BETA, INBOX, "U0ADMIN", ELSEWHERE, thread_ts=mirror["ts"])
     topic_id = live["blocks"][2]["elements"][0]["value"]
 
-    answers = await settled_answers(cercle, topic_id, count=2)  # the model's first load takes a few seconds
-    good, chatter = sorted(answers, key=lambda a: a.text != GOOD)
-    assert good.text == GOOD and good.status == "injected" and good.reasons[0] == "+semantic"
-    assert chatter.status == "below" and "-semantic" in chatter.reasons
+    answers = await settled_answers(cercle, topic_id, count=3)  # the model's first load takes a few seconds
+    by_text = {a.text: a for a in answers}
+    good, chatter, elsewhere = by_text[GOOD], by_text[CHATTER], by_text[ELSEWHERE]
+    assert good.status == "injected" and good.reasons[0] == "+semantic"
+    # Both are about something else: the topic gate caps them, though the cross-encoder alone gave the
+    # pricing answer 0.94 under this question.
+    assert chatter.status == "below" and chatter.reasons[0] == "-off topic"
+    assert elsewhere.status == "below" and elsewhere.reasons[0] == "-off topic" and elsewhere.score == 0.1
     posted = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
     assert [m["text"] for m in posted] == [f"grace (Beta Org): {GOOD}"]
     await slack.settle()
-    assert len(await cercle.runtime.relay.answers(topic_id=topic_id)) == 2  # "+1" is a vote, never an answer
+    assert len(await cercle.runtime.relay.answers(topic_id=topic_id)) == 3  # "+1" is a vote, never an answer

@@ -8,6 +8,7 @@ from app.domain.relevance import (
     YES_NO,
     ReplyContext,
     ReplyKind,
+    SemanticReading,
     default_model,
     fold,
     readable,
@@ -243,3 +244,19 @@ def test_accents_and_case_do_not_matter():
     assert s(PRIX, "Le prix du pilote dépend du périmètre.") == pytest.approx(
         s(PRIX, "le prix du pilote depend du perimetre.")
     )
+
+
+def test_a_reply_about_something_else_is_capped_and_says_so():
+    """The semantic model's topic gate (app/semantic.py) flags it; the scorer caps it like a placeholder."""
+    answer = "We charge a paid pilot at about 20% of the annual licence, credited if they sign within 3 months."
+    free = score_reply(question=PRICING, reply=answer, context=ReplyContext(position=1))
+    capped = score_reply(
+        question=PRICING, reply=answer, context=ReplyContext(position=1), semantic=SemanticReading(off_topic=True)
+    )
+    assert free.score > 0.3 and capped.score == 0.1 and capped.reasons[0] == "-off topic"
+    low = score_reply(question=PRICING, reply="+1", context=ReplyContext(), semantic=SemanticReading(off_topic=True))
+    assert low.score == 0.05 and low.reasons[0] == "-agreement"  # what a reply is comes first; never lifted
+    lifted = score_reply(
+        question=PRICING, reply=answer, context=ReplyContext(position=1), semantic=SemanticReading(contribution=1.0)
+    )
+    assert lifted.score > free.score and lifted.reasons[0] == "+semantic"
