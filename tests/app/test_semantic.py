@@ -48,7 +48,7 @@ def test_the_extra_is_installed_where_the_tests_run():
 def test_loading_the_model_writes_nothing_on_stderr():
     """The worker's stderr carries JSON log lines; a library's warning there breaks that (a fresh
     process, since the library warns only once per process)."""
-    code = "from app import semantic; semantic.CrossEncoder().logit('How?', 'Like this.')"
+    code = "from app import semantic; semantic.SemanticReader().reading('How?', 'Like this.')"  # both models
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""
