@@ -186,29 +186,21 @@ CI = "Which CI service do you use for a Python monorepo?"
 ONBOARDING = "How do you onboard a new engineer in the first week?"
 
 
-@pytest.mark.parametrize(
-    ("question", "reply"),
-    [
-        (LICENCE, WEATHER),
-        (ONBOARDING, "The coffee machine on floor 3 is broken again."),
-        (CI, "Happy Friday everyone!"),
-    ],
-)
-def test_the_topic_gate_caps_a_reply_about_something_else(reader, question, reply):
-    """The cross-encoder alone lets these through (it learnt what answers look like from threads that
-    hold only answers to their own question); the gate keeps them out of the meeting."""
+@pytest.mark.parametrize("question", [LICENCE, CI, ONBOARDING])
+def test_the_topic_gate_caps_a_reply_about_something_else(reader, question):
+    """The cross-encoder alone lets chatter like this through (it learnt what answers look like from
+    threads that hold only answers to their own question); the gate keeps it out of the meeting."""
+    context = ReplyContext(position=1)
     alone = default_model().score(
-        question=question,
-        reply=reply,
-        context=ReplyContext(position=1),
-        semantic=reader.encoder.contribution(question, reply),
+        question=question, reply=WEATHER, context=context, semantic=reader.encoder.contribution(question, WEATHER)
     )
-    reading = reader.reading(question, reply)
+    reading = reader.reading(question, WEATHER)
     assert reading.off_topic and reading.contribution is None  # not read further
-    gated = default_model().score(question=question, reply=reply, context=ReplyContext(position=1), off_topic=True)
-    assert gated.score == 0.1 < alone.score and gated.reasons[0] == "-off topic"
-    if question == LICENCE:
-        assert alone.score > 0.5  # the case that made the gate: above the default threshold without it
+    gated = default_model().score(
+        question=question, reply=WEATHER, context=context, semantic=reading.contribution, off_topic=reading.off_topic
+    )
+    assert gated.score == 0.1 and gated.reasons[0] == "-off topic"
+    assert alone.score > 0.5  # above the default threshold without the gate
 
 
 @pytest.mark.parametrize(
