@@ -41,3 +41,23 @@ async def test_the_cross_encoder_scores_replies_end_to_end(start_cercle, slack):
     assert [m["text"] for m in posted] == [f"grace (Beta Org): {GOOD}"]
     await slack.settle()
     assert len(await cercle.runtime.relay.answers(topic_id=topic_id)) == 3  # "+1" is a vote, never an answer
+
+
+async def test_an_answer_to_another_question_fixed_by_its_author_reaches_the_meeting(start_cercle, slack):
+    """Written for another question (the wrong thread, a pasted answer), then corrected: the gate kept
+    it out, and the edit is judged again like any reply."""
+    cercle = await setup(
+        start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_MODEL="semantic"
+    )
+    live = await asked(cercle, slack, QUESTION)
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    mirror = (await eventually(lambda: mirror_roots(slack, BETA)))[0]
+    reply = slack.user_post(BETA, INBOX, "U0ADMIN", ELSEWHERE, thread_ts=mirror["ts"])
+    (kept,) = await settled_answers(cercle, topic_id, count=1)
+    assert kept.status == "below" and kept.reasons[0] == "-off topic"
+
+    slack.user_edit(BETA, INBOX, reply, GOOD)
+    (injected,) = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
+    assert injected["text"] == f"grace (Beta Org): {GOOD}"
+    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+    assert answer.status == "injected" and answer.reasons[0] == "+semantic"
