@@ -28,7 +28,7 @@ from relevance_data import DATA, contexts, load, off_topic_picks, question_text,
 
 from app import semantic  # noqa: E402
 from app.config import load_settings  # noqa: E402
-from app.domain.relevance import ReplyContext, SemanticReading, default_model, worth_a_closer_read  # noqa: E402
+from app.domain.relevance import ReplyContext, score_reply, worth_a_closer_read  # noqa: E402
 from bench.harness import write_results  # noqa: E402
 
 
@@ -40,18 +40,15 @@ def main() -> None:
     args = parser.parse_args()
     use_semantic = load_settings({"CERCLE_RELEVANCE_MODEL": args.model}).semantic_relevance  # the app's rule
     threads = load(args.data)
-    model = default_model()
     trust = training_trust()
     reader = semantic.SemanticReader(threads=1) if use_semantic else None
     label = "pure-Python trees + semantic cross-encoder and topic gate" if reader else "pure-Python trees"
 
-    def score(question: str, reply: str, context: ReplyContext) -> float:
-        reading = SemanticReading()
+    def score(question: str, reply: str, context: ReplyContext) -> float:  # as app/usecases/judging.py does
+        reading = None
         if reader is not None and worth_a_closer_read(question=question, reply=reply, context=context):
             reading = reader.reading(question, reply)
-        return model.score(
-            question=question, reply=reply, context=context, semantic=reading.contribution, off_topic=reading.off_topic
-        ).score
+        return score_reply(question=question, reply=reply, context=context, semantic=reading).score
 
     scores: dict[str, list[float]] = {}
     timings: list[float] = []
