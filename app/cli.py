@@ -89,10 +89,12 @@ async def _check(runtime: Runtime) -> int:
     print(f"teams: {'configured' if settings.microsoft_app_id else 'not configured'}")
     key_state = "set" if settings.secret_key else "not set (development: generated into the data folder when needed)"
     print(f"secret key: {key_state}")
-    if runtime.matcher is not None:
-        print("relevance: pure-Python trees + semantic cross-encoder (extra `semantic`)")
-    else:
-        print(f"relevance: pure-Python trees (CERCLE_RELEVANCE_MODEL={settings.relevance_model})")
+    models = {
+        "semantic": "pure-Python trees + semantic cross-encoder (extra `semantic`), multilingual reading for French",
+        "multilingual": "pure-Python trees + multilingual reading (extra `multilingual`)",
+        "pure": "pure-Python trees",
+    }
+    print(f"relevance: {models[settings.text_models]} (CERCLE_RELEVANCE_MODEL={settings.relevance_model})")
     return 0
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from app.domain.delivery import DeliveryRules, parse_window
 from app.domain.timings import MeetingTimings
 from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, parse_emoji_list
+from app.multilingual import available as multilingual_available
 from app.semantic import available as semantic_available
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -82,11 +83,16 @@ class Settings:
     meeting_idle_minutes: float = 90.0
     late_digest_minutes: float = 60.0
     share_outcome: bool = True
-    relevance_model: str = "auto"  # auto: the semantic cross-encoder when its extra is installed
+    relevance_model: str = "auto"  # auto: the heaviest text models whose extra is installed
 
     @property
-    def semantic_relevance(self) -> bool:
-        return self.relevance_model == "semantic" or (self.relevance_model == "auto" and semantic_available())
+    def text_models(self) -> str:
+        """The text models that read answers: ``semantic``, ``multilingual`` or ``pure`` (none)."""
+        if self.relevance_model != "auto":
+            return self.relevance_model
+        if semantic_available():
+            return "semantic"
+        return "multilingual" if multilingual_available() else "pure"
 
     @property
     def production(self) -> bool:
@@ -251,10 +257,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("CERCLE_SHARE_OUTCOME", f"must be true or false, got {share_text!r}")
 
     relevance_model = (_get(env, "CERCLE_RELEVANCE_MODEL") or "auto").lower()
-    if relevance_model not in ("auto", "pure", "semantic"):
-        raise ConfigError("CERCLE_RELEVANCE_MODEL", f"must be auto, pure or semantic, got {relevance_model!r}")
-    if relevance_model == "semantic" and not semantic_available():
-        raise ConfigError("CERCLE_RELEVANCE_MODEL", "semantic needs the extra: pip install -e '.[semantic]'")
+    if relevance_model not in ("auto", "pure", "multilingual", "semantic"):
+        raise ConfigError(
+            "CERCLE_RELEVANCE_MODEL", f"must be auto, pure, multilingual or semantic, got {relevance_model!r}"
+        )
+    for extra, installed in (("semantic", semantic_available), ("multilingual", multilingual_available)):
+        if relevance_model == extra and not installed():
+            raise ConfigError("CERCLE_RELEVANCE_MODEL", f"{extra} needs the extra: pip install -e '.[{extra}]'")
 
     admins = frozenset(a.strip() for a in (_get(env, "CERCLE_ADMINS") or "").split(",") if a.strip())
     return Settings(

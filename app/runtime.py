@@ -22,8 +22,8 @@ from app.metrics import Metrics
 from app.partners_store import RedisPartnerRepository
 from app.queue import JobQueue, Worker
 from app.ratelimit import ChannelRateLimiter
+from app.reading import TextRelevance
 from app.relay_store import RedisRelayRepository
-from app.semantic import SemanticRelevance
 from app.store import Deduplicator, RedisTopicRepository
 from app.votes_store import RedisVoteRepository
 from app.web import build_web_app
@@ -61,7 +61,7 @@ class Runtime:
     votes: RedisVoteRepository
     slack_app: AsyncApp | None = None
     directory: SlackDirectory | None = None
-    matcher: SemanticRelevance | None = None  # the optional cross-encoder (CERCLE_RELEVANCE_MODEL)
+    matcher: TextRelevance | None = None  # the optional text models (CERCLE_RELEVANCE_MODEL)
     inflight: InFlight = field(default_factory=InFlight)  # listeners still at work after their ack
     _session: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
@@ -160,7 +160,7 @@ def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
         limiter=ChannelRateLimiter(redis=redis),
         metrics=Metrics(),
         votes=RedisVoteRepository(redis=redis),
-        matcher=SemanticRelevance() if settings.semantic_relevance else None,
+        matcher=TextRelevance(models=settings.text_models) if settings.text_models != "pure" else None,
     )
     if settings.slack.enabled:
         store = RedisInstallationStore(redis=redis, cipher=_cipher(settings)) if settings.slack.oauth else None

@@ -16,10 +16,8 @@ torch and transformers are imported only here, and only when the extra is instal
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import json
-import time
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
@@ -27,9 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.relevance import SemanticReading
-from app.logs import get_logger
-
-log = get_logger("app.semantic")
 
 ADAPTER_PATH = Path(__file__).with_name("relevance_adapter.safetensors")
 # The topic gate reads a reply's first 32 tokens (about 25 words): on dev, reading 64 told answers to
@@ -224,26 +219,3 @@ class SemanticReader:
             if self.gate.similarity(question, reply) < self.gate_threshold:
                 return SemanticReading(off_topic=True)
         return SemanticReading(contribution=self.encoder.contribution(question, reply))
-
-
-class SemanticRelevance:
-    """SemanticMatcher for the worker: loads the models once (in a thread, a few seconds) and runs
-    each reading in a thread, so the event loop keeps serving other jobs meanwhile."""
-
-    def __init__(self, *, adapter_path: Path = ADAPTER_PATH) -> None:
-        self.adapter_path = adapter_path
-        self._reader: SemanticReader | None = None
-        self._loading = asyncio.Lock()
-
-    async def warm_up(self) -> SemanticReader:
-        if self._reader is None:
-            async with self._loading:
-                if self._reader is None:
-                    started = time.perf_counter()
-                    self._reader = await asyncio.to_thread(SemanticReader, adapter_path=self.adapter_path)
-                    log.info("relevance.semantic_loaded", seconds=round(time.perf_counter() - started, 2))
-        return self._reader
-
-    async def reading(self, *, question: str, reply: str) -> SemanticReading:
-        reader = await self.warm_up()
-        return await asyncio.to_thread(reader.reading, question, reply)

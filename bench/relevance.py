@@ -2,9 +2,10 @@
 
 Prints milliseconds per reply, the baselines of the same file (chronological order, BM25),
 and, as its last line, the official MAP: `MAP=<value>`.
-    python bench/relevance.py [--data FILE] [--model auto|pure|semantic] [--pred-out RUN]
+    python bench/relevance.py [--data FILE] [--model auto|pure|multilingual|semantic] [--pred-out RUN]
 The default data is bench/data/relevance/dev.jsonl. The model is the one the app would use:
-`auto` takes the semantic cross-encoder when its extra is installed, else the pure-Python trees.
+`auto` takes the semantic cross-encoder when its extra is installed, else the multilingual reading
+when its extra is, else the pure-Python trees alone.
 Author trust comes from the training threads shipped in bench/data/relevance, as in training.
 Each reply is scored alone, one core, as the worker scores it. `--pred-out` also writes the scores
 as an official run file (qid, cid, 0, score, true|false), for `tools/eval_map.py --pred RUN`.
@@ -26,23 +27,23 @@ sys.path.insert(0, str(ROOT / "tools"))
 from eval_map import chrono, make_bm25, mean_ap  # noqa: E402
 from relevance_data import DATA, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
-from app import semantic  # noqa: E402
 from app.config import load_settings  # noqa: E402
 from app.domain.relevance import ReplyContext, score_reply, worth_a_closer_read  # noqa: E402
+from app.reading import TextReader  # noqa: E402
 from bench.harness import write_results  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default=str(DATA / "dev.jsonl"))
-    parser.add_argument("--model", choices=("auto", "pure", "semantic"), default="auto")
+    parser.add_argument("--model", choices=("auto", "pure", "multilingual", "semantic"), default="auto")
     parser.add_argument("--pred-out", type=Path, help="also write the scores as an official run file")
     args = parser.parse_args()
-    use_semantic = load_settings({"CERCLE_RELEVANCE_MODEL": args.model}).semantic_relevance  # the app's rule
+    models = load_settings({"CERCLE_RELEVANCE_MODEL": args.model}).text_models  # the app's rule
     threads = load(args.data)
     trust = training_trust()
-    reader = semantic.SemanticReader(threads=1) if use_semantic else None
-    label = "pure-Python trees + semantic cross-encoder and topic gate" if reader else "pure-Python trees"
+    reader = TextReader(models=models, threads=1) if models != "pure" else None
+    label = reader.label if reader else "pure-Python trees"
 
     def score(question: str, reply: str, context: ReplyContext) -> float:  # as app/usecases/judging.py does
         reading = None
@@ -52,7 +53,7 @@ def main() -> None:
 
     scores: dict[str, list[float]] = {}
     timings: list[float] = []
-    question_timings: list[float] = []  # the topic gate embeds each question once, before its replies
+    question_timings: list[float] = []  # the text models embed each question once, before its replies
     slots = [contexts(q, trust, leave_out=False) for q in threads]
     for q, thread_slots in zip(threads, slots, strict=True):
         question = question_text(q)
@@ -84,7 +85,7 @@ def main() -> None:
     figures = {
         "benchmark": "relevance",
         "data": Path(args.data).name,
-        "model": "semantic" if reader else "pure",
+        "model": models,
         "replies": len(ms),
         "ms_per_reply_mean": round(statistics.fmean(ms), 3),
         "ms_per_reply_p95": round(sorted(ms)[int(0.95 * (len(ms) - 1))], 3),
@@ -96,7 +97,7 @@ def main() -> None:
         "thresholds": threshold_table(threads, scores),
         "off_topic": off_topic_table(threads, scores, off_topic),
     }
-    suffix = "-semantic" if reader else ""
+    suffix = f"-{models}" if reader else ""
     write_results(f"relevance-{Path(args.data).stem}{suffix}", figures)
     print(f"model: {label}")
     print(
@@ -104,7 +105,7 @@ def main() -> None:
         f"p95 {figures['ms_per_reply_p95']}, p99 {figures['ms_per_reply_p99']} (one core)"
     )
     if question_timings:
-        print(f"plus once per question (the topic gate embeds it): mean {figures['ms_per_question_mean']} ms")
+        print(f"plus once per question (the text models embed it): mean {figures['ms_per_question_mean']} ms")
     print(f"baselines on this file: chronological MAP {chrono_map:.2f}, BM25 MAP {bm25_map:.2f}")
     for row in figures["thresholds"]:
         print(

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import TRAIN_FILES, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
-from app.domain.relevance import default_model, worth_a_closer_read  # noqa: E402
+from app.domain.relevance import default_model, english_pair, worth_a_closer_read  # noqa: E402
 from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
 
 SEED = 0
@@ -99,7 +99,10 @@ class Dev:
             for q in self.threads
             for c, ctx in zip(q["comments"], contexts(q, trust, leave_out=False), strict=True)
         ]
-        self.read = [worth_a_closer_read(question=q, reply=reply, context=ctx) for q, reply, ctx in self.rows]
+        self.read = [  # the pairs the cross-encoder reads (French ones go to the multilingual reading)
+            worth_a_closer_read(question=q, reply=reply, context=ctx) and english_pair(question=q, reply=reply)
+            for q, reply, ctx in self.rows
+        ]
         self.relevant = [bool(c["relevant"]) for q in self.threads for c in q["comments"]]
 
     def map(self, scores: list[float]) -> float:

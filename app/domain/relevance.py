@@ -199,12 +199,14 @@ def reply_kind(text: str) -> ReplyKind:
 
 
 def worth_a_closer_read(*, question: str, reply: str, context: ReplyContext) -> bool:
-    """Whether the heavier semantic model should read this reply: answers from people other than
-    the asker (the rest is capped or dropped whatever it says), in English, the only language that
-    model was trained on: it marks good French answers down (by a logit of -1 to -1.5), so French
-    is left to the bilingual features."""
-    if reply_kind(reply) is not ReplyKind.ANSWER or context.by_asker:
-        return False
+    """Whether a text model should read this reply: answers from people other than the asker (the
+    rest is capped or dropped whatever it says)."""
+    return reply_kind(reply) is ReplyKind.ANSWER and not context.by_asker
+
+
+def english_pair(*, question: str, reply: str) -> bool:
+    """Whether the cross-encoder can read this pair: its base model reads English only, and marks
+    good French answers down (by a logit of -1 to -1.5); French goes to the multilingual reading."""
     return not (looks_french(question) or looks_french(reply))
 
 

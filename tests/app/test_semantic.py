@@ -12,7 +12,8 @@ import pytest
 
 from app import semantic
 from app.config import ConfigError, load_settings
-from app.domain.relevance import ReplyContext, default_model, worth_a_closer_read
+from app.domain.relevance import ReplyContext, default_model, english_pair, worth_a_closer_read
+from app.reading import TextRelevance
 
 ROOT = Path(__file__).resolve().parents[2]
 LICENCE = "Where can I renew my Qatari driving licence, and what documents do I need?"
@@ -48,7 +49,7 @@ def test_the_extra_is_installed_where_the_tests_run():
 def test_loading_the_model_writes_nothing_on_stderr():
     """The worker's stderr carries JSON log lines; a library's warning there breaks that (a fresh
     process, since the library warns only once per process)."""
-    code = "from app import semantic; semantic.SemanticReader().reading('How?', 'Like this.')"  # both models
+    code = "from app.reading import TextReader; TextReader(models='semantic').reading('How?', 'Like this.')"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""
@@ -153,31 +154,35 @@ PERMIS = "Où renouveler mon permis de conduire, et avec quels documents ?"
 BON = "À la préfecture, sur rendez-vous, avec votre pièce d'identité, l'ancien permis et une photo récente."
 
 
-def test_french_is_left_to_the_bilingual_features(encoder):
-    """The base model reads English: on French it marks good answers down, so it does not read them."""
-    assert encoder.contribution(PERMIS, BON) < 0 < encoder.contribution(LICENCE, GOOD)  # why the gate exists
-    assert not worth_a_closer_read(question=PERMIS, reply=BON, context=ReplyContext())
-    assert not worth_a_closer_read(question=LICENCE, reply=BON, context=ReplyContext())
-    assert not worth_a_closer_read(question=PERMIS, reply=GOOD.replace("Go to", "Allez à"), context=ReplyContext())
+def test_french_is_not_for_the_cross_encoder(encoder):
+    """The base model reads English: on French it marks good answers down, so it does not read them
+    (the multilingual reading does: tests/app/test_reading.py)."""
+    assert encoder.contribution(PERMIS, BON) < 0 < encoder.contribution(LICENCE, GOOD)  # why
+    assert worth_a_closer_read(question=PERMIS, reply=BON, context=ReplyContext())  # an answer all the same
+    assert not english_pair(question=PERMIS, reply=BON)
+    assert not english_pair(question=LICENCE, reply=BON)
+    assert not english_pair(question=PERMIS, reply=GOOD.replace("Go to", "Allez à"))
     for short in ("Try the traffic department.", "Ask HR", "https://example.com/licence renewal"):
-        assert worth_a_closer_read(question=LICENCE, reply=short, context=ReplyContext())  # unknown → English
+        assert english_pair(question=LICENCE, reply=short)  # unknown → English
 
 
 def test_the_setting_chooses_the_model():
-    assert load_settings({}).semantic_relevance  # auto: the extra is installed
-    assert not load_settings({"CERCLE_RELEVANCE_MODEL": "pure"}).semantic_relevance
-    assert load_settings({"CERCLE_RELEVANCE_MODEL": "Semantic"}).semantic_relevance
+    assert load_settings({}).text_models == "semantic"  # auto: the extra is installed
+    assert load_settings({"CERCLE_RELEVANCE_MODEL": "pure"}).text_models == "pure"
+    assert load_settings({"CERCLE_RELEVANCE_MODEL": "Semantic"}).text_models == "semantic"
+    assert load_settings({"CERCLE_RELEVANCE_MODEL": "multilingual"}).text_models == "multilingual"
     with pytest.raises(ConfigError, match="CERCLE_RELEVANCE_MODEL"):
         load_settings({"CERCLE_RELEVANCE_MODEL": "bert"})
 
 
 async def test_the_worker_side_matcher_loads_once_and_weights_the_logit(encoder):
-    matcher = semantic.SemanticRelevance()
+    matcher = TextRelevance(models="semantic")
     first = await matcher.warm_up()
     assert await matcher.warm_up() is first
+    assert first.semantic is not None
     reading = await matcher.reading(question=LICENCE, reply=GOOD)
     assert not reading.off_topic
-    assert reading.contribution == pytest.approx(first.encoder.weight * encoder.logit(LICENCE, GOOD), abs=1e-3)
+    assert reading.contribution == pytest.approx(first.semantic.encoder.weight * encoder.logit(LICENCE, GOOD), abs=1e-3)
     assert (await matcher.reading(question=LICENCE, reply=WEATHER)).off_topic
 
 

@@ -1,0 +1,80 @@
+"""The text models that read an answer before it is scored, as the worker and the benchmark run them.
+
+``CERCLE_RELEVANCE_MODEL`` chooses them (app/config.py):
+- ``semantic``: the cross-encoder behind its topic gate (app/semantic.py) reads English pairs; the
+  multilingual reading (app/multilingual.py) reads the rest, French above all, which the
+  cross-encoder's base model cannot read;
+- ``multilingual``: the multilingual reading alone, for every answer (numpy, no torch);
+- ``pure``: none (the worker then has no matcher at all).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from app import multilingual
+from app.domain.relevance import SemanticReading, english_pair
+from app.logs import get_logger
+from app.multilingual import MultilingualReader
+from app.semantic import SemanticReader
+
+log = get_logger("app.reading")
+
+MODELS = ("semantic", "multilingual")
+
+
+class TextReader:
+    def __init__(self, *, models: str, threads: int = 1) -> None:
+        if models not in MODELS:
+            raise ValueError(f"models must be one of {MODELS}, got {models!r}")
+        self.models = models
+        self.semantic = SemanticReader(threads=threads) if models == "semantic" else None
+        self.multilingual = MultilingualReader(threads=threads) if multilingual.available() else None
+        if self.semantic is None and self.multilingual is None:
+            raise RuntimeError("the multilingual reading needs its extra: pip install -e '.[multilingual]'")
+
+    @property
+    def label(self) -> str:
+        if self.semantic is None:
+            return "pure-Python trees + multilingual reading"
+        tail = " (multilingual reading for French)" if self.multilingual is not None else ""
+        return f"pure-Python trees + semantic cross-encoder and topic gate{tail}"
+
+    def prepare(self, question: str) -> None:
+        """Embed the question now (once per question; otherwise its first reply waits for it)."""
+        for reader in (self.semantic, self.multilingual):
+            if reader is not None:
+                reader.prepare(question)
+
+    def reading(self, question: str, reply: str) -> SemanticReading:
+        if self.semantic is not None and english_pair(question=question, reply=reply):
+            return self.semantic.reading(question, reply)
+        if self.multilingual is not None:
+            return self.multilingual.reading(question, reply)
+        return SemanticReading()  # French under the cross-encoder alone: the trees decide
+
+
+class TextRelevance:
+    """SemanticMatcher for the worker: loads the models once (in a thread, a few seconds) and runs
+    each reading in a thread, so the event loop keeps serving other jobs meanwhile."""
+
+    def __init__(self, *, models: str) -> None:
+        self.models = models
+        self._reader: TextReader | None = None
+        self._loading = asyncio.Lock()
+
+    async def warm_up(self) -> TextReader:
+        if self._reader is None:
+            async with self._loading:
+                if self._reader is None:
+                    started = time.perf_counter()
+                    self._reader = await asyncio.to_thread(TextReader, models=self.models)
+                    log.info(
+                        "relevance.models_loaded", models=self.models, seconds=round(time.perf_counter() - started, 2)
+                    )
+        return self._reader
+
+    async def reading(self, *, question: str, reply: str) -> SemanticReading:
+        reader = await self.warm_up()
+        return await asyncio.to_thread(reader.reading, question, reply)

@@ -1,0 +1,42 @@
+"""Which text model reads which answer (app/reading.py), as the worker and the benchmark run them."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.reading import TextReader, TextRelevance
+from tests.app.test_multilingual import BON, GOOD, LICENCE, METEO, PERMIS
+
+
+@pytest.fixture(scope="module")
+def both() -> TextReader:
+    return TextReader(models="semantic")
+
+
+def test_english_goes_to_the_cross_encoder_and_french_to_the_multilingual_reading(both):
+    assert both.semantic is not None and both.multilingual is not None
+    assert both.reading(LICENCE, GOOD) == both.semantic.reading(LICENCE, GOOD)
+    for question, reply in ((PERMIS, BON), (LICENCE, BON), (PERMIS, METEO)):
+        assert both.reading(question, reply) == both.multilingual.reading(question, reply)
+    assert both.reading(PERMIS, METEO).off_topic
+    assert both.label == "pure-Python trees + semantic cross-encoder and topic gate (multilingual reading for French)"
+
+
+def test_without_torch_the_multilingual_reading_reads_every_answer():
+    light = TextReader(models="multilingual")
+    assert light.semantic is None and light.multilingual is not None
+    assert light.reading(LICENCE, GOOD) == light.multilingual.reading(LICENCE, GOOD)
+    assert light.label == "pure-Python trees + multilingual reading"
+
+
+def test_an_unknown_choice_is_refused():
+    with pytest.raises(ValueError, match="models must be one of"):
+        TextReader(models="pure")
+
+
+async def test_the_worker_side_matcher_loads_once():
+    matcher = TextRelevance(models="multilingual")
+    first = await matcher.warm_up()
+    assert await matcher.warm_up() is first
+    assert (await matcher.reading(question=PERMIS, reply=METEO)).off_topic
+    assert (await matcher.reading(question=PERMIS, reply=BON)).contribution
