@@ -14,7 +14,7 @@ import asyncio
 import time
 
 from app import multilingual
-from app.domain.relevance import SemanticReading, english_pair
+from app.domain.relevance import SemanticReading, english_pair, looks_french
 from app.logs import get_logger
 from app.multilingual import MultilingualReader
 from app.semantic import SemanticReader
@@ -42,10 +42,12 @@ class TextReader:
         return f"pure-Python trees + semantic cross-encoder and topic gate{tail}"
 
     def prepare(self, question: str) -> None:
-        """Embed the question now (once per question; otherwise its first reply waits for it)."""
-        for reader in (self.semantic, self.multilingual):
-            if reader is not None:
-                reader.prepare(question)
+        """Embed the question now for the model that will read most of its replies (once per question;
+        otherwise its first reply waits for it)."""
+        english = self.semantic is not None and not looks_french(question)
+        reader = self.semantic if english else self.multilingual
+        if reader is not None:
+            reader.prepare(question)
 
     def reading(self, question: str, reply: str) -> SemanticReading:
         if self.semantic is not None and english_pair(question=question, reply=reply):

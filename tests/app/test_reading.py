@@ -40,3 +40,15 @@ async def test_the_worker_side_matcher_loads_once():
     assert await matcher.warm_up() is first
     assert (await matcher.reading(question=PERMIS, reply=METEO)).off_topic
     assert (await matcher.reading(question=PERMIS, reply=BON)).contribution
+
+
+def test_a_question_is_embedded_ahead_for_the_model_that_reads_its_replies(both):
+    assert both.semantic is not None and both.semantic.gate is not None and both.multilingual is not None
+    gate, multilingual = both.semantic.gate.question_vector, both.multilingual.question_vector
+    before = gate.cache_info().misses, multilingual.cache_info().misses
+    both.prepare(LICENCE + " (ahead)")
+    both.prepare(PERMIS + " (ahead)")
+    assert (gate.cache_info().misses, multilingual.cache_info().misses) == (before[0] + 1, before[1] + 1)
+    multilingual_hits = multilingual.cache_info().hits
+    both.reading(PERMIS + " (ahead)", BON)
+    assert multilingual.cache_info().hits == multilingual_hits + 1  # embedded once, ahead
