@@ -79,3 +79,12 @@ def test_each_question_is_embedded_once(reader):
         reader.reading(question, reply)
     after = reader.question_vector.cache_info()
     assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+
+
+def test_a_long_reply_is_read_up_to_its_first_800_characters(reader):
+    """A pasted page would cost a second; the first 800 characters tell the topic as well (dev MAP)."""
+    page = (BON + " ") * 5
+    assert len(page) > multilingual.REPLY_READ_CHARS
+    cut = page[: multilingual.REPLY_READ_CHARS]
+    assert reader.similarity(PERMIS, page + METEO * 200) == reader.similarity(PERMIS, cut)
+    assert reader.similarity(PERMIS, cut[:200]) != reader.similarity(PERMIS, cut)
