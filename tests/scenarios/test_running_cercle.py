@@ -57,6 +57,9 @@ def test_check_reports_what_is_enabled(tmp_path):
     ok = run("check", env=clean_env(CERCLE_DATA_DIR=str(tmp_path)))
     assert ok.returncode == 0, ok.stderr
     assert "redis: reachable, version 6.2" in ok.stdout and "slack: not configured" in ok.stdout
+    assert "relevance: pure-Python trees (CERCLE_RELEVANCE_MODEL=pure)" in ok.stdout
+    light = run("check", env=clean_env(CERCLE_DATA_DIR=str(tmp_path), CERCLE_RELEVANCE_MODEL="multilingual"))
+    assert "relevance: pure-Python trees + multilingual reading (extra `multilingual`)" in light.stdout
     unreachable = run("check", env=clean_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"))
     assert unreachable.returncode == 1 and "UNREACHABLE" in unreachable.stdout
 
