@@ -1,7 +1,10 @@
-"""Scenario: a meeting that speaks French. With the multilingual reading (the `multilingual` extra, no
-torch), a partner's reply about something else stays out of the meeting and the answer gets in."""
+"""Scenario: a meeting that speaks French. The multilingual reading (the `multilingual` extra, numpy
+only; with `semantic`, it reads what the cross-encoder cannot) keeps a partner's reply about something
+else out of the meeting and lets the answer in."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.app.test_multilingual import AILLEURS, BON, METEO, PERMIS
 from tests.scenarios.test_delivery import setup
@@ -9,10 +12,9 @@ from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, 
 from tests.waiting import eventually
 
 
-async def test_a_french_meeting_gets_the_answer_and_not_the_chatter(start_cercle, slack):
-    cercle = await setup(
-        start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_MODEL="multilingual"
-    )
+@pytest.mark.parametrize("models", ["multilingual", "semantic"])  # without torch, and as `make run` starts
+async def test_a_french_meeting_gets_the_answer_and_not_the_chatter(start_cercle, slack, models):
+    cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), CERCLE_RELEVANCE_MODEL=models)
     assert cercle.runtime.matcher is not None
     live = await asked(cercle, slack, PERMIS)
     topic_id = live["blocks"][2]["elements"][0]["value"]
