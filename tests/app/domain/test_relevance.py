@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.domain.relevance import (
+    MODEL_PATH,
     YES_NO,
+    RelevanceModel,
     ReplyContext,
     ReplyKind,
     SemanticReading,
@@ -260,3 +264,24 @@ def test_a_reply_about_something_else_is_capped_and_says_so():
         question=PRICING, reply=answer, context=ReplyContext(position=1), semantic=SemanticReading(contribution=1.0)
     )
     assert lifted.score > free.score and lifted.reasons[0] == "+semantic"
+
+
+def test_a_model_that_read_the_words_stands_in_for_the_wording_score():
+    """The multilingual reading replaces the trees' wording score (English words only): the score is then
+    the trees' with a neutral wording, plus the reading, and "wording" is never given as a reason."""
+    reply = "Go to the traffic department with your ID card, it costs 250 QR."  # words it likes: "+wording"
+    context = ReplyContext(position=2)
+    model = default_model()
+    plain = model.score(question=PRICING, reply=reply, context=context)
+    assert plain.reasons[0] == "+wording"
+    replaced = score_reply(
+        question=PRICING,
+        reply=reply,
+        context=context,
+        semantic=SemanticReading(contribution=0.0, replaces_wording=True),
+    )
+    assert not any("wording" in reason for reason in replaced.reasons)
+    neutral = model.score(question=PRICING, reply=reply, context=context, wording_replaced=True)
+    assert replaced.score == neutral.score != plain.score
+    without_words = RelevanceModel({**json.loads(MODEL_PATH.read_text()), "wording": {}})
+    assert without_words.score(question=PRICING, reply=reply, context=context).score == pytest.approx(neutral.score)
