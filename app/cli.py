@@ -90,7 +90,7 @@ async def _check(runtime: Runtime) -> int:
     key_state = "set" if settings.secret_key else "not set (development: generated into the data folder when needed)"
     print(f"secret key: {key_state}")
     models = {
-        "semantic": "pure-Python trees + semantic cross-encoder (extra `semantic`), multilingual reading for French",
+        "semantic": "pure-Python trees + semantic cross-encoder and multilingual answer model (extra `semantic`)",
         "multilingual": "pure-Python trees + multilingual reading (extra `multilingual`)",
         "pure": "pure-Python trees",
     }

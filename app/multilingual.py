@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -68,21 +69,35 @@ class MultilingualReader:
         """Embed the question now (once per question; otherwise its first reply waits for it)."""
         self.question_vector(question)
 
-    def vectors(self, question: str, reply: str) -> tuple[Any, Any]:
-        return self.question_vector(question), self._encoder.encode(reply[:REPLY_READ_CHARS])
+    def vectors(self, question: str, reply: str, *, read_chars: int = REPLY_READ_CHARS) -> tuple[Any, Any]:
+        return self.question_vector(question), self._encoder.encode(reply[:read_chars])
 
     def similarity(self, question: str, reply: str) -> float:
         """Cosine of the two embeddings: about 0 for unrelated texts, 0.2 to 0.5 for an answer."""
         question_vector, reply_vector = self.vectors(question, reply)
         return float(question_vector @ reply_vector)
 
-    def reading(self, question: str, reply: str) -> SemanticReading:
-        question_vector, reply_vector = self.vectors(question, reply)
+    def answer(self, question: str, reply: str, *, read_chars: int = REPLY_READ_CHARS) -> AnswerReading:
+        """What the gate and the answer model make of the pair (the model is not run under the gate).
+        ``read_chars``: beside the cross-encoder, the reply is read shorter (the tail of 20 ms)."""
+        question_vector, reply_vector = self.vectors(question, reply, read_chars=read_chars)
         cosine = float(question_vector @ reply_vector)
         if cosine < float(self.settings["gate"]):
-            return SemanticReading(off_topic=True, replaces_wording=True)
+            return AnswerReading(off_topic=True, centred_logit=0.0)
         logit = float(self.settings["intercept"]) + float(self._coef @ answer_features(question_vector, reply_vector))
-        return reading_of(logit=logit, settings=self.settings)
+        return AnswerReading(off_topic=False, centred_logit=logit - float(self.settings["centre"]))
+
+    def reading(self, question: str, reply: str) -> SemanticReading:
+        answer = self.answer(question, reply)
+        if answer.off_topic:
+            return SemanticReading(off_topic=True, replaces_wording=True)
+        return reading_of(logit=answer.centred_logit + float(self.settings["centre"]), settings=self.settings)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerReading:
+    off_topic: bool  # under the gate: about something else
+    centred_logit: float  # the answer model's logit less dev's median (0.0 under the gate)
 
 
 def answer_features(question_vector: Any, reply_vector: Any) -> Any:

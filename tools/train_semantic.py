@@ -31,7 +31,15 @@ sys.path.insert(0, str(ROOT / "tools"))
 from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import TRAIN_FILES, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
-from app.domain.relevance import default_model, english_pair, worth_a_closer_read  # noqa: E402
+from app import multilingual  # noqa: E402
+from app.domain.relevance import (  # noqa: E402
+    RelevanceModel,
+    ReplyContext,
+    SemanticReading,
+    default_model,
+    english_pair,
+    worth_a_closer_read,
+)
 from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
 
 SEED = 0
@@ -46,6 +54,8 @@ RUN_MAX_LENGTH = 128
 BATCH = 16
 LEARNING_RATE = 5e-4
 BLEND_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+ANSWER_BLEND_WEIGHTS = (0.5, 0.75, 1.0, 1.25)
+BLEND_MAX_LENGTH, BLEND_READ_CHARS = 64, 400  # with the answer model: see with_answer_model
 # The topic gate may cap at most this share of the Good dev replies the cross-encoder reads. At 1%, 31%
 # of the good answers to another question fall under it (at 2%, 45%, but so does a short technical
 # answer such as "GitHub Actions with a matrix per package": the base model knows little of tools' names).
@@ -157,11 +167,72 @@ def reweigh(path: Path, dev: Dev) -> None:
         "topic_gate_tokens": TOPIC_READ_TOKENS,
         "dev_map_blended": round(score, 2),
     }
-    save_file(load_file(str(path)), str(path), metadata={"settings": json.dumps(settings)})
     print(
         f"topic gate: cosine under {threshold} ({sum(off_topic)} dev replies of {sum(dev.read)} read); "
         f"as run (merged, int8, {RUN_MAX_LENGTH} tokens): blend weight {weight}: {score:.2f}"
     )
+    if multilingual.available():
+        settings["with_answer_model"] = with_answer_model(dev, runtime, off_topic)
+    save_file(load_file(str(path)), str(path), metadata={"settings": json.dumps(settings)})
+
+
+def with_answer_model(dev: Dev, runtime: CrossEncoder, off_topic: list[bool]) -> dict[str, float]:
+    """The blend when the multilingual reading is installed too: its answer model (app/multilingual.py)
+    joins the cross-encoder in place of the trees' wording score, and its gate joins the topic gate.
+    Three models on one reply do not fit 20 ms at the tail as each reads alone, so here the cross-encoder
+    reads 64 tokens of the pair and the answer model 400 characters of the reply (dev, one core:
+    p95 19.6 ms; at 128 tokens and 800 characters, 27.5 ms for 0.85 more MAP). Replies that look French
+    are read by the multilingual reading alone, as the app does."""
+    reader = multilingual.MultilingualReader(threads=THREADS)
+    answers = [
+        reader.answer(q, r, read_chars=BLEND_READ_CHARS) if read and not off else None
+        for (q, r, _), read, off in zip(dev.rows, dev.read, off_topic, strict=True)
+    ]
+    cross = [
+        runtime.logit(q, r, max_length=BLEND_MAX_LENGTH) if answer is not None and not answer.off_topic else 0.0
+        for (q, r, _), answer in zip(dev.rows, answers, strict=True)
+    ]
+
+    def blended(cross_weight: float, answer_weight: float) -> float:
+        scores = []
+        for (q, r, ctx), x, read, off, answer in zip(dev.rows, cross, dev.read, off_topic, answers, strict=True):
+            if read and (off or (answer is not None and answer.off_topic)):
+                reading = SemanticReading(off_topic=True, replaces_wording=True)
+            elif answer is not None:
+                contribution = cross_weight * x + answer_weight * answer.centred_logit
+                reading = SemanticReading(contribution=contribution, replaces_wording=True)
+            elif worth_a_closer_read(question=q, reply=r, context=ctx):  # looks French: the multilingual reading
+                reading = reader.reading(q, r)
+            else:  # not an answer: no text model reads it
+                reading = SemanticReading()
+            scores.append(score_with(dev.pure, q, r, ctx, reading))
+        return dev.map(scores)
+
+    grid = [(c, a) for c in ANSWER_BLEND_WEIGHTS for a in ANSWER_BLEND_WEIGHTS]
+    (cross_weight, answer_weight), score = max(((pair, blended(*pair)) for pair in grid), key=lambda t: t[1])
+    print(
+        f"with the multilingual answer model: cross-encoder {cross_weight}, answer model {answer_weight}: {score:.2f}"
+    )
+    return {
+        "blend_weight": cross_weight,
+        "answer_model_weight": answer_weight,
+        "max_length": BLEND_MAX_LENGTH,
+        "reply_read_chars": BLEND_READ_CHARS,
+        "dev_map": round(score, 2),
+    }
+
+
+def score_with(
+    model: RelevanceModel, question: str, reply: str, context: ReplyContext, reading: SemanticReading
+) -> float:
+    return model.score(
+        question=question,
+        reply=reply,
+        context=context,
+        semantic=reading.contribution,
+        off_topic=reading.off_topic,
+        wording_replaced=reading.replaces_wording,
+    ).score
 
 
 def batches_for_epoch(size: int, epoch: int, lengths: list[int]) -> list[list[int]]:

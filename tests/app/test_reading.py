@@ -13,12 +13,28 @@ def both() -> TextReader:
     return TextReader(models="semantic")
 
 
-def test_english_goes_to_the_cross_encoder_and_french_to_the_multilingual_reading(both):
-    assert both.semantic is not None and both.multilingual is not None
-    assert both.reading(LICENCE, GOOD) == both.semantic.reading(LICENCE, GOOD)
+def test_english_goes_to_both_models_and_french_to_the_multilingual_reading(both):
+    assert both.semantic is not None and both.multilingual is not None and both.blend is not None
+    blend = both.blend  # chosen on dev by tools/train_semantic.py --reweigh, kept in the adapter
+    english = both.reading(LICENCE, GOOD)
+    cross = both.semantic.encoder.logit(LICENCE, GOOD, max_length=blend["max_length"])
+    answer = both.multilingual.answer(LICENCE, GOOD, read_chars=blend["reply_read_chars"])
+    assert english.replaces_wording and english.contribution == pytest.approx(
+        blend["blend_weight"] * cross + blend["answer_model_weight"] * answer.centred_logit
+    )
+    assert both.reading(LICENCE, "The weather is nice in Paris today.").off_topic  # the topic gate first
     for question, reply in ((PERMIS, BON), (LICENCE, BON), (PERMIS, METEO)):
         assert both.reading(question, reply) == both.multilingual.reading(question, reply)
     assert both.reading(PERMIS, METEO).off_topic
+    assert both.label == "pure-Python trees + semantic cross-encoder, multilingual answer model and topic gates"
+
+
+def test_an_adapter_without_the_blend_reads_english_with_the_cross_encoder_alone(both, monkeypatch):
+    """An adapter reweighed before the multilingual reading existed carries no blend for it."""
+    monkeypatch.setattr(both, "blend", None)
+    assert both.semantic is not None
+    assert both.reading(LICENCE, GOOD) == both.semantic.reading(LICENCE, GOOD)
+    assert not both.reading(LICENCE, GOOD).replaces_wording
     assert both.label == "pure-Python trees + semantic cross-encoder and topic gate (multilingual reading for French)"
 
 
@@ -46,9 +62,10 @@ def test_a_question_is_embedded_ahead_for_the_model_that_reads_its_replies(both)
     assert both.semantic is not None and both.semantic.gate is not None and both.multilingual is not None
     gate, multilingual = both.semantic.gate.question_vector, both.multilingual.question_vector
     before = gate.cache_info().misses, multilingual.cache_info().misses
-    both.prepare(LICENCE + " (ahead)")
-    both.prepare(PERMIS + " (ahead)")
+    both.prepare(LICENCE + " (ahead)")  # English: both models read its replies
     assert (gate.cache_info().misses, multilingual.cache_info().misses) == (before[0] + 1, before[1] + 1)
+    both.prepare(PERMIS + " (ahead)")  # French: the multilingual reading alone
+    assert (gate.cache_info().misses, multilingual.cache_info().misses) == (before[0] + 1, before[1] + 2)
     multilingual_hits = multilingual.cache_info().hits
     both.reading(PERMIS + " (ahead)", BON)
     assert multilingual.cache_info().hits == multilingual_hits + 1  # embedded once, ahead

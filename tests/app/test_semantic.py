@@ -179,10 +179,17 @@ async def test_the_worker_side_matcher_loads_once_and_weights_the_logit(encoder)
     matcher = TextRelevance(models="semantic")
     first = await matcher.warm_up()
     assert await matcher.warm_up() is first
-    assert first.semantic is not None
+    assert first.semantic is not None and first.multilingual is not None and first.blend is not None
     reading = await matcher.reading(question=LICENCE, reply=GOOD)
-    assert not reading.off_topic
-    assert reading.contribution == pytest.approx(first.semantic.encoder.weight * encoder.logit(LICENCE, GOOD), abs=1e-3)
+    assert not reading.off_topic and reading.replaces_wording
+    # with the multilingual extra installed, the two models' logits at the weights chosen on dev
+    blend = first.blend
+    expected = (
+        blend["blend_weight"] * encoder.logit(LICENCE, GOOD, max_length=blend["max_length"])
+        + blend["answer_model_weight"]
+        * first.multilingual.answer(LICENCE, GOOD, read_chars=blend["reply_read_chars"]).centred_logit
+    )
+    assert reading.contribution == pytest.approx(expected, abs=1e-3)
     assert (await matcher.reading(question=LICENCE, reply=WEATHER)).off_topic
 
 
