@@ -91,7 +91,7 @@ class MultilingualReader:
         answer = self.answer(question, reply)
         if answer.off_topic:
             return SemanticReading(off_topic=True, replaces_wording=True)
-        return reading_of(logit=answer.centred_logit + float(self.settings["centre"]), settings=self.settings)
+        return reading_of(centred_logit=answer.centred_logit, settings=self.settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,6 @@ def answer_features(question_vector: Any, reply_vector: Any) -> Any:
     return numpy.concatenate([reply_vector, product, [product.sum()]])
 
 
-def reading_of(*, logit: float, settings: Mapping[str, Any]) -> SemanticReading:
+def reading_of(*, centred_logit: float, settings: Mapping[str, Any]) -> SemanticReading:
     """The answer model's logit, centred on dev's median, at the weight chosen on dev."""
-    contribution = float(settings["weight"]) * (logit - float(settings["centre"]))
-    return SemanticReading(contribution=contribution, replaces_wording=True)
+    return SemanticReading(contribution=float(settings["weight"]) * centred_logit, replaces_wording=True)

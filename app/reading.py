@@ -52,9 +52,10 @@ class TextReader:
         """Embed the question now for the model that will read most of its replies (once per question;
         otherwise its first reply waits for it)."""
         english = self.semantic is not None and not looks_french(question)
-        for reader in (self.semantic if english else None, self.multilingual if self.blend or not english else None):
-            if reader is not None:
-                reader.prepare(question)
+        if english and self.semantic is not None:
+            self.semantic.prepare(question)
+        if self.multilingual is not None and (self.blend is not None or not english):
+            self.multilingual.prepare(question)
 
     def reading(self, question: str, reply: str) -> SemanticReading:
         if self.semantic is not None and english_pair(question=question, reply=reply):

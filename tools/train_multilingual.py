@@ -79,7 +79,11 @@ def main() -> None:
             reading = None
             if is_read and settings is not None:
                 off = cosine < gate
-                reading = SemanticReading(off_topic=True) if off else reading_of(logit=logit, settings=settings)
+                reading = (
+                    SemanticReading(off_topic=True)
+                    if off
+                    else reading_of(centred_logit=logit - settings["centre"], settings=settings)
+                )
             scores.append(
                 pure.score(
                     question=question,

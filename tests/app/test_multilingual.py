@@ -41,7 +41,7 @@ def test_the_settings_name_the_encoder_they_were_chosen_for():
 
 
 def test_the_answer_model_stands_in_for_the_wording_score():
-    reading = multilingual.reading_of(logit=0.5, settings={"centre": -0.5, "weight": 2.0})
+    reading = multilingual.reading_of(centred_logit=1.0, settings={"weight": 2.0})
     assert reading == SemanticReading(contribution=2.0, replaces_wording=True)
 
 
