@@ -1,9 +1,9 @@
 """The text models that read an answer before it is scored, as the worker and the benchmark run them.
 
 ``CERCLE_RELEVANCE_MODEL`` chooses them (app/config.py):
-- ``semantic``: the cross-encoder behind its topic gate (app/semantic.py) reads English pairs; the
-  multilingual reading (app/multilingual.py) reads the rest, French above all, which the
-  cross-encoder's base model cannot read;
+- ``semantic``: on English pairs, the cross-encoder (app/semantic.py) and the multilingual answer model
+  (app/multilingual.py) together, behind both topic gates, as the adapter's settings blend them; the
+  multilingual reading alone on the rest, French above all, which the cross-encoder cannot read;
 - ``multilingual``: the multilingual reading alone, for every answer (numpy, no torch);
 - ``pure``: none (the worker then has no matcher at all).
 """
@@ -49,7 +49,7 @@ class TextReader:
         return f"pure-Python trees + semantic cross-encoder and topic gate{tail}"
 
     def prepare(self, question: str) -> None:
-        """Embed the question now for the model that will read most of its replies (once per question;
+        """Embed the question now for the models that will read its replies (once per question;
         otherwise its first reply waits for it)."""
         english = self.semantic is not None and not looks_french(question)
         if english and self.semantic is not None:

@@ -1,13 +1,15 @@
 """Learn the cross-encoder adapter shipped as app/relevance_adapter.safetensors. Reproducible:
     pip install -e '.[semantic,train]'
     python tools/train_semantic.py             # about 40 min on 2 cores
-    python tools/train_semantic.py --reweigh   # only re-choose the blend weight and topic gate of the adapter
+    python tools/train_semantic.py --reweigh   # only re-choose the adapter's topic gate and blend weights
 Fine-tunes a LoRA adapter (rank 8 on every linear layer of the 6 blocks) and a scoring head on
 top of the packaged all-MiniLM-L6-v2, on the SemEval-2016 Task 3 train sets; dev chooses the
 epoch; then the weight with which its logit is added to the pure model's is chosen for the model
 as the app runs it (merged, int8, one reply at a time). Same seed, same thread count (fixed to 2
 here) → the same adapter. Last, the topic gate's threshold is chosen on dev the same way: the
-packaged model's cosine under which at most 1% of the Good replies the cross-encoder reads fall.
+packaged model's cosine under which at most 1% of the Good replies the cross-encoder reads fall; and,
+when the `multilingual` extra is installed, the weights of the cross-encoder and the multilingual
+answer model read together (see with_answer_model).
 """
 
 from __future__ import annotations
@@ -252,7 +254,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "app" / "relevance_adapter.safetensors")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N replies only (smoke runs)")
-    parser.add_argument("--reweigh", action="store_true", help="only re-choose the blend weight of --out")
+    parser.add_argument("--reweigh", action="store_true", help="only re-choose the gate and blend weights of --out")
     parser.add_argument(
         "--off-topic", type=int, default=0, metavar="N",
         help="also train on N good replies of other threads per question, as not answering it (not shipped: README)",
