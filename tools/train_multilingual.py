@@ -18,6 +18,7 @@ import json
 import math
 import statistics
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import TRAIN_FILES, contexts, load, question_text, training_trust  # noqa: E402
 
-from app.domain.relevance import SemanticReading, default_model, worth_a_closer_read  # noqa: E402
+from app.domain.relevance import SemanticReading, score_reply, worth_a_closer_read  # noqa: E402
 from app.multilingual import SETTINGS_PATH, MultilingualReader, answer_features, reading_of  # noqa: E402
 
 GATE_GOOD_SHARE = 0.01
@@ -71,29 +72,17 @@ def main() -> None:
     good = sorted(cos for cos, r, rel in zip(cosines, read, relevant, strict=True) if r and rel)
     gate = math.floor(good[int(GATE_GOOD_SHARE * len(good))] * 1000) / 1000
 
-    pure = default_model()
-
     def dev_map(settings: dict[str, Any] | None, logits: list[float], *, replace_wording: bool = True) -> float:
         scores = []
         for (question, reply, ctx, is_read), cosine, logit in zip(rows, cosines, logits, strict=True):
             reading = None
             if is_read and settings is not None:
-                off = cosine < gate
-                reading = (
-                    SemanticReading(off_topic=True)
-                    if off
-                    else reading_of(centred_logit=logit - settings["centre"], settings=settings)
-                )
-            scores.append(
-                pure.score(
-                    question=question,
-                    reply=reply,
-                    context=ctx,
-                    semantic=reading.contribution if reading else None,
-                    off_topic=bool(reading and reading.off_topic),
-                    wording_replaced=reading is not None and replace_wording,
-                ).score
-            )
+                if cosine < gate:
+                    reading = SemanticReading(off_topic=True, replaces_wording=True)
+                else:
+                    reading = reading_of(centred_logit=logit - settings["centre"], settings=settings)
+                reading = replace(reading, replaces_wording=replace_wording)
+            scores.append(score_reply(question=question, reply=reply, context=ctx, semantic=reading).score)
         it = iter(scores)
         per_thread = {q["qid"]: [next(it) for _ in q["comments"]] for q in dev}
         return mean_ap(dev, lambda q: per_thread[q["qid"]])

@@ -35,11 +35,10 @@ from relevance_data import TRAIN_FILES, contexts, load, off_topic_picks, questio
 
 from app import multilingual  # noqa: E402
 from app.domain.relevance import (  # noqa: E402
-    RelevanceModel,
-    ReplyContext,
     SemanticReading,
     default_model,
     english_pair,
+    score_reply,
     worth_a_closer_read,
 )
 from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
@@ -207,7 +206,7 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, off_topic: list[bool]) ->
                 reading = reader.reading(q, r)
             else:  # not an answer: no text model reads it
                 reading = SemanticReading()
-            scores.append(score_with(dev.pure, q, r, ctx, reading))
+            scores.append(score_reply(question=q, reply=r, context=ctx, semantic=reading).score)
         return dev.map(scores)
 
     grid = [(c, a) for c in ANSWER_BLEND_WEIGHTS for a in ANSWER_BLEND_WEIGHTS]
@@ -222,19 +221,6 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, off_topic: list[bool]) ->
         "reply_read_chars": BLEND_READ_CHARS,
         "dev_map": round(score, 2),
     }
-
-
-def score_with(
-    model: RelevanceModel, question: str, reply: str, context: ReplyContext, reading: SemanticReading
-) -> float:
-    return model.score(
-        question=question,
-        reply=reply,
-        context=context,
-        semantic=reading.contribution,
-        off_topic=reading.off_topic,
-        wording_replaced=reading.replaces_wording,
-    ).score
 
 
 def batches_for_epoch(size: int, epoch: int, lengths: list[int]) -> list[list[int]]:
