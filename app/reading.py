@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from app import multilingual
@@ -69,15 +70,23 @@ class TextReader:
         score, behind both gates (the cheaper ones first: a reply they stop is not read further)."""
         assert self.semantic is not None and self.multilingual is not None and self.blend is not None
         if self.semantic.off_topic(question, reply):
-            return SemanticReading(off_topic=True, replaces_wording=True)
+            return BLENDED_OFF_TOPIC
         answer = self.multilingual.answer(question, reply, read_chars=int(self.blend["reply_read_chars"]))
         if answer.off_topic:
-            return SemanticReading(off_topic=True, replaces_wording=True)
+            return BLENDED_OFF_TOPIC
         logit = self.semantic.encoder.logit(question, reply, max_length=int(self.blend["max_length"]))
-        contribution = (
-            float(self.blend["blend_weight"]) * logit + float(self.blend["answer_model_weight"]) * answer.centred_logit
-        )
-        return SemanticReading(contribution=contribution, replaces_wording=True)
+        return blended(cross_logit=logit, centred_answer_logit=answer.centred_logit, blend=self.blend)
+
+
+BLENDED_OFF_TOPIC = SemanticReading(off_topic=True, replaces_wording=True)  # under either gate
+
+
+def blended(*, cross_logit: float, centred_answer_logit: float, blend: Mapping[str, Any]) -> SemanticReading:
+    """Both models' logits at the weights chosen on dev, in place of the trees' wording score."""
+    weights = float(blend["blend_weight"]), float(blend["answer_model_weight"])
+    return SemanticReading(
+        contribution=weights[0] * cross_logit + weights[1] * centred_answer_logit, replaces_wording=True
+    )
 
 
 class TextRelevance:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import sys
 from collections import Counter
@@ -115,3 +116,15 @@ def off_topic_picks(threads: list[dict], *, per_thread: int, seed: int) -> list[
                 other, j = rng.choice(goods)
             picks.append((i, other, j))
     return picks
+
+
+# A topic gate may cap at most this share of the Good dev replies it reads. At 1%, the MiniLM gate catches
+# 31% of the good answers to another question (at 2%, 45%, but so does a short technical answer such as
+# "GitHub Actions with a matrix per package": the base model knows little of tools' names).
+GATE_GOOD_SHARE = 0.01
+
+
+def gate_threshold(good_cosines: list[float]) -> float:
+    """The cosine under which at most GATE_GOOD_SHARE of these Good replies fall, floored to 3 decimals."""
+    ordered = sorted(good_cosines)
+    return math.floor(ordered[int(GATE_GOOD_SHARE * len(ordered))] * 1000) / 1000

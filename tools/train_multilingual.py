@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import sys
 from dataclasses import replace
@@ -30,12 +29,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from eval_map import mean_ap  # noqa: E402  (the official metric)
-from relevance_data import TRAIN_FILES, contexts, load, question_text, training_trust  # noqa: E402
+from relevance_data import GATE_GOOD_SHARE, TRAIN_FILES, contexts, gate_threshold, load, question_text, training_trust  # noqa: E402
 
 from app.domain.relevance import SemanticReading, score_reply, worth_a_closer_read  # noqa: E402
 from app.multilingual import SETTINGS_PATH, MultilingualReader, answer_features, reading_of  # noqa: E402
 
-GATE_GOOD_SHARE = 0.01
 REGULARISATION = (0.1, 1.0)
 WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
@@ -69,8 +67,7 @@ def main() -> None:
             x_dev.append(x)
     read = [row[3] for row in rows]
     relevant = [c["relevant"] for q in dev for c in q["comments"]]
-    good = sorted(cos for cos, r, rel in zip(cosines, read, relevant, strict=True) if r and rel)
-    gate = math.floor(good[int(GATE_GOOD_SHARE * len(good))] * 1000) / 1000
+    gate = gate_threshold([cos for cos, r, rel in zip(cosines, read, relevant, strict=True) if r and rel])
 
     def dev_map(settings: dict[str, Any] | None, logits: list[float], *, replace_wording: bool = True) -> float:
         scores = []

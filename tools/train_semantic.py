@@ -31,16 +31,25 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from eval_map import mean_ap  # noqa: E402  (the official metric)
-from relevance_data import TRAIN_FILES, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
+from relevance_data import (  # noqa: E402
+    TRAIN_FILES,
+    contexts,
+    gate_threshold,
+    load,
+    off_topic_picks,
+    question_text,
+    training_trust,
+)
 
 from app import multilingual  # noqa: E402
 from app.domain.relevance import (  # noqa: E402
     SemanticReading,
-    default_model,
     english_pair,
     score_reply,
     worth_a_closer_read,
 )
+from app.reading import BLENDED_OFF_TOPIC  # noqa: E402
+from app.reading import blended as blended_reading  # noqa: E402
 from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
 
 SEED = 0
@@ -57,10 +66,6 @@ LEARNING_RATE = 5e-4
 BLEND_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 ANSWER_BLEND_WEIGHTS = (0.5, 0.75, 1.0, 1.25)
 BLEND_MAX_LENGTH, BLEND_READ_CHARS = 64, 400  # with the answer model: see with_answer_model
-# The topic gate may cap at most this share of the Good dev replies the cross-encoder reads. At 1%, 31%
-# of the good answers to another question fall under it (at 2%, 45%, but so does a short technical
-# answer such as "GitHub Actions with a matrix per package": the base model knows little of tools' names).
-GATE_GOOD_SHARE = 0.01
 
 
 class LoRALinear(nn.Module):
@@ -103,7 +108,6 @@ class Dev:
 
     def __init__(self) -> None:
         self.threads = load("dev.jsonl")
-        self.pure = default_model()
         trust = training_trust()
         self.rows = [
             (question_text(q), c["text"], ctx)
@@ -126,12 +130,13 @@ class Dev:
         flags = off_topic or [False] * len(self.rows)
         return self.map(
             [
-                self.pure.score(
+                score_reply(
                     question=question,
                     reply=reply,
                     context=ctx,
-                    semantic=weight * x if read and not off else None,
-                    off_topic=read and off,
+                    semantic=SemanticReading(contribution=weight * x if not off else None, off_topic=off)
+                    if read
+                    else None,
                 ).score
                 for (question, reply, ctx), x, read, off in zip(self.rows, cross, self.read, flags, strict=True)
             ]
@@ -148,8 +153,9 @@ def reweigh(path: Path, dev: Dev) -> None:
 
     gate = TopicGate(threads=THREADS)
     similarity = [gate.similarity(q, r) if read else 1.0 for (q, r, _), read in zip(dev.rows, dev.read, strict=True)]
-    good = sorted(s for s, read, relevant in zip(similarity, dev.read, dev.relevant, strict=True) if read and relevant)
-    threshold = math.floor(good[int(GATE_GOOD_SHARE * len(good))] * 1000) / 1000  # at most that share below it
+    threshold = gate_threshold(
+        [s for s, read, relevant in zip(similarity, dev.read, dev.relevant, strict=True) if read and relevant]
+    )
     off_topic = [s < threshold for s in similarity]
     runtime = CrossEncoder(adapter_path=path, threads=THREADS, int8=True)
     runtime.max_length = RUN_MAX_LENGTH
@@ -198,10 +204,10 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, off_topic: list[bool]) ->
         scores = []
         for (q, r, ctx), x, read, off, answer in zip(dev.rows, cross, dev.read, off_topic, answers, strict=True):
             if read and (off or (answer is not None and answer.off_topic)):
-                reading = SemanticReading(off_topic=True, replaces_wording=True)
+                reading = BLENDED_OFF_TOPIC
             elif answer is not None:
-                contribution = cross_weight * x + answer_weight * answer.centred_logit
-                reading = SemanticReading(contribution=contribution, replaces_wording=True)
+                weights = {"blend_weight": cross_weight, "answer_model_weight": answer_weight}
+                reading = blended_reading(cross_logit=x, centred_answer_logit=answer.centred_logit, blend=weights)
             elif worth_a_closer_read(question=q, reply=r, context=ctx):  # looks French: the multilingual reading
                 reading = reader.reading(q, r)
             else:  # not an answer: no text model reads it
