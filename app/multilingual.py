@@ -83,9 +83,9 @@ class MultilingualReader:
         question_vector, reply_vector = self.vectors(question, reply, read_chars=read_chars)
         cosine = float(question_vector @ reply_vector)
         if cosine < float(self.settings["gate"]):
-            return AnswerReading(off_topic=True, centred_logit=0.0)
+            return AnswerReading(off_topic=True, centred_logit=0.0, cosine=cosine)
         logit = float(self.settings["intercept"]) + float(self._coef @ answer_features(question_vector, reply_vector))
-        return AnswerReading(off_topic=False, centred_logit=logit - float(self.settings["centre"]))
+        return AnswerReading(off_topic=False, centred_logit=logit - float(self.settings["centre"]), cosine=cosine)
 
     def reading(self, question: str, reply: str) -> SemanticReading:
         answer = self.answer(question, reply)
@@ -98,6 +98,7 @@ class MultilingualReader:
 class AnswerReading:
     off_topic: bool  # under the gate: about something else
     centred_logit: float  # the answer model's logit less dev's median (0.0 under the gate)
+    cosine: float  # of the question's and the reply's embeddings: how plainly the reply is on topic
 
 
 def answer_features(question_vector: Any, reply_vector: Any) -> Any:

@@ -67,12 +67,15 @@ class TextReader:
 
     def _both(self, question: str, reply: str) -> SemanticReading:
         """The cross-encoder and the multilingual answer model together, in place of the trees' wording
-        score, behind both gates (the cheaper ones first: a reply they stop is not read further)."""
+        score, behind both gates; a reply either gate stops is not read further. The answer model reads
+        first: a reply whose embedding is plainly near the question's (a cosine of at least the blend's
+        ``topic_gate_below``) is one the MiniLM gate next to never stops, so it is not asked."""
         assert self.semantic is not None and self.multilingual is not None and self.blend is not None
-        if self.semantic.off_topic(question, reply):
-            return BLENDED_OFF_TOPIC
         answer = self.multilingual.answer(question, reply, read_chars=int(self.blend["reply_read_chars"]))
         if answer.off_topic:
+            return BLENDED_OFF_TOPIC
+        unsure_of_topic = answer.cosine < float(self.blend.get("topic_gate_below", "inf"))
+        if unsure_of_topic and self.semantic.off_topic(question, reply):
             return BLENDED_OFF_TOPIC
         logit = self.semantic.encoder.logit(question, reply, max_length=int(self.blend["max_length"]))
         return blended(cross_logit=logit, centred_answer_logit=answer.centred_logit, blend=self.blend)

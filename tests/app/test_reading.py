@@ -22,11 +22,32 @@ def test_english_goes_to_both_models_and_french_to_the_multilingual_reading(both
     assert english.replaces_wording and english.contribution == pytest.approx(
         blend["blend_weight"] * cross + blend["answer_model_weight"] * answer.centred_logit
     )
-    assert both.reading(LICENCE, "The weather is nice in Paris today.").off_topic  # the topic gate first
+    assert both.reading(LICENCE, "The weather is nice in Paris today.").off_topic  # the MiniLM topic gate
     for question, reply in ((PERMIS, BON), (LICENCE, BON), (PERMIS, METEO)):
         assert both.reading(question, reply) == both.multilingual.reading(question, reply)
     assert both.reading(PERMIS, METEO).off_topic
     assert both.label == "pure-Python trees + semantic cross-encoder, multilingual answer model and topic gates"
+
+
+def test_the_minilm_gate_is_asked_only_where_the_answer_model_leaves_the_topic_in_doubt(both, monkeypatch):
+    """The answer model reads first; the MiniLM gate (7 ms on a slow core) only where its cosine is low."""
+    assert both.semantic is not None and both.multilingual is not None and both.blend is not None
+    asked: list[str] = []
+    gate = both.semantic.off_topic
+
+    def recorded(question: str, reply: str) -> bool:
+        asked.append(reply)
+        return gate(question, reply)
+
+    monkeypatch.setattr(both.semantic, "off_topic", recorded)
+    below, read_chars = both.blend["topic_gate_below"], both.blend["reply_read_chars"]
+    weather, ci = "The weather is nice in Paris today.", "Use GitHub Actions with a matrix per package, it works well."
+    assert both.multilingual.answer(LICENCE, GOOD, read_chars=read_chars).cosine >= below
+    assert not both.reading(LICENCE, GOOD).off_topic and asked == []  # plainly on topic: not asked
+    assert both.multilingual.answer(LICENCE, weather, read_chars=read_chars).cosine < below
+    assert both.reading(LICENCE, weather).off_topic and asked == [weather]  # in doubt: asked, and it stops it
+    assert both.multilingual.answer(LICENCE, ci, read_chars=read_chars).off_topic
+    assert both.reading(LICENCE, ci).off_topic and asked == [weather]  # the answer model's own gate stopped it
 
 
 def test_an_adapter_without_the_blend_reads_english_with_the_cross_encoder_alone(both, monkeypatch):

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "bench" / "data" / "relevance" / "dev.jsonl"
 SHIPPED_PURE_DEV_MAP = 67.93  # README and bench/results/relevance-dev.json
-SHIPPED_SEMANTIC_DEV_MAP = 71.55  # README and bench/results/relevance-dev-semantic.json
+SHIPPED_SEMANTIC_DEV_MAP = 72.09  # README and bench/results/relevance-dev-semantic.json
 SHIPPED_MULTILINGUAL_DEV_MAP = 70.48  # README and bench/results/relevance-dev-multilingual.json
 
 
@@ -113,10 +113,11 @@ def test_the_semantic_model_on_dev_prints_the_reported_map(tmp_path: Path) -> No
     assert last_map(lines) == pytest.approx(SHIPPED_SEMANTIC_DEV_MAP, abs=0.3)
     assert re.search(r"plus once per question \(the text models embed it\): mean \d+\.\d+ ms", "\n".join(lines))
     # The topic gates: fewer good answers to another question pass (61% with the cross-encoder alone and
-    # no gate, 49% behind its gate) and nearly as many of the thread's own Good replies (75%).
+    # no gate, 49% behind its gate, 36% with the answer model too) and nearly as many of the thread's own
+    # Good replies (75%, 75%, 72%).
     off_topic = next(line for line in lines if line.startswith("CERCLE_RELEVANCE_THRESHOLD=0.3") and "another" in line)
     passed, own = map(int, re.findall(r"(\d+)% ", off_topic))
-    assert passed <= 42 and own >= 72, off_topic
+    assert passed <= 38 and own >= 71, off_topic
 
 
 def test_the_multilingual_reading_on_dev_prints_the_reported_map(tmp_path: Path) -> None:
@@ -198,10 +199,13 @@ def test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate(tmp_path:
     assert fresh["blend_weight"] == shipped["blend_weight"]
     assert lines[-1].startswith("with the multilingual answer model: ")
     blend, shipped_blend = fresh["with_answer_model"], shipped["with_answer_model"]
-    assert {k: v for k, v in blend.items() if k != "dev_map"} == {
-        k: v for k, v in shipped_blend.items() if k != "dev_map"
+    measured = ("dev_map", "topic_gate_below")
+    assert {k: v for k, v in blend.items() if k not in measured} == {
+        k: v for k, v in shipped_blend.items() if k not in measured
     }
     assert blend["dev_map"] == pytest.approx(shipped_blend["dev_map"], abs=0.3)
+    # a quantile of cosines floored to two decimals: the last bits of another CPU may tip it by 0.01
+    assert blend["topic_gate_below"] == pytest.approx(shipped_blend["topic_gate_below"], abs=0.011)
     # int8 kernels differ a little between CPU families: the 1% quantile may move in the third decimal.
     assert fresh["topic_gate"] == pytest.approx(shipped["topic_gate"], abs=0.002)
     assert fresh["dev_map_blended"] == pytest.approx(shipped["dev_map_blended"], abs=0.3)
