@@ -99,6 +99,8 @@ BOW_TOKEN = re.compile(r"[a-z0-9]+|[?!]")
 
 def fold(text: str) -> str:
     """Lower case without accents: "Été" and "ete" are the same word."""
+    if text.isascii():  # most replies: nothing to decompose (ASCII is its own NFKD form)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
