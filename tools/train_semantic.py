@@ -48,7 +48,7 @@ from app.domain.relevance import (  # noqa: E402
     score_reply,
     worth_a_closer_read,
 )
-from app.reading import BLENDED_OFF_TOPIC  # noqa: E402
+from app.reading import BLENDED_OFF_TOPIC, stopped_by_a_gate  # noqa: E402
 from app.reading import blended as blended_reading  # noqa: E402
 from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
 
@@ -204,7 +204,8 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, minilm_off_topic: list[bo
         ]
     )
     off_topic = [
-        answer is not None and (answer.off_topic or (answer.cosine < below and minilm_off))
+        answer is not None
+        and stopped_by_a_gate(answer=answer, topic_gate_below=below, minilm_off_topic=lambda off=minilm_off: off)
         for answer, minilm_off in zip(answers, minilm_off_topic, strict=True)
     ]
     cross = [

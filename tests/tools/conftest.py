@@ -64,6 +64,8 @@ class Started:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.option.collectonly:
+        return
     selected = {item.name for item in session.items}
     base = Path(tempfile.mkdtemp(prefix="cercle-slow-runs-"))
     runs: dict[str, Started] = {}
@@ -93,4 +95,4 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def ahead(request: pytest.FixtureRequest) -> dict[str, Started]:
-    return request.config.stash[AHEAD]
+    return request.config.stash.get(AHEAD, {})
