@@ -90,8 +90,12 @@ class MultilingualReader:
     def reading(self, question: str, reply: str) -> SemanticReading:
         answer = self.answer(question, reply)
         if answer.off_topic:
-            return SemanticReading(off_topic=True, replaces_wording=True)
+            return OFF_TOPIC
         return reading_of(centred_logit=answer.centred_logit, settings=self.settings)
+
+
+# A reply a gate stopped, read in place of the trees' wording score (here, and in the blend under either gate).
+OFF_TOPIC = SemanticReading(off_topic=True, replaces_wording=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,12 +78,9 @@ class TextReader:
             topic_gate_below=float(self.blend.get("topic_gate_below", "inf")),
             minilm_off_topic=lambda: semantic.off_topic(question, reply),
         ):
-            return BLENDED_OFF_TOPIC
+            return multilingual.OFF_TOPIC
         logit = self.semantic.encoder.logit(question, reply, max_length=int(self.blend["max_length"]))
         return blended(cross_logit=logit, centred_answer_logit=answer.centred_logit, blend=self.blend)
-
-
-BLENDED_OFF_TOPIC = SemanticReading(off_topic=True, replaces_wording=True)  # under either gate
 
 
 def stopped_by_a_gate(*, answer: AnswerReading, topic_gate_below: float, minilm_off_topic: Callable[[], bool]) -> bool:

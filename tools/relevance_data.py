@@ -126,5 +126,11 @@ GATE_GOOD_SHARE = 0.01
 
 def gate_threshold(good_cosines: list[float]) -> float:
     """The cosine under which at most GATE_GOOD_SHARE of these Good replies fall, floored to 3 decimals."""
-    ordered = sorted(good_cosines)
-    return math.floor(ordered[int(GATE_GOOD_SHARE * len(ordered))] * 1000) / 1000
+    return floored_quantile(good_cosines, share=GATE_GOOD_SHARE, decimals=3)
+
+
+def floored_quantile(values: list[float], *, share: float, decimals: int) -> float:
+    """The value at that share of the sorted values, floored: at most that share of them lie under it."""
+    ordered = sorted(values)
+    scale = 10**decimals
+    return math.floor(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * scale) / scale

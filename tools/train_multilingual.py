@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import GATE_GOOD_SHARE, TRAIN_FILES, contexts, gate_threshold, load, question_text, training_trust  # noqa: E402
 
-from app.domain.relevance import SemanticReading, score_reply, worth_a_closer_read  # noqa: E402
-from app.multilingual import SETTINGS_PATH, MultilingualReader, answer_features, reading_of  # noqa: E402
+from app.domain.relevance import score_reply, worth_a_closer_read  # noqa: E402
+from app.multilingual import OFF_TOPIC, SETTINGS_PATH, MultilingualReader, answer_features, reading_of  # noqa: E402
 
 REGULARISATION = (0.1, 1.0)
 WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -75,7 +75,7 @@ def main() -> None:
             reading = None
             if is_read and settings is not None:
                 if cosine < gate:
-                    reading = SemanticReading(off_topic=True, replaces_wording=True)
+                    reading = OFF_TOPIC
                 else:
                     reading = reading_of(centred_logit=logit - settings["centre"], settings=settings)
                 reading = replace(reading, replaces_wording=replace_wording)

@@ -34,6 +34,7 @@ from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import (  # noqa: E402
     TRAIN_FILES,
     contexts,
+    floored_quantile,
     gate_threshold,
     load,
     off_topic_picks,
@@ -48,8 +49,8 @@ from app.domain.relevance import (  # noqa: E402
     score_reply,
     worth_a_closer_read,
 )
-from app.reading import BLENDED_OFF_TOPIC, stopped_by_a_gate  # noqa: E402
 from app.reading import blended as blended_reading  # noqa: E402
+from app.reading import stopped_by_a_gate  # noqa: E402
 from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
 
 SEED = 0
@@ -217,7 +218,7 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, minilm_off_topic: list[bo
         scores = []
         for (q, r, ctx), x, off, answer in zip(dev.rows, cross, off_topic, answers, strict=True):
             if off:
-                reading = BLENDED_OFF_TOPIC
+                reading = multilingual.OFF_TOPIC
             elif answer is not None:
                 weights = {"blend_weight": cross_weight, "answer_model_weight": answer_weight}
                 reading = blended_reading(cross_logit=x, centred_answer_logit=answer.centred_logit, blend=weights)
@@ -251,8 +252,7 @@ def topic_gate_below(cosines_of_stopped: list[float]) -> float:
     two decimals. On dev, asking it only under that cosine gives the same MAP and lets the same share of
     answers to another question through as asking it everywhere; it is then asked for a fifth of replies
     (at 95%, for a third; at 70%, for an eighth, and MAP falls by a quarter of a point)."""
-    ordered = sorted(cosines_of_stopped)
-    return math.floor(ordered[min(len(ordered) - 1, int(TOPIC_GATE_ASKED * len(ordered)))] * 100) / 100
+    return floored_quantile(cosines_of_stopped, share=TOPIC_GATE_ASKED, decimals=2)
 
 
 def batches_for_epoch(size: int, epoch: int, lengths: list[int]) -> list[list[int]]:
