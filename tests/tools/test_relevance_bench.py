@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.tools.conftest import ADAPTER, Started
+from tests.tools.conftest import ADAPTER, ROOT, Started
 
-ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "bench" / "data" / "relevance" / "dev.jsonl"
 SHIPPED_PURE_DEV_MAP = 67.93  # README and bench/results/relevance-dev.json
 SHIPPED_SEMANTIC_DEV_MAP = 72.10  # README and bench/results/relevance-dev-semantic.json
