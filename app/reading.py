@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from app import multilingual
@@ -67,26 +68,26 @@ class TextReader:
 
     def _both(self, question: str, reply: str) -> SemanticReading:
         """The cross-encoder and the multilingual answer model together, in place of the trees' wording
-        score, behind both gates; a reply either gate stops is not read further. The answer model reads
-        first: a reply whose embedding is plainly near the question's (a cosine of at least the blend's
-        ``topic_gate_below``) is one the MiniLM gate next to never stops, so it is not asked."""
+        score, behind the answer model's gate; a reply that gate stops is not read further. Where the
+        answer model's cosine is under the blend's ``topic_gate_below``, the topic is left in doubt for
+        the MiniLM gate (``off_topic``), which the caller asks only if the reply would reach the meeting:
+        above that cosine it next to never stops a reply."""
         assert self.semantic is not None and self.multilingual is not None and self.blend is not None
         answer = self.multilingual.answer(question, reply, read_chars=int(self.blend["reply_read_chars"]))
-        semantic = self.semantic
-        if stopped_by_a_gate(
-            answer=answer,
-            topic_gate_below=float(self.blend.get("topic_gate_below", "inf")),
-            minilm_off_topic=lambda: semantic.off_topic(question, reply),
-        ):
+        if answer.off_topic:
             return multilingual.OFF_TOPIC
         logit = self.semantic.encoder.logit(question, reply, max_length=int(self.blend["max_length"]))
-        return blended(cross_logit=logit, centred_answer_logit=answer.centred_logit, blend=self.blend)
+        reading = blended(cross_logit=logit, centred_answer_logit=answer.centred_logit, blend=self.blend)
+        return replace(reading, topic_in_doubt=topic_in_doubt(answer=answer, blend=self.blend))
+
+    def off_topic(self, question: str, reply: str) -> bool:
+        """The MiniLM gate, for a reading left in doubt (about 6 ms on a slow core)."""
+        return self.semantic is not None and self.semantic.off_topic(question, reply)
 
 
-def stopped_by_a_gate(*, answer: AnswerReading, topic_gate_below: float, minilm_off_topic: Callable[[], bool]) -> bool:
-    """The answer model's gate, then the MiniLM gate where the answer model's cosine leaves the topic in
-    doubt (``minilm_off_topic`` is called only then: it reads the reply, about 6 ms on a slow core)."""
-    return answer.off_topic or (answer.cosine < topic_gate_below and minilm_off_topic())
+def topic_in_doubt(*, answer: AnswerReading, blend: Mapping[str, Any]) -> bool:
+    """The answer model's cosine leaves the topic in doubt: the MiniLM gate may stop the reply."""
+    return answer.cosine < float(blend.get("topic_gate_below", "inf"))
 
 
 def blended(*, cross_logit: float, centred_answer_logit: float, blend: Mapping[str, Any]) -> SemanticReading:
@@ -120,3 +121,7 @@ class TextRelevance:
     async def reading(self, *, question: str, reply: str) -> SemanticReading:
         reader = await self.warm_up()
         return await asyncio.to_thread(reader.reading, question, reply)
+
+    async def off_topic(self, *, question: str, reply: str) -> bool:
+        reader = await self.warm_up()
+        return await asyncio.to_thread(reader.off_topic, question, reply)

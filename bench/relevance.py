@@ -28,7 +28,13 @@ from eval_map import chrono, make_bm25, mean_ap  # noqa: E402
 from relevance_data import DATA, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
 from app.config import load_settings  # noqa: E402
-from app.domain.relevance import ReplyContext, score_reply, worth_a_closer_read  # noqa: E402
+from app.domain.relevance import (  # noqa: E402
+    ReplyContext,
+    confirmed_off_topic,
+    score_reply,
+    topic_to_confirm,
+    worth_a_closer_read,
+)
 from app.reading import TextReader  # noqa: E402
 from bench.harness import write_results  # noqa: E402
 
@@ -39,7 +45,8 @@ def main() -> None:
     parser.add_argument("--model", choices=("auto", "pure", "multilingual", "semantic"), default="auto")
     parser.add_argument("--pred-out", type=Path, help="also write the scores as an official run file")
     args = parser.parse_args()
-    models = load_settings({"CERCLE_RELEVANCE_MODEL": args.model}).text_models  # the app's rule
+    settings = load_settings({"CERCLE_RELEVANCE_MODEL": args.model})
+    models = settings.text_models  # the app's rule
     threads = load(args.data)
     trust = training_trust()
     reader = TextReader(models=models, threads=1) if models != "pure" else None
@@ -49,7 +56,17 @@ def main() -> None:
         reading = None
         if reader is not None and worth_a_closer_read(question=question, reply=reply, context=context):
             reading = reader.reading(question, reply)
-        return score_reply(question=question, reply=reply, context=context, semantic=reading).score
+        relevance = score_reply(question=question, reply=reply, context=context, semantic=reading)
+        if (
+            reader is not None
+            and reading is not None
+            and topic_to_confirm(reading=reading, relevance=relevance, threshold=settings.relevance_threshold)
+            and reader.off_topic(question, reply)
+        ):
+            relevance = score_reply(
+                question=question, reply=reply, context=context, semantic=confirmed_off_topic(reading)
+            )
+        return relevance.score
 
     scores: dict[str, list[float]] = {}
     timings: list[float] = []

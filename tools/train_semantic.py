@@ -20,6 +20,7 @@ import math
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -43,14 +44,17 @@ from relevance_data import (  # noqa: E402
 )
 
 from app import multilingual  # noqa: E402
+from app.config import load_settings  # noqa: E402
 from app.domain.relevance import (  # noqa: E402
     SemanticReading,
+    confirmed_off_topic,
     english_pair,
     score_reply,
+    topic_to_confirm,
     worth_a_closer_read,
 )
 from app.reading import blended as blended_reading  # noqa: E402
-from app.reading import stopped_by_a_gate  # noqa: E402
+from app.reading import topic_in_doubt  # noqa: E402
 from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
 
 SEED = 0
@@ -189,9 +193,10 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, minilm_off_topic: list[bo
     """The blend when the multilingual reading is installed too: its answer model (app/multilingual.py)
     joins the cross-encoder in place of the trees' wording score, and its gate joins the topic gate.
     Three models on one reply must fit the scorer's 20 ms on a slower core too, so here the answer model
-    reads first, 300 characters of the reply, the MiniLM gate is asked only where the answer model's
-    cosine leaves the topic in doubt (see topic_gate_below), and the cross-encoder reads 48 tokens of the
-    pair. Replies that look French are read by the multilingual reading alone, as the app does."""
+    reads first, 300 characters of the reply, the cross-encoder reads 48 tokens of the pair, and the
+    MiniLM gate is asked only where the answer model's cosine leaves the topic in doubt (see
+    topic_gate_below) and the reply scores at the default threshold. Replies that look French are read
+    by the multilingual reading alone, as the app does."""
     reader = multilingual.MultilingualReader(threads=THREADS)
     answers = [
         reader.answer(q, r, read_chars=BLEND_READ_CHARS) if read else None
@@ -204,36 +209,41 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, minilm_off_topic: list[bo
             if a is not None and off and not a.off_topic
         ]
     )
-    off_topic = [
-        answer is not None
-        and stopped_by_a_gate(answer=answer, topic_gate_below=below, minilm_off_topic=lambda off=minilm_off: off)
-        for answer, minilm_off in zip(answers, minilm_off_topic, strict=True)
-    ]
     cross = [
-        runtime.logit(q, r, max_length=BLEND_MAX_LENGTH) if answer is not None and not off else 0.0
-        for (q, r, _), answer, off in zip(dev.rows, answers, off_topic, strict=True)
+        runtime.logit(q, r, max_length=BLEND_MAX_LENGTH) if answer is not None and not answer.off_topic else 0.0
+        for (q, r, _), answer in zip(dev.rows, answers, strict=True)
+    ]
+    threshold = load_settings({}).relevance_threshold  # the MiniLM gate is asked only for a reply scoring at it
+    in_doubt = [
+        answer is not None and topic_in_doubt(answer=answer, blend={"topic_gate_below": below}) for answer in answers
     ]
 
     def blended(cross_weight: float, answer_weight: float) -> float:
         scores = []
-        for (q, r, ctx), x, off, answer in zip(dev.rows, cross, off_topic, answers, strict=True):
-            if off:
+        for (q, r, ctx), x, answer, doubt, minilm_off in zip(
+            dev.rows, cross, answers, in_doubt, minilm_off_topic, strict=True
+        ):
+            if answer is not None and answer.off_topic:
                 reading = multilingual.OFF_TOPIC
             elif answer is not None:
                 weights = {"blend_weight": cross_weight, "answer_model_weight": answer_weight}
                 reading = blended_reading(cross_logit=x, centred_answer_logit=answer.centred_logit, blend=weights)
+                reading = replace(reading, topic_in_doubt=doubt)
             elif worth_a_closer_read(question=q, reply=r, context=ctx):  # looks French: the multilingual reading
                 reading = reader.reading(q, r)
             else:  # not an answer: no text model reads it
                 reading = SemanticReading()
-            scores.append(score_reply(question=q, reply=r, context=ctx, semantic=reading).score)
+            relevance = score_reply(question=q, reply=r, context=ctx, semantic=reading)
+            if topic_to_confirm(reading=reading, relevance=relevance, threshold=threshold) and minilm_off:
+                relevance = score_reply(question=q, reply=r, context=ctx, semantic=confirmed_off_topic(reading))
+            scores.append(relevance.score)
         return dev.map(scores)
 
     grid = [(c, a) for c in ANSWER_BLEND_WEIGHTS for a in ANSWER_BLEND_WEIGHTS]
     (cross_weight, answer_weight), score = max(((pair, blended(*pair)) for pair in grid), key=lambda t: t[1])
     print(
         f"with the multilingual answer model: the MiniLM gate asked under a cosine of {below} "
-        f"({sum(off_topic)} dev replies stopped); cross-encoder {cross_weight}, answer model {answer_weight}: "
+        f"({sum(in_doubt)} dev replies in doubt); cross-encoder {cross_weight}, answer model {answer_weight}: "
         f"{score:.2f}"
     )
     return {
@@ -250,8 +260,9 @@ def topic_gate_below(cosines_of_stopped: list[float]) -> float:
     """The answer model's cosine above which the MiniLM gate is not asked: above TOPIC_GATE_ASKED of the
     cosines of the dev replies that gate stops (and the answer model's own gate lets through), floored to
     two decimals. On dev, asking it only under that cosine gives the same MAP and lets the same share of
-    answers to another question through as asking it everywhere; it is then asked for a fifth of replies
-    (at 95%, for a third; at 70%, for an eighth, and MAP falls by a quarter of a point)."""
+    answers to another question through as asking it everywhere; the topic is then in doubt for a fifth of
+    replies (at 95%, for a third; at 70%, for an eighth, and MAP falls by a quarter of a point), and the
+    gate is asked for those that score at the threshold: 6% of replies."""
     return floored_quantile(cosines_of_stopped, share=TOPIC_GATE_ASKED, decimals=2)
 
 

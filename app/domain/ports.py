@@ -336,3 +336,7 @@ class SemanticMatcher(Protocol):
     milliseconds: callers await it."""
 
     async def reading(self, *, question: str, reply: str) -> SemanticReading: ...
+
+    async def off_topic(self, *, question: str, reply: str) -> bool:
+        """The check a reading left in doubt (``topic_in_doubt``): whether the reply is about something else."""
+        ...

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -161,6 +161,9 @@ class SemanticReading:
     # The model read the words themselves: the trees' English wording score is left out (neutral), as it
     # says nothing of French and, beside such a model, less than nothing of English (dev MAP).
     replaces_wording: bool = False
+    # The reader could not tell the topic apart cheaply: a further check (SemanticMatcher.off_topic) is
+    # worth its time only for a reply that would reach the meeting (see topic_to_confirm).
+    topic_in_doubt: bool = False
 
 
 class ReplyKind(StrEnum):
@@ -365,6 +368,19 @@ class RelevanceModel:
                 node = tree[int(node[2] if row[int(node[0])] <= node[1] else node[3])]
             total += node[4]
         return total
+
+
+def topic_to_confirm(*, reading: SemanticReading, relevance: Relevance, threshold: float) -> bool:
+    """Whether to ask for the topic check the reading left in doubt. Only a reply scoring at the
+    threshold could reach the meeting, and the check is a third model's time on one reply; below it,
+    the reply is never injected, whatever its topic (on dev, MAP and the answers to another question
+    that pass stay the same, and 6% of replies are checked instead of 22%)."""
+    return reading.topic_in_doubt and relevance.score >= threshold
+
+
+def confirmed_off_topic(reading: SemanticReading) -> SemanticReading:
+    """The reading once the check finds the reply about something else: it is capped as off topic."""
+    return replace(reading, off_topic=True, topic_in_doubt=False)
 
 
 @lru_cache(maxsize=1)

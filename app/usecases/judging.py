@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from app.domain.delivery import DeliveryRules, Route, route
 from app.domain.models import Answer, Topic, person_key
 from app.domain.ports import SemanticMatcher, VoteRepository
-from app.domain.relevance import Relevance, ReplyContext, readable, reply_kind, score_reply, worth_a_closer_read
+from app.domain.relevance import (
+    Relevance,
+    ReplyContext,
+    confirmed_off_topic,
+    readable,
+    reply_kind,
+    score_reply,
+    topic_to_confirm,
+    worth_a_closer_read,
+)
 
 
 def author_key(answer: Answer) -> str:
@@ -41,4 +50,12 @@ async def judge_reply(
     if matcher is not None and worth_a_closer_read(question=topic.question, reply=text, context=context):
         semantic = await matcher.reading(question=topic.question, reply=readable(text))
     relevance = score_reply(question=topic.question, reply=text, context=context, semantic=semantic)
+    if (
+        matcher is not None
+        and semantic is not None
+        and topic_to_confirm(reading=semantic, relevance=relevance, threshold=rules.threshold)
+        and await matcher.off_topic(question=topic.question, reply=readable(text))
+    ):
+        semantic = confirmed_off_topic(semantic)
+        relevance = score_reply(question=topic.question, reply=text, context=context, semantic=semantic)
     return relevance, route(kind=reply_kind(text), score=relevance.score, by_asker=by_asker, rules=rules)

@@ -22,32 +22,33 @@ def test_english_goes_to_both_models_and_french_to_the_multilingual_reading(both
     assert english.replaces_wording and english.contribution == pytest.approx(
         blend["blend_weight"] * cross + blend["answer_model_weight"] * answer.centred_logit
     )
-    assert both.reading(LICENCE, "The weather is nice in Paris today.").off_topic  # the MiniLM topic gate
+    weather = both.reading(LICENCE, "The weather is nice in Paris today.")
+    assert weather.topic_in_doubt and not weather.off_topic  # left for the MiniLM topic gate...
+    assert both.off_topic(LICENCE, "The weather is nice in Paris today.")  # ...which stops it
     for question, reply in ((PERMIS, BON), (LICENCE, BON), (PERMIS, METEO)):
         assert both.reading(question, reply) == both.multilingual.reading(question, reply)
     assert both.reading(PERMIS, METEO).off_topic
     assert both.label == "pure-Python trees + semantic cross-encoder, multilingual answer model and topic gates"
 
 
-def test_the_minilm_gate_is_asked_only_where_the_answer_model_leaves_the_topic_in_doubt(both, monkeypatch):
-    """The answer model reads first; the MiniLM gate (7 ms on a slow core) only where its cosine is low."""
+def test_the_topic_is_left_in_doubt_only_where_the_answer_models_cosine_is_low(both, monkeypatch):
+    """The answer model reads first; a reading never asks the MiniLM gate (7 ms on a slow core) itself: it
+    says where the topic is in doubt, and the caller asks the gate if the reply would reach the meeting
+    (tests/app/usecases/test_judging.py)."""
     assert both.semantic is not None and both.multilingual is not None and both.blend is not None
     asked: list[str] = []
-    gate = both.semantic.off_topic
-
-    def recorded(question: str, reply: str) -> bool:
-        asked.append(reply)
-        return gate(question, reply)
-
-    monkeypatch.setattr(both.semantic, "off_topic", recorded)
+    monkeypatch.setattr(both.semantic, "off_topic", lambda question, reply: asked.append(reply) or True)
     below, read_chars = both.blend["topic_gate_below"], both.blend["reply_read_chars"]
     weather, ci = "The weather is nice in Paris today.", "Use GitHub Actions with a matrix per package, it works well."
     assert both.multilingual.answer(LICENCE, GOOD, read_chars=read_chars).cosine >= below
-    assert not both.reading(LICENCE, GOOD).off_topic and asked == []  # plainly on topic: not asked
+    assert not both.reading(LICENCE, GOOD).topic_in_doubt  # plainly on topic
     assert both.multilingual.answer(LICENCE, weather, read_chars=read_chars).cosine < below
-    assert both.reading(LICENCE, weather).off_topic and asked == [weather]  # in doubt: asked, and it stops it
+    reading = both.reading(LICENCE, weather)
+    assert reading.topic_in_doubt and reading.contribution is not None and not reading.off_topic
     assert both.multilingual.answer(LICENCE, ci, read_chars=read_chars).off_topic
-    assert both.reading(LICENCE, ci).off_topic and asked == [weather]  # the answer model's own gate stopped it
+    assert both.reading(LICENCE, ci).off_topic  # the answer model's own gate stopped it
+    assert asked == []
+    assert both.off_topic(LICENCE, weather) and asked == [weather]
 
 
 def test_an_adapter_without_the_blend_reads_english_with_the_cross_encoder_alone(both, monkeypatch):

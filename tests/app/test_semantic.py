@@ -190,7 +190,9 @@ async def test_the_worker_side_matcher_loads_once_and_weights_the_logit(encoder)
         * first.multilingual.answer(LICENCE, GOOD, read_chars=blend["reply_read_chars"]).centred_logit
     )
     assert reading.contribution == pytest.approx(expected, abs=1e-3)
-    assert (await matcher.reading(question=LICENCE, reply=WEATHER)).off_topic
+    assert (await matcher.reading(question=LICENCE, reply=WEATHER)).topic_in_doubt
+    assert await matcher.off_topic(question=LICENCE, reply=WEATHER)
+    assert not await matcher.off_topic(question=LICENCE, reply=GOOD)
 
 
 WEATHER = "The weather is nice in Paris today."

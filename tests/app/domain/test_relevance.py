@@ -13,12 +13,14 @@ from app.domain.relevance import (
     ReplyContext,
     ReplyKind,
     SemanticReading,
+    confirmed_off_topic,
     default_model,
     fold,
     readable,
     reply_kind,
     score_reply,
     tokens,
+    topic_to_confirm,
     with_files,
 )
 
@@ -264,6 +266,21 @@ def test_a_reply_about_something_else_is_capped_and_says_so():
         question=PRICING, reply=answer, context=ReplyContext(position=1), semantic=SemanticReading(contribution=1.0)
     )
     assert lifted.score > free.score and lifted.reasons[0] == "+semantic"
+
+
+def test_a_topic_left_in_doubt_is_checked_only_for_a_reply_at_the_threshold():
+    """The MiniLM gate costs a third model's time: it is asked only where it could keep a reply out."""
+    answer = "We charge a paid pilot at about 20% of the annual licence, credited if they sign within 3 months."
+    doubtful = SemanticReading(contribution=0.5, replaces_wording=True, topic_in_doubt=True)
+    relevance = score_reply(question=PRICING, reply=answer, context=ReplyContext(position=1), semantic=doubtful)
+    assert topic_to_confirm(reading=doubtful, relevance=relevance, threshold=relevance.score)
+    assert not topic_to_confirm(reading=doubtful, relevance=relevance, threshold=relevance.score + 0.01)
+    sure = SemanticReading(contribution=0.5, replaces_wording=True)
+    assert not topic_to_confirm(reading=sure, relevance=relevance, threshold=0.0)
+    stopped = score_reply(
+        question=PRICING, reply=answer, context=ReplyContext(position=1), semantic=confirmed_off_topic(doubtful)
+    )
+    assert stopped.score == 0.1 and stopped.reasons[0] == "-off topic"
 
 
 def test_a_model_that_read_the_words_stands_in_for_the_wording_score():
