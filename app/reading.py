@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from app import multilingual
@@ -77,8 +76,10 @@ class TextReader:
         if answer.off_topic:
             return multilingual.OFF_TOPIC
         logit = self.semantic.encoder.logit(question, reply, max_length=int(self.blend["max_length"]))
-        reading = blended(cross_logit=logit, centred_answer_logit=answer.centred_logit, blend=self.blend)
-        return replace(reading, topic_in_doubt=topic_in_doubt(answer=answer, blend=self.blend))
+        doubt = topic_in_doubt(answer=answer, blend=self.blend)
+        return blended(
+            cross_logit=logit, centred_answer_logit=answer.centred_logit, blend=self.blend, topic_in_doubt=doubt
+        )
 
     def off_topic(self, question: str, reply: str) -> bool:
         """The MiniLM gate, for a reading left in doubt (about 6 ms on a slow core)."""
@@ -90,11 +91,15 @@ def topic_in_doubt(*, answer: AnswerReading, blend: Mapping[str, Any]) -> bool:
     return answer.cosine < float(blend.get("topic_gate_below", "inf"))
 
 
-def blended(*, cross_logit: float, centred_answer_logit: float, blend: Mapping[str, Any]) -> SemanticReading:
+def blended(
+    *, cross_logit: float, centred_answer_logit: float, blend: Mapping[str, Any], topic_in_doubt: bool = False
+) -> SemanticReading:
     """Both models' logits at the weights chosen on dev, in place of the trees' wording score."""
     weights = float(blend["blend_weight"]), float(blend["answer_model_weight"])
     return SemanticReading(
-        contribution=weights[0] * cross_logit + weights[1] * centred_answer_logit, replaces_wording=True
+        contribution=weights[0] * cross_logit + weights[1] * centred_answer_logit,
+        replaces_wording=True,
+        topic_in_doubt=topic_in_doubt,
     )
 
 

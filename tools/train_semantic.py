@@ -20,7 +20,6 @@ import math
 import random
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -227,8 +226,9 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, minilm_off_topic: list[bo
                 reading = multilingual.OFF_TOPIC
             elif answer is not None:
                 weights = {"blend_weight": cross_weight, "answer_model_weight": answer_weight}
-                reading = blended_reading(cross_logit=x, centred_answer_logit=answer.centred_logit, blend=weights)
-                reading = replace(reading, topic_in_doubt=doubt)
+                reading = blended_reading(
+                    cross_logit=x, centred_answer_logit=answer.centred_logit, blend=weights, topic_in_doubt=doubt
+                )
             elif worth_a_closer_read(question=q, reply=r, context=ctx):  # looks French: the multilingual reading
                 reading = reader.reading(q, r)
             else:  # not an answer: no text model reads it
