@@ -18,7 +18,7 @@ from typing import Any
 from app import multilingual
 from app.domain.relevance import SemanticReading, english_pair, looks_french
 from app.logs import get_logger
-from app.multilingual import AnswerReading, MultilingualReader
+from app.multilingual import MultilingualReader
 from app.semantic import SemanticReader
 
 log = get_logger("app.reading")
@@ -76,7 +76,7 @@ class TextReader:
         if answer.off_topic:
             return multilingual.OFF_TOPIC
         logit = self.semantic.encoder.logit(question, reply, max_length=int(self.blend["max_length"]))
-        doubt = topic_in_doubt(answer=answer, blend=self.blend)
+        doubt = answer.cosine < float(self.blend.get("topic_gate_below", "inf"))
         return blended(
             cross_logit=logit, centred_answer_logit=answer.centred_logit, blend=self.blend, topic_in_doubt=doubt
         )
@@ -84,11 +84,6 @@ class TextReader:
     def off_topic(self, question: str, reply: str) -> bool:
         """The MiniLM gate, for a reading left in doubt (about 6 ms on a slow core)."""
         return self.semantic is not None and self.semantic.off_topic(question, reply)
-
-
-def topic_in_doubt(*, answer: AnswerReading, blend: Mapping[str, Any]) -> bool:
-    """The answer model's cosine leaves the topic in doubt: the MiniLM gate may stop the reply."""
-    return answer.cosine < float(blend.get("topic_gate_below", "inf"))
 
 
 def blended(

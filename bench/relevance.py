@@ -28,13 +28,7 @@ from eval_map import chrono, make_bm25, mean_ap  # noqa: E402
 from relevance_data import DATA, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
 from app.config import load_settings  # noqa: E402
-from app.domain.relevance import (  # noqa: E402
-    ReplyContext,
-    confirmed_off_topic,
-    score_reply,
-    topic_to_confirm,
-    worth_a_closer_read,
-)
+from app.domain.relevance import ReplyContext, score_checking_topic, worth_a_closer_read  # noqa: E402
 from app.reading import TextReader  # noqa: E402
 from bench.harness import write_results  # noqa: E402
 
@@ -56,16 +50,14 @@ def main() -> None:
         reading = None
         if reader is not None and worth_a_closer_read(question=question, reply=reply, context=context):
             reading = reader.reading(question, reply)
-        relevance = score_reply(question=question, reply=reply, context=context, semantic=reading)
-        if (
-            reader is not None
-            and reading is not None
-            and topic_to_confirm(reading=reading, relevance=relevance, threshold=settings.relevance_threshold)
-            and reader.off_topic(question, reply)
-        ):
-            relevance = score_reply(
-                question=question, reply=reply, context=context, semantic=confirmed_off_topic(reading)
-            )
+        relevance = score_checking_topic(
+            question=question,
+            reply=reply,
+            context=context,
+            semantic=reading,
+            threshold=settings.relevance_threshold,
+            off_topic=lambda: reader is not None and reader.off_topic(question, reply),
+        )
         return relevance.score
 
     scores: dict[str, list[float]] = {}

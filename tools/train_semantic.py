@@ -46,14 +46,12 @@ from app import multilingual  # noqa: E402
 from app.config import load_settings  # noqa: E402
 from app.domain.relevance import (  # noqa: E402
     SemanticReading,
-    confirmed_off_topic,
     english_pair,
+    score_checking_topic,
     score_reply,
-    topic_to_confirm,
     worth_a_closer_read,
 )
 from app.reading import blended as blended_reading  # noqa: E402
-from app.reading import topic_in_doubt  # noqa: E402
 from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
 
 SEED = 0
@@ -213,9 +211,7 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, minilm_off_topic: list[bo
         for (q, r, _), answer in zip(dev.rows, answers, strict=True)
     ]
     threshold = load_settings({}).relevance_threshold  # the MiniLM gate is asked only for a reply scoring at it
-    in_doubt = [
-        answer is not None and topic_in_doubt(answer=answer, blend={"topic_gate_below": below}) for answer in answers
-    ]
+    in_doubt = [answer is not None and answer.cosine < below for answer in answers]
 
     def blended(cross_weight: float, answer_weight: float) -> float:
         scores = []
@@ -233,9 +229,14 @@ def with_answer_model(dev: Dev, runtime: CrossEncoder, minilm_off_topic: list[bo
                 reading = reader.reading(q, r)
             else:  # not an answer: no text model reads it
                 reading = SemanticReading()
-            relevance = score_reply(question=q, reply=r, context=ctx, semantic=reading)
-            if topic_to_confirm(reading=reading, relevance=relevance, threshold=threshold) and minilm_off:
-                relevance = score_reply(question=q, reply=r, context=ctx, semantic=confirmed_off_topic(reading))
+            relevance = score_checking_topic(
+                question=q,
+                reply=r,
+                context=ctx,
+                semantic=reading,
+                threshold=threshold,
+                off_topic=lambda off=minilm_off: off,
+            )
             scores.append(relevance.score)
         return dev.map(scores)
 

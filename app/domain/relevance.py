@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
@@ -381,6 +381,27 @@ def topic_to_confirm(*, reading: SemanticReading, relevance: Relevance, threshol
 def confirmed_off_topic(reading: SemanticReading) -> SemanticReading:
     """The reading once the check finds the reply about something else: it is capped as off topic."""
     return replace(reading, off_topic=True, topic_in_doubt=False)
+
+
+def score_checking_topic(
+    *,
+    question: str,
+    reply: str,
+    context: ReplyContext,
+    semantic: SemanticReading | None,
+    threshold: float,
+    off_topic: Callable[[], bool],
+) -> Relevance:
+    """score_reply, then the topic check a reading left in doubt, where it could keep the reply out; for
+    synchronous callers (the benchmark, the reweighing). The worker's judging awaits the same steps."""
+    relevance = score_reply(question=question, reply=reply, context=context, semantic=semantic)
+    if (
+        semantic is not None
+        and topic_to_confirm(reading=semantic, relevance=relevance, threshold=threshold)
+        and off_topic()
+    ):
+        relevance = score_reply(question=question, reply=reply, context=context, semantic=confirmed_off_topic(semantic))
+    return relevance
 
 
 @lru_cache(maxsize=1)
