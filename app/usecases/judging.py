@@ -46,16 +46,14 @@ async def judge_reply(
         author_previous_replies=sum(1 for a in earlier if author_key(a) == author),
         author_trust=await votes.author_trust(author=author),
     )
-    semantic = None
-    if matcher is not None and worth_a_closer_read(question=topic.question, reply=text, context=context):
-        semantic = await matcher.reading(question=topic.question, reply=readable(text))
-    relevance = score_reply(question=topic.question, reply=text, context=context, semantic=semantic)
-    if (
-        matcher is not None
-        and semantic is not None
-        and topic_to_confirm(reading=semantic, relevance=relevance, threshold=rules.threshold)
-        and await matcher.off_topic(question=topic.question, reply=readable(text))
-    ):
-        semantic = confirmed_off_topic(semantic)
+    if matcher is None or not worth_a_closer_read(question=topic.question, reply=text, context=context):
+        relevance = score_reply(question=topic.question, reply=text, context=context, semantic=None)
+    else:
+        words = readable(text)  # both models read the reply as words, markup left out
+        semantic = await matcher.reading(question=topic.question, reply=words)
         relevance = score_reply(question=topic.question, reply=text, context=context, semantic=semantic)
+        to_confirm = topic_to_confirm(reading=semantic, relevance=relevance, threshold=rules.threshold)
+        if to_confirm and await matcher.off_topic(question=topic.question, reply=words):
+            off_topic = confirmed_off_topic(semantic)
+            relevance = score_reply(question=topic.question, reply=text, context=context, semantic=off_topic)
     return relevance, route(kind=reply_kind(text), score=relevance.score, by_asker=by_asker, rules=rules)
