@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
-from app.embedded_redis import EmbeddedRedis, free_port  # noqa: E402
+from app.runtime.embedded_redis import EmbeddedRedis, free_port  # noqa: E402
 
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
 

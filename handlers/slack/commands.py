@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.domain.commands import CommandKind, help_text, parse_command
 from app.domain.models import Person, Place, Platform
-from app.logs import get_logger
+from app.runtime.logs import get_logger
 from app.usecases import partners as partner_cases
 from app.usecases.topics import ALREADY_ASKED, TopicOpened, finish_opening, list_open_topics, open_topic
 from handlers.slack.app import SlackServices, end_meeting_in

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.domain.commands import help_text
 from app.domain.models import Place, Platform, person_key
 from app.domain.relevance import with_files
-from app.logs import get_logger
+from app.runtime.logs import get_logger
 from app.usecases.incoming import IncomingReply
 from app.usecases.relay import accept_reply
 from app.usecases.reply_changes import accept_deletion, accept_edit

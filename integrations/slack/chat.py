@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.domain.models import Answer, Mirror, Place, PostedMessage, Topic
 from app.domain.ports import BotNotInChannel, PlatformError
 from app.domain.summary import MeetingSummary, Outcome
-from app.logs import get_logger
+from app.runtime.logs import get_logger
 from integrations.slack import render
 from integrations.slack.sanitize import sanitise
 from integrations.slack.summary import summary_messages, thanks_text

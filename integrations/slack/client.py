@@ -6,7 +6,7 @@ import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.config import SlackSettings
+from app.runtime.config import SlackSettings
 
 
 def build_client(

@@ -9,8 +9,8 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.config import SlackSettings
-from app.logs import get_logger
+from app.runtime.config import SlackSettings
+from app.runtime.logs import get_logger
 from integrations.slack.chat import SlackChat
 from integrations.slack.client import build_client
 

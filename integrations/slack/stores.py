@@ -18,8 +18,8 @@ from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from app import keys
-from app.crypto import TokenCipher
+from app.runtime.crypto import TokenCipher
+from app.store import keys
 
 _logger = logging.getLogger("integrations.slack.stores")
 

@@ -7,7 +7,7 @@ import json
 
 import redis.asyncio as aioredis
 
-from app import keys
+from app.store import keys
 from tests.conftest import reply_text
 from tests.flows import click_close
 from tests.waiting import eventually

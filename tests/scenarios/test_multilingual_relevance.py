@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.test_multilingual import AILLEURS, BON, METEO, PERMIS
+from tests.app.relevance.test_multilingual import AILLEURS, BON, METEO, PERMIS
 from tests.scenarios.test_delivery import setup
 from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, settled_answers, thread
 from tests.waiting import eventually

@@ -6,9 +6,9 @@ import re
 
 import aiohttp
 
-from app.config import load_settings
-from app.embedded_redis import EmbeddedRedis
-from app.runtime import build_runtime
+from app.runtime.config import load_settings
+from app.runtime.embedded_redis import EmbeddedRedis
+from app.runtime.services import build_runtime
 from tests.conftest import cercle_env
 from tests.waiting import eventually
 

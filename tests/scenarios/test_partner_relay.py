@@ -6,8 +6,8 @@ import asyncio
 import json
 import re
 
-from app.config import load_settings
-from app.runtime import build_runtime
+from app.runtime.config import load_settings
+from app.runtime.services import build_runtime
 from tests.conftest import cercle_env
 from tests.flows import click_close, command, install, organisation, partner_up
 from tests.integrations.slack.test_sanitize import HOSTILE

@@ -6,8 +6,8 @@ import re
 
 import redis.asyncio as aioredis
 
-from app import keys
-from app.partners_store import normalise_code
+from app.store import keys
+from app.store.partners import normalise_code
 from tests.flows import command, install, organisation, partner_up
 from tests.waiting import eventually
 

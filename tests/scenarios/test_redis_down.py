@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.embedded_redis import EmbeddedRedis
+from app.runtime.embedded_redis import EmbeddedRedis
 from handlers.slack.app import UNAVAILABLE
 from tests.waiting import eventually
 

@@ -9,10 +9,10 @@ import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-from app import keys
-from app.embedded_redis import EmbeddedRedis
-from app.queue import Job, JobQueue, Worker
-from app.runtime import connect_redis
+from app.runtime.embedded_redis import EmbeddedRedis
+from app.runtime.services import connect_redis
+from app.store import keys
+from app.store.queue import Job, JobQueue, Worker
 from tests.slack_signing import signed_headers
 from tests.waiting import eventually
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from app.embedded_redis import free_port
+from app.runtime.embedded_redis import free_port
 from tests.conftest import SIGNING_SECRET, reply_text
 from tests.processes import ROOT, clean_env, start_app, stop, wait_catches, wait_http, wait_logged
 from tests.slack_signing import form_body, signed_headers

@@ -9,7 +9,7 @@ import secrets
 import aiohttp
 import pytest
 
-from app.embedded_redis import free_port
+from app.runtime.embedded_redis import free_port
 from tests.conftest import SIGNING_SECRET, cercle_env
 from tests.processes import clean_env, start_app, stop, wait_http
 from tests.scenarios.test_delivery import GOOD, click, setup

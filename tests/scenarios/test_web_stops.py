@@ -19,9 +19,9 @@ from dataclasses import replace
 
 import pytest
 
-from app import keys
 from app.domain.models import Place, Platform
-from app.embedded_redis import free_port
+from app.runtime.embedded_redis import free_port
+from app.store import keys
 from app.usecases.meeting import ENDING_CHECK_S
 from app.usecases.topics import ASKING_S, OPENING_CHECK_S
 from tests.conftest import cercle_env

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ADAPTER = ROOT / "app" / "relevance_adapter.safetensors"
+ADAPTER = ROOT / "app" / "relevance" / "relevance_adapter.safetensors"
 
 # The slow runs, by the test that checks each, and the extra each needs (`make test` installs them all).
 SLOW_RUNS = {

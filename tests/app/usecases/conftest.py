@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-from app.config import load_settings
+from app.runtime.config import load_settings
 from integrations.slack.directory import SlackDirectory
 from tests.conftest import cercle_env
 

@@ -10,12 +10,12 @@ import pytest
 from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
 from app.domain.votes import Reaction
-from app.queue import JobQueue
-from app.ratelimit import ChannelRateLimiter
-from app.relay_store import RedisRelayRepository
-from app.store import RedisTopicRepository
+from app.store.queue import JobQueue
+from app.store.ratelimit import ChannelRateLimiter
+from app.store.relay import RedisRelayRepository
+from app.store.topics import RedisTopicRepository
+from app.store.votes import RedisVoteRepository
 from app.usecases.delivery import DIGEST_JOB, deliver_answer, post_digest
-from app.votes_store import RedisVoteRepository
 
 T0 = 1_800_000_000.0
 RULES = DeliveryRules(max_per_window=3, window_s=300, threshold=0.3)

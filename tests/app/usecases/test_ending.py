@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from app import keys
 from app.domain.models import Person, Place, Platform, Topic
 from app.domain.timings import MeetingTimings
-from app.queue import JobQueue
-from app.relay_store import RedisRelayRepository
-from app.store import RedisTopicRepository
+from app.store import keys
+from app.store.queue import JobQueue
+from app.store.relay import RedisRelayRepository
+from app.store.topics import RedisTopicRepository
 from app.usecases.meeting import ENDING_JOB, SUMMARY_JOB, end_meeting, finish_ending
 
 LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")

@@ -10,10 +10,10 @@ import redis.asyncio as aioredis
 
 from app.domain.delivery import DeliveryRules, Route
 from app.domain.models import Person, Place, Platform, Topic
-from app.reading import TextRelevance
+from app.relevance.reading import TextRelevance
+from app.store.votes import RedisVoteRepository
 from app.usecases.judging import judge_reply
-from app.votes_store import RedisVoteRepository
-from tests.app.test_multilingual import GOOD, LICENCE
+from tests.app.relevance.test_multilingual import GOOD, LICENCE
 
 WEATHER = "The weather is nice in Paris today."  # in doubt, scores 0.53 unchecked: the gate stops it
 LUNCH = "I had lunch with my sister yesterday."  # in doubt, 0.25 unchecked: below the threshold anyway

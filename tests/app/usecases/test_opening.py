@@ -11,15 +11,15 @@ from dataclasses import replace
 
 import pytest
 
-from app import keys
 from app.domain.commands import question_key
 from app.domain.models import Person, Place, Platform, Topic
 from app.domain.ports import RetryLater
 from app.domain.timings import MeetingTimings
-from app.partners_store import RedisPartnerRepository
-from app.queue import JobQueue
-from app.relay_store import RedisRelayRepository
-from app.store import RedisTopicRepository
+from app.store import keys
+from app.store.partners import RedisPartnerRepository
+from app.store.queue import JobQueue
+from app.store.relay import RedisRelayRepository
+from app.store.topics import RedisTopicRepository
 from app.usecases.topics import (
     ASKING_S,
     OPENING_CHECK_S,

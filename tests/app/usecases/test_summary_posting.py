@@ -12,11 +12,11 @@ import redis.asyncio as aioredis
 
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
 from app.domain.ports import PlatformError
-from app.queue import JobQueue
-from app.relay_store import RedisRelayRepository
-from app.store import RedisTopicRepository
+from app.store.queue import JobQueue
+from app.store.relay import RedisRelayRepository
+from app.store.topics import RedisTopicRepository
+from app.store.votes import RedisVoteRepository
 from app.usecases.meeting import post_summary
-from app.votes_store import RedisVoteRepository
 
 LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
 TOPICS = 30  # two blocks each: more than one message of 50 blocks

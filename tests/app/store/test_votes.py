@@ -8,7 +8,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from app.domain.trust import author_trust
-from app.votes_store import RedisVoteRepository
+from app.store.votes import RedisVoteRepository
 
 
 async def test_a_meeting_outcome_is_added_once_and_read_as_trust(redis_url):

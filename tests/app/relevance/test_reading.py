@@ -1,11 +1,11 @@
-"""Which text model reads which answer (app/reading.py), as the worker and the benchmark run them."""
+"""Which text model reads which answer (app/relevance/reading.py), as the worker and the benchmark run them."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.reading import TextReader, TextRelevance
-from tests.app.test_multilingual import BON, GOOD, LICENCE, METEO, PERMIS
+from app.relevance.reading import TextReader, TextRelevance
+from tests.app.relevance.test_multilingual import BON, GOOD, LICENCE, METEO, PERMIS
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from app import keys
 from app.domain.models import Organisation, Platform
+from app.store import keys
 from app.usecases.partners import INVITATION_HOURS
 
 INVITATION_TTL_S = INVITATION_HOURS * 3600

@@ -22,11 +22,11 @@ import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
-from app import keys
 from app.domain.ports import RetryLater
-from app.logs import get_logger
+from app.runtime.logs import get_logger
+from app.store import keys
 
-log = get_logger("app.queue")
+log = get_logger("app.store.queue")
 
 JobHandler = Callable[["Job"], Awaitable[None]]
 

@@ -10,7 +10,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from app.domain.ports import RetryLater
-from app.queue import Job, JobQueue, Worker
+from app.store.queue import Job, JobQueue, Worker
 from tests.waiting import eventually
 
 

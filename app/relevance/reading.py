@@ -1,8 +1,8 @@
 """The text models that read an answer before it is scored, as the worker and the benchmark run them.
 
-``CERCLE_RELEVANCE_MODEL`` chooses them (app/config.py):
-- ``semantic``: on English pairs, the cross-encoder (app/semantic.py) and the multilingual answer model
-  (app/multilingual.py) together, behind both topic gates, as the adapter's settings blend them; the
+``CERCLE_RELEVANCE_MODEL`` chooses them (app/runtime/config.py):
+- ``semantic``: on English pairs, the cross-encoder (app/relevance/semantic.py) and the multilingual answer model
+  (app/relevance/multilingual.py) together, behind both topic gates, as the adapter's settings blend them; the
   multilingual reading alone on the rest, French above all, which the cross-encoder cannot read;
 - ``multilingual``: the multilingual reading alone, for every answer (numpy, no torch);
 - ``pure``: none (the worker then has no matcher at all).
@@ -15,13 +15,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from app import multilingual
 from app.domain.relevance import SemanticReading, english_pair, looks_french
-from app.logs import get_logger
-from app.multilingual import MultilingualReader
-from app.semantic import SemanticReader
+from app.relevance import multilingual
+from app.relevance.multilingual import MultilingualReader
+from app.relevance.semantic import SemanticReader
+from app.runtime.logs import get_logger
 
-log = get_logger("app.reading")
+log = get_logger("app.relevance.reading")
 
 MODELS = ("semantic", "multilingual")
 

@@ -9,10 +9,10 @@ import sys
 
 from redis.exceptions import RedisError
 
-from app.config import ConfigError, Settings, load_settings
-from app.embedded_redis import EmbeddedRedis, EmbeddedRedisError
-from app.logs import configure_logging, get_logger
-from app.runtime import Runtime, build_runtime
+from app.runtime.config import ConfigError, Settings, load_settings
+from app.runtime.embedded_redis import EmbeddedRedis, EmbeddedRedisError
+from app.runtime.logs import configure_logging, get_logger
+from app.runtime.services import Runtime, build_runtime
 
 log = get_logger("app")
 

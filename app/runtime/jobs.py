@@ -10,15 +10,15 @@ from app.domain.delivery import DeliveryRules
 from app.domain.models import AnswerStatus
 from app.domain.ports import ChatDirectory, RateLimiter, SemanticMatcher
 from app.domain.timings import MeetingTimings
-from app.logs import get_logger
-from app.partners_store import RedisPartnerRepository
-from app.queue import Job, JobHandler, JobQueue
-from app.relay_store import RedisRelayRepository
-from app.store import RedisTopicRepository
+from app.runtime.logs import get_logger
+from app.store.partners import RedisPartnerRepository
+from app.store.queue import Job, JobHandler, JobQueue
+from app.store.relay import RedisRelayRepository
+from app.store.topics import RedisTopicRepository
+from app.store.votes import RedisVoteRepository
 from app.usecases import delivery, incoming, meeting, mirroring, relay, reply_changes, topics, votes
-from app.votes_store import RedisVoteRepository
 
-log = get_logger("app.jobs")
+log = get_logger("app.runtime.jobs")
 
 
 @dataclass

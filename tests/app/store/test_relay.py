@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import redis.asyncio as aioredis
 
-from app import keys
 from app.domain.models import Answer, AnswerStatus, Credit, Person, Place, Platform
 from app.domain.votes import Reaction
-from app.queue import JobQueue
-from app.relay_store import PARKED_MAX, PARKED_TTL_S, RedisRelayRepository
+from app.store import keys
+from app.store.queue import JobQueue
+from app.store.relay import PARKED_MAX, PARKED_TTL_S, RedisRelayRepository
+from app.store.votes import RedisVoteRepository
 from app.usecases.votes import adopt_parked
-from app.votes_store import RedisVoteRepository
 
 LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
 POSTED = "1700000000.000200"

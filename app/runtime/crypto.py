@@ -11,9 +11,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app.logs import get_logger
+from app.runtime.logs import get_logger
 
-log = get_logger("app.crypto")
+log = get_logger("app.runtime.crypto")
 
 SECRET_KEY_FILE = "secret.key"
 

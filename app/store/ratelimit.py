@@ -12,8 +12,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from app import keys
 from app.domain.ports import RetryLater
+from app.store import keys
 
 # Returns the milliseconds to wait before posting, with the slot reserved (0: post now), or minus the
 # wait when it would exceed ARGV[3] ms (negative: no limit): then nothing is reserved.

@@ -10,10 +10,10 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from app import keys
 from app.domain.models import Answer, AnswerStatus, Credit, Mirror, MirrorStatus, Person, Place, Platform
 from app.domain.ports import AnswerField
 from app.domain.votes import Reaction
+from app.store import keys
 
 REF_TTL_S = 90 * 24 * 3600
 PARKED_TTL_S = 3600  # long enough for a worker to restart and record the message it had posted

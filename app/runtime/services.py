@@ -13,26 +13,26 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
-from app.config import Settings
-from app.crypto import TokenCipher, development_secret
-from app.inflight import InFlight
-from app.jobs import JobDeps, job_handlers
-from app.logs import get_logger
-from app.metrics import Metrics
-from app.partners_store import RedisPartnerRepository
-from app.queue import JobQueue, Worker
-from app.ratelimit import ChannelRateLimiter
-from app.reading import TextRelevance
-from app.relay_store import RedisRelayRepository
-from app.store import Deduplicator, RedisTopicRepository
-from app.votes_store import RedisVoteRepository
-from app.web import build_web_app
+from app.relevance.reading import TextRelevance
+from app.runtime.config import Settings
+from app.runtime.crypto import TokenCipher, development_secret
+from app.runtime.inflight import InFlight
+from app.runtime.jobs import JobDeps, job_handlers
+from app.runtime.logs import get_logger
+from app.runtime.metrics import Metrics
+from app.runtime.web import build_web_app
+from app.store.partners import RedisPartnerRepository
+from app.store.queue import JobQueue, Worker
+from app.store.ratelimit import ChannelRateLimiter
+from app.store.relay import RedisRelayRepository
+from app.store.topics import Deduplicator, RedisTopicRepository
+from app.store.votes import RedisVoteRepository
 from handlers.slack import SlackServices, build_slack_app
 from integrations.slack.client import new_session
 from integrations.slack.directory import SlackDirectory
 from integrations.slack.stores import RedisInstallationStore
 
-log = get_logger("app.runtime")
+log = get_logger("app.runtime.services")
 
 REDIS_POOL_SIZE = 256
 WORKER_MAX_WAIT_S = 1.0  # a longer wait for a channel's rate limit sends the job back to the queue

@@ -8,7 +8,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from app.domain.ports import RetryLater
-from app.ratelimit import ChannelRateLimiter
+from app.store.ratelimit import ChannelRateLimiter
 
 
 async def test_a_short_wait_is_waited_a_long_one_is_handed_back(redis_url):

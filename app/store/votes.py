@@ -13,8 +13,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from app import keys
 from app.domain.trust import author_trust
+from app.store import keys
 
 _REACT = """
 local votes, emoji_set = KEYS[1], KEYS[2]

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app import semantic
-from app.config import ConfigError, load_settings
 from app.domain.relevance import ReplyContext, default_model, english_pair, worth_a_closer_read
-from app.reading import TextRelevance
+from app.relevance import semantic
+from app.relevance.reading import TextRelevance
+from app.runtime.config import ConfigError, load_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LICENCE = "Where can I renew my Qatari driving licence, and what documents do I need?"
 GOOD = (
     "Go to the traffic department in Madinat Khalifa with your QID, the old licence and an eye test "
@@ -49,7 +49,7 @@ def test_the_extra_is_installed_where_the_tests_run():
 def test_loading_the_model_writes_nothing_on_stderr():
     """The worker's stderr carries JSON log lines; a library's warning there breaks that (a fresh
     process, since the library warns only once per process)."""
-    code = "from app.reading import TextReader; TextReader(models='semantic').reading('How?', 'Like this.')"
+    code = "from app.relevance.reading import TextReader; TextReader(models='semantic').reading('How?', 'Like this.')"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""
@@ -156,7 +156,7 @@ BON = "À la préfecture, sur rendez-vous, avec votre pièce d'identité, l'anci
 
 def test_french_is_not_for_the_cross_encoder(encoder):
     """The base model reads English: on French it marks good answers down, so it does not read them
-    (the multilingual reading does: tests/app/test_reading.py)."""
+    (the multilingual reading does: tests/app/relevance/test_reading.py)."""
     assert encoder.contribution(PERMIS, BON) < 0 < encoder.contribution(LICENCE, GOOD)  # why
     assert worth_a_closer_read(question=PERMIS, reply=BON, context=ReplyContext())  # an answer all the same
     assert not english_pair(question=PERMIS, reply=BON)

@@ -11,11 +11,11 @@ from redis.exceptions import RedisError
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from app.logs import get_logger
-from app.metrics import Metrics
-from app.queue import JobQueue
+from app.runtime.logs import get_logger
+from app.runtime.metrics import Metrics
+from app.store.queue import JobQueue
 
-log = get_logger("app.web")
+log = get_logger("app.runtime.web")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 import redis.asyncio as aioredis
 
 from app.domain.models import Person, Place, Platform, Topic
-from app.store import RedisTopicRepository
+from app.store.topics import RedisTopicRepository
 
 LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
 

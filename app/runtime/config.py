@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 from app.domain.delivery import DeliveryRules, parse_window
 from app.domain.timings import MeetingTimings
 from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, parse_emoji_list
-from app.multilingual import available as multilingual_available
-from app.semantic import available as semantic_available
+from app.relevance.multilingual import available as multilingual_available
+from app.relevance.semantic import available as semantic_available
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"

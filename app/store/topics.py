@@ -9,8 +9,8 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
-from app import keys
 from app.domain.models import Meeting, MeetingStatus, Person, Place, Platform, Reach, Topic, TopicStatus
+from app.store import keys
 
 # Closes a topic only if it is open: the one caller that wins sees 1.
 _CLOSE_IF_OPEN = """

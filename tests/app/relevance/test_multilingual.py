@@ -7,8 +7,8 @@ from importlib.metadata import version
 
 import pytest
 
-from app import multilingual
 from app.domain.relevance import ReplyContext, SemanticReading, score_reply
+from app.relevance import multilingual
 
 PERMIS = "Où puis-je renouveler mon permis de conduire, et quels documents faut-il apporter ?"
 BON = (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.config import DEFAULT_SLACK_API_URL, ConfigError, load_settings
+from app.runtime.config import DEFAULT_SLACK_API_URL, ConfigError, load_settings
 
 
 def test_defaults_follow_the_contract_table():
