@@ -152,12 +152,12 @@ def cercle_env(slack: SlackStandIn, *, data_dir: Path, oauth: bool = False, **ex
 
 @pytest.fixture
 async def start_cercle(redis_url: str, slack: SlackStandIn, tmp_path: Path) -> AsyncIterator[Any]:
-    """Start Cercle's web server (and, with ``worker=True``, a worker in the same process);
+    """Start Cercle's web server and a worker in the same process (``worker=False``: the web alone);
     the stand-in then delivers Slack events to it as Slack would."""
     started: list[Cercle] = []
     workers: list[tuple[Any, asyncio.Task[None]]] = []
 
-    async def start(*, oauth: bool = False, worker: bool = False, **extra: str) -> Cercle:
+    async def start(*, oauth: bool = False, worker: bool = True, **extra: str) -> Cercle:
         settings = load_settings(cercle_env(slack, data_dir=tmp_path, oauth=oauth, **extra))
         runtime = build_runtime(settings=settings, redis_url=redis_url)
         port = await runtime.start_web(host="127.0.0.1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -13,6 +14,7 @@ class Platform(StrEnum):
     MASTODON = "mastodon"
     BLUESKY = "bluesky"
     X = "x"
+    MATRIX = "matrix"
 
 
 class TopicStatus(StrEnum):
@@ -32,6 +34,12 @@ class Reach(StrEnum):
     PUBLIC = "public"
 
 
+def org_key(*, platform: str, tenant: str) -> str:
+    """The one spelling of an organisation's key: a Slack workspace and a Teams tenant may share an
+    id, so the platform is part of it."""
+    return f"{platform}:{tenant}"
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """Where a message lives; ``thread`` is the thread root id when it is a thread."""
@@ -42,11 +50,35 @@ class Place:
     thread: str | None = None
 
     @property
+    def org_key(self) -> str:
+        return org_key(platform=self.platform, tenant=self.tenant)
+
+    @property
     def channel_key(self) -> str:
-        return f"{self.platform}:{self.tenant}:{self.channel}"
+        return f"{self.org_key}:{self.channel}"
 
     def in_thread(self, thread: str) -> Place:
         return replace(self, thread=thread)
+
+
+def place_fields(place: Place, *, prefix: str = "") -> dict[str, str]:
+    """The one way a Place is written down (Redis hashes, JSON, job payloads); no thread is ""."""
+    return {
+        f"{prefix}platform": str(place.platform),
+        f"{prefix}tenant": place.tenant,
+        f"{prefix}channel": place.channel,
+        f"{prefix}thread": place.thread or "",
+    }
+
+
+def place_from_fields(data: Mapping[str, object], *, prefix: str = "") -> Place:
+    thread = data.get(f"{prefix}thread")
+    return Place(
+        platform=Platform(str(data[f"{prefix}platform"])),
+        tenant=str(data[f"{prefix}tenant"]),
+        channel=str(data[f"{prefix}channel"]),
+        thread=str(thread) if thread else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +142,7 @@ class Organisation:
 
     @property
     def key(self) -> str:
-        return f"{self.platform}:{self.tenant}"
+        return org_key(platform=self.platform, tenant=self.tenant)
 
     @property
     def inbox_place(self) -> Place | None:

@@ -4,48 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
-from app.domain.models import Answer, AnswerStatus, Meeting, Mirror, Organisation, Place, PostedMessage, Topic
+from app.domain.asking import AskOutcome, Hint
+from app.domain.models import (
+    Answer,
+    AnswerStatus,
+    Meeting,
+    Mirror,
+    Organisation,
+    Place,
+    Platform,
+    PostedMessage,
+    Topic,
+)
 from app.domain.relevance import SemanticReading
 from app.domain.summary import MeetingSummary, Outcome
 from app.domain.votes import Reaction
 
 
-class RetryLater(Exception):
-    """The job should stand aside and run again in ``delay_s`` seconds (a busy channel's rate limit):
-    waiting in place would hold a worker slot that other topics' jobs need."""
-
-    def __init__(self, delay_s: float) -> None:
-        super().__init__(f"retry in {delay_s:.2f} s")
-        self.delay_s = delay_s
-
-
-class PlatformError(Exception):
-    """A platform refused a call. ``code`` is the platform's own error code (Slack's `error`)."""
-
-    def __init__(self, code: str, message: str = "") -> None:
-        super().__init__(f"{code}: {message}" if message else code)
-        self.code = code
-        self.message = message
-
-
-class BotNotInChannel(PlatformError):
-    """The bot cannot post where it was asked, and cannot join by itself (private channel)."""
-
-
-# Error codes meaning "this installation is gone": skip the place, never retry.
-REVOKED_CODES = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed", "team_not_found"})
-# Error codes meaning "this channel cannot receive our message": skip it, never retry.
-UNREACHABLE_CODES = frozenset({"channel_not_found", "not_in_channel", "is_archived", "restricted_action"})
-# The channel or the installation is closed to Cercle: a retry cannot help, so give up quietly.
-CLOSED_CODES = REVOKED_CODES | UNREACHABLE_CODES
-
-
-class ChatPlatform(Protocol):
-    """One installation of Cercle on a chat platform (a Slack workspace, a Teams tenant)."""
-
-    tenant: str
+class TopicThreads(Protocol):
+    """Topic roots in the live channel and answers in their threads."""
 
     async def post_topic(self, *, topic: Topic) -> PostedMessage:
         """Post the root of a topic thread in the topic's channel."""
@@ -53,21 +32,9 @@ class ChatPlatform(Protocol):
     async def update_topic(self, *, topic: Topic, place: Place, mirrors: Sequence[Mirror] = ()) -> None:
         """Re-render a topic root: its status and where the question went."""
 
-    async def post_mirror(self, *, topic: Topic, inbox: Place, asker_org: str, show_asker: bool) -> PostedMessage:
-        """Post a partner's question as a thread root in this organisation's inbox."""
-
-    async def tell_opened(self, *, topic: Topic, partners: int) -> None:
-        """Tell the asker, privately, that their question is open and how far it went (when a
-        worker finished the opening: the process that took the /ask died before it could)."""
-
     async def find_topic(self, *, topic_id: str, place: Place, since: float) -> str | None:
         """The id of a topic root posted in ``place`` since ``since``, found by its marker: a
         process that died after posting it could not say."""
-
-    async def find_mirror(self, *, topic_id: str, inbox: Place, since: float) -> str | None:
-        """The id of a mirror root already posted (a crash between posting and recording)."""
-
-    async def close_mirror(self, *, topic: Topic, mirror: Place, asker_org: str) -> None: ...
 
     async def post_answer(self, *, answer: Answer, topic: Topic, votes: int = 0) -> str:
         """Inject an answer into the topic's live thread; returns the new message id. ``votes``: cast
@@ -81,30 +48,14 @@ class ChatPlatform(Protocol):
 
     async def permalink(self, *, place: Place, message_id: str) -> str: ...
 
-    async def user_name(self, *, user_id: str) -> str: ...
-
-    async def with_names(self, *, text: str) -> str:
-        """The message's text with the people it mentions named, in the platform's own markup, so
-        that another workspace shows "@bob" instead of an id it cannot resolve."""
-        ...
-
-    async def is_admin(self, *, user_id: str) -> bool: ...
-
-    async def join(self, *, channel: str) -> None:
-        """Join a channel; raises BotNotInChannel where the bot must be invited."""
-
-    async def post_notice(self, *, place: Place, text: str) -> None:
-        """A short announcement from Cercle (partnership changes)."""
-
-    async def organisation_name(self) -> str: ...
+    @property
+    def digest_capacity(self) -> int:
+        """How many answers one digest message can carry on this platform."""
 
     async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, marker: str) -> str:
         """One message in the live thread carrying several answers, best first."""
 
     async def find_marker(self, *, marker_id: str, live: Place, since: float) -> str | None: ...
-
-    async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
-        """Show the asker, and only the asker, an answer to approve or skip."""
 
     async def post_summary(
         self, *, summary: MeetingSummary, place: Place, marker: str, resume_since: float | None = None
@@ -112,14 +63,71 @@ class ChatPlatform(Protocol):
         """Post the summary in the channel (as several messages when it is long). ``resume_since``:
         an earlier attempt started then; post only the parts that are not in the channel yet."""
 
+
+class MirrorThreads(Protocol):
+    """A partner's copy of a question, in its inbox."""
+
+    async def post_mirror(self, *, topic: Topic, inbox: Place, asker_org: str, show_asker: bool) -> PostedMessage:
+        """Post a partner's question as a thread root in this organisation's inbox."""
+
+    async def find_mirror(self, *, topic_id: str, inbox: Place, since: float) -> str | None:
+        """The id of a mirror root already posted (a crash between posting and recording)."""
+
+    async def close_mirror(self, *, topic: Topic, mirror: Place, asker_org: str) -> None: ...
+
     async def post_thanks(self, *, outcome: Outcome, mirror: Place, asker_org: str, share: bool) -> None:
         """Thank a partner in its mirror thread, with the outcome unless sharing is off."""
+
+
+class PrivateWords(Protocol):
+    """What one person alone is told, and short notices."""
+
+    async def tell_asker(self, *, place: Place, asker_id: str, reply_to: str, outcome: AskOutcome) -> None:
+        """Tell the asker, and only them, what became of their question. ``reply_to``: the platform's
+        own way back to that request (Slack: the command's response_url), else a private message."""
+
+    async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
+        """Show the asker, and only the asker, an answer to approve or skip."""
+
+    async def explain_digest_vote(self, *, place: Place, person: str) -> None:
+        """Someone reacted on a digest, which carries several answers: show them its buttons."""
+
+    async def show_hint(self, *, place: Place, person: str, hint: Hint) -> None: ...
+
+    async def announce_partnership(self, *, place: Place, org_name: str, partner_name: str, linked: bool) -> None:
+        """In an inbox: the organisation and a partner are now linked (or no longer)."""
+
+    async def publish_home(self, *, person: str) -> None:
+        """The person's own view of Cercle (Slack's App Home)."""
+
+
+class People(Protocol):
+    """The organisation, its people and channels, and their words in Cercle's neutral form."""
+
+    tenant: str
+
+    async def user_name(self, *, user_id: str) -> str: ...
+
+    async def readable(self, *, text: str) -> str:
+        """A message's text in Cercle's neutral form (app/domain/relevance.py): the platform's markup
+        read, the people it mentions named, so that another organisation sees "@bob"."""
+
+    async def is_admin(self, *, user_id: str) -> bool: ...
+
+    async def join(self, *, channel: str) -> None:
+        """Join a channel; raises BotNotInChannel where the bot must be invited."""
+
+    async def organisation_name(self) -> str: ...
+
+
+class ChatPlatform(TopicThreads, MirrorThreads, PrivateWords, People, Protocol):
+    """One installation of Cercle on a chat platform (a Slack workspace, a Teams tenant)."""
 
 
 class ChatDirectory(Protocol):
     """Finds the installation of an organisation; None when Cercle is not (or no longer) there."""
 
-    async def chat_for(self, *, tenant: str) -> ChatPlatform | None: ...
+    async def chat_for(self, *, platform: Platform, tenant: str) -> ChatPlatform | None: ...
 
 
 class TopicRepository(Protocol):
@@ -159,8 +167,16 @@ class TopicRepository(Protocol):
 
     async def meeting_mark(self, *, meeting_id: str, field: str) -> str | None: ...
 
-    async def claim_question(self, *, place: Place, asker_id: str, key: str, seconds: float) -> bool:
-        """True for the first of the same question asked twice at once (a double Enter)."""
+    async def claim_question(self, *, place: Place, asker_id: str, key: str, holder: str, seconds: float) -> bool:
+        """True for the first of the same question asked twice at once (a double Enter), and again
+        for the same ``holder`` (its job run again after a crash)."""
+
+    async def mark_opening(self, *, topic_id: str, at: float) -> float | None:
+        """Note that the topic's root is about to be posted; returns when an earlier attempt did
+        the same (it may have posted the root before it died), in one step."""
+
+    async def forget_opening(self, *, topic_id: str) -> None:
+        """The attempt is over (the topic is stored, or its root was refused): nothing is left of it."""
 
     async def release_question(self, *, place: Place, asker_id: str, key: str) -> None: ...
 
@@ -208,7 +224,9 @@ AnswerField = Literal[
 ]
 
 
-class RelayRepository(Protocol):
+class MirrorRepository(Protocol):
+    """Where each partner's copy of a topic is, and which topic a thread belongs to."""
+
     async def save_mirror(self, *, mirror: Mirror) -> None: ...
 
     async def mirror(self, *, topic_id: str, partner: str) -> Mirror | None: ...
@@ -217,19 +235,15 @@ class RelayRepository(Protocol):
 
     async def topic_for_mirror_thread(self, *, place: Place) -> str | None: ...
 
+
+class AnswerRepository(Protocol):
+    """The answers of each topic and their way into the live thread."""
+
     async def add_answer(self, *, answer: Answer) -> bool: ...
 
     async def answer(self, *, topic_id: str, answer_id: str) -> Answer | None: ...
 
     async def answer_for_source(self, *, place: Place, message_id: str) -> Answer | None: ...
-
-    async def answer_or_park(self, *, place: Place, message_id: str, reaction: Reaction) -> Answer | None:
-        """The answer this message is a copy of; else the reaction is kept aside, in one atomic step."""
-        ...
-
-    async def parked(self, *, place: Place, message_id: str) -> list[Reaction]: ...
-
-    async def forget_parked(self, *, place: Place, message_id: str) -> None: ...
 
     async def answers(self, *, topic_id: str) -> list[Answer]: ...
 
@@ -245,10 +259,6 @@ class RelayRepository(Protocol):
         its author deleted it while it was being posted: it stays deleted."""
         ...
 
-    async def digest_at(self, *, place: Place, message_id: str) -> tuple[str, str] | None:
-        """(topic id, topic thread) when this message is a digest of several answers."""
-        ...
-
     async def mark_deleted(self, *, answer: Answer) -> AnswerStatus | None:
         """Its author deleted it; returns the status it had, read in the same step as the write."""
         ...
@@ -256,6 +266,26 @@ class RelayRepository(Protocol):
     async def reserve_slot(
         self, *, topic_id: str, answer_id: str, now: float, window_s: float, limit: int
     ) -> tuple[bool, float]: ...
+
+    async def claim_review(self, *, topic_id: str, answer_id: str, seconds: float) -> bool:
+        """True for the one click that may decide this answer now; False while another one is at it."""
+        ...
+
+    async def release_review(self, *, topic_id: str, answer_id: str) -> None: ...
+
+    def holding_topic(self, *, topic_id: str) -> AbstractAsyncContextManager[None]:
+        """Held while a reply is weighed against the topic's earlier answers, so that two copies
+        of one answer handled side by side merge instead of both being posted."""
+        ...
+
+
+class MessageMap(Protocol):
+    """The cross-platform map of messages: which message is a copy of which answer, a digest or a
+    "+1", and a reply's latest words."""
+
+    async def digest_at(self, *, place: Place, message_id: str) -> tuple[str, str] | None:
+        """(topic id, topic thread) when this message is a digest of several answers."""
+        ...
 
     async def map_source(self, *, place: Place, message_id: str, answer: Answer) -> None: ...
 
@@ -283,22 +313,26 @@ class RelayRepository(Protocol):
         """The answer and voter of a "+1" reply."""
         ...
 
-    async def claim_review(self, *, topic_id: str, answer_id: str, seconds: float) -> bool:
-        """True for the one click that may decide this answer now; False while another one is at it."""
+
+class PendingReactions(Protocol):
+    """Votes on a message not yet known as an answer's copy, kept aside until it is."""
+
+    async def answer_or_park(self, *, place: Place, message_id: str, reaction: Reaction) -> Answer | None:
+        """The answer this message is a copy of; else the reaction is kept aside, in one atomic step."""
         ...
 
-    async def release_review(self, *, topic_id: str, answer_id: str) -> None: ...
+    async def parked(self, *, place: Place, message_id: str) -> list[Reaction]: ...
 
-    def holding_topic(self, *, topic_id: str) -> AbstractAsyncContextManager[None]:
-        """Held while a reply is weighed against the topic's earlier answers, so that two copies
-        of one answer handled side by side merge instead of both being posted."""
-        ...
+    async def forget_parked(self, *, place: Place, message_id: str) -> None: ...
+
+
+class RelayRepository(MirrorRepository, AnswerRepository, MessageMap, PendingReactions, Protocol):
+    """Everything the relay keeps in one store (Redis: app/store/relay.py)."""
 
 
 class VoteRepository(Protocol):
-    async def react(
-        self, *, topic_id: str, answer_id: str, voter: str, emoji: str, direction: int, added: bool
-    ) -> int: ...
+    async def react(self, *, topic_id: str, answer_id: str, reaction: Reaction) -> int:
+        """Apply one change of a vote, in the platform's order; returns the answer's new tally."""
 
     async def toggle_up(self, *, topic_id: str, answer_id: str, voter: str) -> tuple[bool, int]:
         """An up vote, or taken back when it was there: (voted up now, new tally), in one step."""
@@ -314,14 +348,25 @@ class VoteRepository(Protocol):
         """The author's record as the scorer reads it (app/domain/trust.py); 0.5 with no record."""
 
 
+class JobSpec(Protocol):
+    """A typed job (app/usecases/jobs.py): its kind, its id, and its payload as JSON."""
+
+    kind: ClassVar[str]
+
+    @property
+    def job_id(self) -> str: ...
+
+    def payload(self) -> dict[str, Any]: ...
+
+
 class Jobs(Protocol):
-    async def enqueue(self, *, kind: str, payload: Mapping[str, Any], job_id: str | None = None) -> str: ...
+    async def enqueue(self, job: JobSpec) -> None:
+        """Run the job once, however often it is enqueued while its id is known."""
 
-    async def schedule(
-        self, *, kind: str, payload: Mapping[str, Any], at: float, job_id: str, move: bool = True
-    ) -> None: ...
+    async def schedule(self, job: JobSpec, *, at: float, move: bool = True) -> None:
+        """Run it at ``at``; scheduling it again moves it, unless ``move`` is False."""
 
-    async def cancel(self, *, job_id: str) -> None: ...
+    async def cancel(self, job: JobSpec) -> None: ...
 
 
 class RateLimiter(Protocol):

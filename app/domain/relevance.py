@@ -64,26 +64,26 @@ AGREEING_LEAD = re.compile(
 )
 AGREEMENT_TAIL_WORDS = 5
 PLACEHOLDER_MAX_WORDS = 12  # longer replies usually carry something besides the promise
-# Markup as platforms send it, read as what people see. Slack: a person <@U0BOB> or <@U0BOB|bob>
-# (read "@bob": an id's digits are not the figures of an answer), a channel <#C0PRICE|pricing>, a
-# group <!subteam^S0OPS|@ops> or <!here>, and emoji as :shortcodes: (":pray:" is no answer, and
-# ":thumbsup:" alone agrees like "+1"); it escapes &, < and >, and quotes a line as "> …" (not the
-# replier's own words: "> the question\nWe charge 20%" scored 0.19). A time ("10:30:45") is no shortcode.
-MENTION_MARKUP = re.compile(r"<@[A-Z0-9]+(?:\|([^>]*))?>")
-CHANNEL_MARKUP = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
-SPECIAL_MARKUP = re.compile(r"<!(?:subteam\^[A-Z0-9]+\|@?([^>]*)|(here|channel|everyone)(?:\|[^>]*)?)>")
-EMOJI_CODE = re.compile(r"(?<![\w:]):([a-z0-9_+'-]+):(?::skin-tone-[2-6]:)?(?!\w)")
-AGREEING_EMOJI = frozenset(
-    {"+1", "thumbsup", "point_up", "point_up_2", "100", "heavy_plus_sign", "white_check_mark", "heavy_check_mark"}
-)
+# Replies reach the scorer in Cercle's neutral form, whatever the platform (each integration reads
+# its own markup): people as "@name", channels as "#name", links as "[label](address)" or the bare
+# address, emoji as Unicode characters (a custom emoji as ":name:"), and a quoted line as "> …" (not
+# the replier's own words: "> the question\nWe charge 20%" scored 0.19). Emoji say nothing of an
+# answer (":pray:" alone scored 0.41), except those that only agree, read "+1". A time ("10:30:45")
+# is no emoji code.
+EMOJI_CODE = re.compile(r"(?<![\w:]):([a-z0-9_+'-]+):(?!\w)")
+# The emoji planes, and the few older symbols that platforms send as emoji (☝ ✅ ✔ ➕ ⭐ ❤), not the
+# stars and hearts people type as words' ornaments ("★", "♥").
+EMOJI_CHAR = re.compile("[\U0001f000-\U0001faff\u261d\u2705\u2714\u2795\u2b50\u2764\ufe0f\u200d]")
+AGREEING_EMOJI = frozenset("👍👆☝💯➕✅✔")
 MENTION = re.compile(r"(^|\s)@\w+")
 QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*(\n|$)", re.MULTILINE)
 # A handoff ("cc @bob", "@bob knows this best", "#pricing has it"): the answer is someone else's.
 HANDOFF_TO = re.compile(r"(^|\s)[@#]\w+")
 HANDOFF_MAX_WORDS = 5
 LAUGH = re.compile(r"\b(lol|lmao|rofl|haha+|hehe+|mdr|ptdr|xd)\b|[:;]-?[)(dpo]", re.IGNORECASE)
-# Slack sends links as <https://…|label>, e-mail addresses as <mailto:…|…> and numbers as <tel:…|…>.
-URL = re.compile(r"https?://\S+|www\.\S+|<(?:https?://|mailto:|tel:)[^>]+>", re.IGNORECASE)
+# Links in the neutral form: "[label](address)", or a web address alone (not "Tel:4421832", which
+# forum replies write as words).
+URL = re.compile(r"\[[^\]\n]*\]\((?:https?://|mailto:|tel:)[^)\s]+\)|https?://\S+|www\.\S+", re.IGNORECASE)
 NUMBER = re.compile(r"\d")
 QUESTION_START = re.compile(
     r"^\s*(what|why|how|when|where|who|which|is|are|do|does|did|can|could|should|would|quoi|pourquoi|comment|"
@@ -110,18 +110,15 @@ def tokens(text: str) -> list[str]:
 
 
 def readable(text: str) -> str:
-    """Platform markup read as words: "@name" (or "@someone"), "#channel", emoji codes left out
-    (emoji that only agree read "+1")."""
-    text = MENTION_MARKUP.sub(lambda m: "@" + ((m.group(1) or "").split() or ["someone"])[0], text)
-    text = CHANNEL_MARKUP.sub(lambda m: "#" + (m.group(1) or "channel"), text)
-    text = SPECIAL_MARKUP.sub(lambda m: "@" + ((m.group(1) or m.group(2) or "").split() or ["group"])[0], text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")  # Slack escapes these three
+    """A reply as the scorer reads it: quoted lines and emoji left out (emoji that only agree read "+1")."""
     text = QUOTED_LINE.sub("", text)  # someone else's words: the question quoted before the answer, say
-    codes = EMOJI_CODE.findall(text)
-    if not codes:
+    if text.isascii() and ":" not in text:  # most replies: no emoji of any kind
         return text
-    words = EMOJI_CODE.sub(" ", text)
-    if not words.strip() and any(code in AGREEING_EMOJI for code in codes):
+    emoji = EMOJI_CHAR.findall(text) + EMOJI_CODE.findall(text)
+    if not emoji:
+        return text
+    words = EMOJI_CODE.sub(" ", EMOJI_CHAR.sub(" ", text))
+    if not words.strip() and any(e in AGREEING_EMOJI for e in emoji):
         return "+1"
     return re.sub(r"[ \t]+", " ", words).strip()  # lines kept
 

@@ -1,11 +1,21 @@
-"""Which reactions are votes. One vote per person per answer; the latest direction wins."""
+"""Which reactions are votes. One vote per person per answer; the latest direction wins.
+
+Reactions reach the core as Unicode emoji (each integration translates its own names: Slack's
+"thumbsup", Teams' "like"); a custom emoji only one platform knows stays ":name:"."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-DEFAULT_UP = ("+1", "thumbsup", "star", "fire", "heavy_plus_sign")
-DEFAULT_DOWN = ("-1", "thumbsdown")
+DEFAULT_UP = ("👍", "⭐", "🔥", "➕")
+DEFAULT_DOWN = ("👎",)
+# Skin tones, the emoji-style selector and joiners: "👍🏽" is a "👍".
+_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")
+
+
+def base_emoji(emoji: str) -> str:
+    return _MODIFIERS.sub("", emoji.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,8 +24,8 @@ class VoteRules:
     down: frozenset[str] = frozenset(DEFAULT_DOWN)
 
     def direction(self, emoji: str) -> int:
-        """+1, -1, or 0 when the emoji is not a vote. Skin tones (`+1::skin-tone-2`) count as the emoji."""
-        base = emoji.split("::", 1)[0]
+        """+1, -1, or 0 when the emoji is not a vote."""
+        base = base_emoji(emoji)
         if base in self.up:
             return 1
         if base in self.down:
@@ -31,7 +41,4 @@ class Reaction:
     emoji: str
     direction: int
     added: bool
-
-
-def parse_emoji_list(text: str) -> frozenset[str]:
-    return frozenset(e.strip().strip(":") for e in text.split(",") if e.strip().strip(":"))
+    at: float = 0.0  # when the platform saw it: changes of one emoji apply in this order (0: unknown)

@@ -1,22 +1,28 @@
-"""What `python -m app [web|worker|check]` runs: with no argument, web and worker in one process."""
+"""What `python -m app [web|worker|check]` runs. With no argument (`make run`): the embedded Redis
+(unless REDIS_URL names one), then web and worker as two child processes on it, so that the text
+models and the jobs never take the CPU the web needs to acknowledge within Slack's 3 seconds. A
+worker that dies is started again; Ctrl-C or SIGTERM stops both, then Redis, and nothing is left."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import subprocess
 import sys
+import time
 
 from redis.exceptions import RedisError
 
 from app.runtime.config import ConfigError, Settings, load_settings
-from app.runtime.embedded_redis import EmbeddedRedis, EmbeddedRedisError
+from app.runtime.embedded_redis import EmbeddedRedis, EmbeddedRedisError, die_with_parent
 from app.runtime.logs import configure_logging, get_logger
 from app.runtime.services import Runtime, build_runtime
 
 log = get_logger("app")
 
-USAGE = "usage: python -m app [web|worker|check]"
+USAGE = "usage: python -m app [web|worker|check]  (no argument: web and worker as two processes)"
 SLACK_HINT = (
     "Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (one workspace), or "
     "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and SLACK_SIGNING_SECRET (OAuth install), "
@@ -38,6 +44,55 @@ def _redis_url(settings: Settings, mode: str) -> tuple[str, EmbeddedRedis | None
     return embedded.url, embedded
 
 
+WORKER_RESTART_S = 1.0  # a worker that died is started again after this pause (doubled while it keeps dying)
+
+
+def _child(mode: str, *, redis_url: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "REDIS_URL": redis_url}
+    # The child gets SIGTERM if this process dies, even by SIGKILL: nothing outlives `make run`.
+    return subprocess.Popen([sys.executable, "-m", "app", mode], env=env, preexec_fn=die_with_parent)
+
+
+def _supervise(redis_url: str) -> int:
+    """Run web and worker as children until a signal; the web's exit ends the run, a worker's
+    death restarts it. Returns the exit status."""
+    stopping: list[int] = []
+
+    def on_signal(signum: int, frame: object) -> None:
+        stopping.append(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+    web = _child("web", redis_url=redis_url)
+    worker = _child("worker", redis_url=redis_url)
+    pause = WORKER_RESTART_S
+    status = 0
+    try:
+        while not stopping:
+            if web.poll() is not None:
+                log.error("web.exited", status=web.returncode)
+                status = web.returncode or 1
+                break
+            if worker.poll() is not None:
+                log.error("worker.exited", status=worker.returncode, restart_in_s=pause)
+                time.sleep(pause)
+                pause = min(pause * 2, 30.0)
+                worker = _child("worker", redis_url=redis_url)
+                continue
+            time.sleep(0.2)
+    finally:
+        for child in (web, worker):
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in (web, worker):
+            try:
+                child.wait(20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return status
+
+
 async def _serve(runtime: Runtime, mode: str) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -46,11 +101,11 @@ async def _serve(runtime: Runtime, mode: str) -> None:
     tasks: list[asyncio.Task[None]] = []
     worker = None
     try:
-        if mode in ("all", "web"):
+        if mode == "web":
             if runtime.slack_app is None:
                 log.warning("slack.not_configured", hint=SLACK_HINT)
             await runtime.start_web()
-        if mode in ("all", "worker"):
+        if mode == "worker":
             if runtime.matcher is not None:
                 await runtime.matcher.warm_up()  # fail at start, not on the first reply
             worker = runtime.worker()
@@ -108,7 +163,9 @@ def main(argv: list[str]) -> int:
         settings = load_settings()
         configure_logging(log_format=settings.log_format)
         url, embedded = _redis_url(settings, mode)
-        runtime = build_runtime(settings=settings, redis_url=url)
+        if mode == "all":
+            return _supervise(url)
+        runtime = build_runtime(settings=settings, redis_url=url, worker=mode == "worker")
         if mode == "check":
             return asyncio.run(_check(runtime))
         asyncio.run(_serve(runtime, mode))

@@ -14,9 +14,10 @@ from urllib.parse import urlparse
 
 from app.domain.delivery import DeliveryRules, parse_window
 from app.domain.timings import MeetingTimings
-from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, parse_emoji_list
+from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, base_emoji
 from app.relevance.multilingual import available as multilingual_available
 from app.relevance.semantic import available as semantic_available
+from integrations.slack.text import emoji_named
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
@@ -83,7 +84,7 @@ class Settings:
     meeting_idle_minutes: float = 90.0
     late_digest_minutes: float = 60.0
     share_outcome: bool = True
-    relevance_model: str = "auto"  # auto: the heaviest text models whose extra is installed
+    relevance_model: str = "multilingual"  # auto: the heaviest text models whose extra is installed
 
     @property
     def text_models(self) -> str:
@@ -119,6 +120,13 @@ class Settings:
         return DeliveryRules(
             max_per_window=self.max_inject, window_s=self.inject_window_s, threshold=self.relevance_threshold
         )
+
+
+def _emoji_list(text: str) -> frozenset[str]:
+    """Emoji as characters ("👍,⭐") or by the names people know from Slack ("+1,thumbsup,star"), in the
+    core's form."""
+    entries = (e.strip() for e in text.split(","))
+    return frozenset(base_emoji(emoji_named(e) if e.isascii() else e) for e in entries if e.strip(":"))
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -246,8 +254,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     relevance_threshold = _number(
         env, "CERCLE_RELEVANCE_THRESHOLD", "0.3", parse=float, valid=lambda v: 0 <= v <= 1, expected="between 0 and 1"
     )
-    up = parse_emoji_list(_get(env, "CERCLE_UPVOTE_EMOJI") or ",".join(DEFAULT_UP))
-    down = parse_emoji_list(_get(env, "CERCLE_DOWNVOTE_EMOJI") or ",".join(DEFAULT_DOWN))
+    up = _emoji_list(_get(env, "CERCLE_UPVOTE_EMOJI") or ",".join(DEFAULT_UP))
+    down = _emoji_list(_get(env, "CERCLE_DOWNVOTE_EMOJI") or ",".join(DEFAULT_DOWN))
     if up & down:
         raise ConfigError("CERCLE_DOWNVOTE_EMOJI", f"shares {sorted(up & down)} with CERCLE_UPVOTE_EMOJI")
     idle = _number(env, "CERCLE_MEETING_IDLE_MINUTES", "90", parse=float, valid=lambda v: v > 0, expected=positive)
@@ -256,10 +264,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if share_text not in ("true", "false", "1", "0", "yes", "no"):
         raise ConfigError("CERCLE_SHARE_OUTCOME", f"must be true or false, got {share_text!r}")
 
-    relevance_model = (_get(env, "CERCLE_RELEVANCE_MODEL") or "auto").lower()
+    relevance_model = (_get(env, "CERCLE_RELEVANCE_MODEL") or "multilingual").lower()
     if relevance_model not in ("auto", "pure", "multilingual", "semantic"):
         raise ConfigError(
-            "CERCLE_RELEVANCE_MODEL", f"must be auto, pure, multilingual or semantic, got {relevance_model!r}"
+            "CERCLE_RELEVANCE_MODEL", f"must be pure, multilingual, semantic or auto, got {relevance_model!r}"
         )
     for extra, installed in (("semantic", semantic_available), ("multilingual", multilingual_available)):
         if relevance_model == extra and not installed():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -13,20 +13,25 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
+from app.domain.models import Platform
+from app.domain.ports import PartnerRepository, RelayRepository, TopicRepository, VoteRepository
 from app.relevance.reading import TextRelevance
 from app.runtime.config import Settings
 from app.runtime.crypto import TokenCipher, development_secret
+from app.runtime.directory import Directories
 from app.runtime.inflight import InFlight
-from app.runtime.jobs import JobDeps, job_handlers
+from app.runtime.jobs import job_handlers
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
 from app.runtime.web import build_web_app
+from app.store.counters import Counters
 from app.store.partners import RedisPartnerRepository
 from app.store.queue import JobQueue, Worker
 from app.store.ratelimit import ChannelRateLimiter
 from app.store.relay import RedisRelayRepository
 from app.store.topics import Deduplicator, RedisTopicRepository
 from app.store.votes import RedisVoteRepository
+from app.usecases.context import Context
 from handlers.slack import SlackServices, build_slack_app
 from integrations.slack.client import new_session
 from integrations.slack.directory import SlackDirectory
@@ -51,21 +56,34 @@ def connect_redis(url: str, *, pool_size: int = REDIS_POOL_SIZE) -> aioredis.Red
 class Runtime:
     settings: Settings
     redis: aioredis.Redis
-    topics: RedisTopicRepository
-    partners: RedisPartnerRepository
-    relay: RedisRelayRepository
-    dedupe: Deduplicator
+    ctx: Context  # the ports every use case reaches, on this Redis
     queue: JobQueue
-    limiter: ChannelRateLimiter
+    dedupe: Deduplicator
     metrics: Metrics
-    votes: RedisVoteRepository
+    counters: Counters
     slack_app: AsyncApp | None = None
-    directory: SlackDirectory | None = None
+    slack_directory: SlackDirectory | None = None
     matcher: TextRelevance | None = None  # the optional text models (CERCLE_RELEVANCE_MODEL)
     inflight: InFlight = field(default_factory=InFlight)  # listeners still at work after their ack
     _session: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
     _socket_handler: Any = None
+
+    @property
+    def topics(self) -> TopicRepository:
+        return self.ctx.topics
+
+    @property
+    def partners(self) -> PartnerRepository:
+        return self.ctx.partners
+
+    @property
+    def relay(self) -> RelayRepository:
+        return self.ctx.relay
+
+    @property
+    def votes(self) -> VoteRepository:
+        return self.ctx.votes
 
     def _open_session(self) -> None:
         """One pooled HTTP session for every Slack call of this process (Bolt copies the app
@@ -75,8 +93,8 @@ class Runtime:
         self._session = new_session()
         if self.slack_app is not None:
             self.slack_app.client.session = self._session
-        if self.directory is not None:
-            self.directory.use_session(self._session)
+        if self.slack_directory is not None:
+            self.slack_directory.use_session(self._session)
 
     async def start_web(self, *, host: str = "0.0.0.0") -> int:
         """Serve HTTP; returns the bound port (useful when PORT=0)."""
@@ -85,6 +103,7 @@ class Runtime:
             metrics=self.metrics,
             redis=self.redis,
             queue=self.queue,
+            counters=self.counters,
             slack_app=self.slack_app,
             slack_over_http=bool(self.settings.slack.signing_secret),  # unsigned HTTP is never accepted
         )
@@ -105,22 +124,11 @@ class Runtime:
 
     def worker(self, *, concurrency: int = 8) -> Worker:
         self._open_session()
-        handlers = {}
-        if self.directory is not None:
-            deps = JobDeps(
-                topics=self.topics,
-                partners=self.partners,
-                relay=self.relay,
-                directory=self.directory,
-                # A job that would wait more than a second for a busy channel stands aside instead.
-                limiter=ChannelRateLimiter(redis=self.redis, max_wait_s=WORKER_MAX_WAIT_S),
-                queue=self.queue,
-                votes=self.votes,
-                rules=self.settings.delivery,
-                timings=self.settings.timings,
-                matcher=self.matcher,
-            )
-            handlers = job_handlers(deps)
+        # A job that would wait more than a second for a busy channel stands aside instead; the text
+        # models read replies in the worker only.
+        limiter = ChannelRateLimiter(redis=self.redis, max_wait_s=WORKER_MAX_WAIT_S)
+        ctx = replace(self.ctx, limiter=limiter, matcher=self.matcher)
+        handlers = job_handlers(ctx=ctx, counters=self.counters)
         return Worker(queue=self.queue, handlers=handlers, clock=time.time, concurrency=concurrency)
 
     async def close(self) -> None:
@@ -147,38 +155,46 @@ def _cipher(settings: Settings) -> TokenCipher:
     return TokenCipher(secret=settings.secret_key or development_secret(data_dir=settings.data_dir))
 
 
-def build_runtime(*, settings: Settings, redis_url: str) -> Runtime:
+def build_runtime(*, settings: Settings, redis_url: str, worker: bool = True) -> Runtime:
+    """``worker``: this process runs jobs, so it loads the text models (the web never does)."""
     redis = connect_redis(redis_url)
-    runtime = Runtime(
-        settings=settings,
-        redis=redis,
+    store = RedisInstallationStore(redis=redis, cipher=_cipher(settings)) if settings.slack.oauth else None
+    slack_directory = (
+        SlackDirectory(settings=settings.slack, installation_store=store, rules=settings.delivery)
+        if settings.slack.enabled
+        else None
+    )
+    directories = Directories({Platform.SLACK: slack_directory} if slack_directory is not None else {})
+    queue = JobQueue(redis=redis, claim_idle_ms=int(settings.job_retry_seconds * 1000))
+    ctx = Context(
         topics=RedisTopicRepository(redis=redis),
         partners=RedisPartnerRepository(redis=redis),
         relay=RedisRelayRepository(redis=redis),
-        dedupe=Deduplicator(redis=redis),
-        queue=JobQueue(redis=redis, claim_idle_ms=int(settings.job_retry_seconds * 1000)),
-        limiter=ChannelRateLimiter(redis=redis),
-        metrics=Metrics(),
         votes=RedisVoteRepository(redis=redis),
-        matcher=TextRelevance(models=settings.text_models) if settings.text_models != "pure" else None,
+        directory=directories,
+        jobs=queue,
+        limiter=ChannelRateLimiter(redis=redis),
+        rules=settings.delivery,
+        vote_rules=settings.votes,
+        timings=settings.timings,
+        admins=settings.admins,
+    )
+    runtime = Runtime(
+        settings=settings,
+        redis=redis,
+        ctx=ctx,
+        queue=queue,
+        dedupe=Deduplicator(redis=redis),
+        metrics=Metrics(),
+        counters=Counters(redis=redis),
+        slack_directory=slack_directory,
+        matcher=TextRelevance(models=settings.text_models) if worker and settings.text_models != "pure" else None,
     )
     if settings.slack.enabled:
-        store = RedisInstallationStore(redis=redis, cipher=_cipher(settings)) if settings.slack.oauth else None
-        runtime.directory = SlackDirectory(settings=settings.slack, installation_store=store)
         services = SlackServices(
-            topics=runtime.topics,
-            partners=runtime.partners,
-            relay=runtime.relay,
-            directory=runtime.directory,
-            jobs=runtime.queue,
-            limiter=runtime.limiter,
+            ctx=ctx,
             dedupe=runtime.dedupe,
             metrics=runtime.metrics,
-            votes=runtime.votes,
-            rules=settings.delivery,
-            vote_rules=settings.votes,
-            timings=settings.timings,
-            admins=settings.admins,
             multi_workspace=settings.slack.oauth,
             inflight=runtime.inflight,
         )

@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
+from app.store.counters import Counters
 from app.store.queue import JobQueue
 
 log = get_logger("app.runtime.web")
@@ -45,6 +46,7 @@ def build_web_app(
     metrics: Metrics,
     redis: object,
     queue: JobQueue,
+    counters: Counters,
     slack_app: AsyncApp | None,
     slack_over_http: bool = True,
     started_at: float | None = None,
@@ -66,6 +68,8 @@ def build_web_app(
         try:
             metrics.queue_depth.set(await queue.depth())
             metrics.scheduled.set(await queue.scheduled_count())
+            metrics.asks.shared = await counters.read(name="asks")
+            metrics.errors.shared = await counters.read(name="errors")
         except (RedisError, OSError):
             metrics.errors.labels("redis").inc()
         return web.Response(body=metrics.render(), headers={"Content-Type": metrics.content_type})

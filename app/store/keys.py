@@ -33,6 +33,16 @@ def question(kind: str, channel_key: str, asker_id: str, question_hash: str) -> 
     return f"{PREFIX}:ask:{kind}:{channel_key}:{asker_id}:{question_hash}"
 
 
+def topic_opening(topic_id: str) -> str:
+    """When the topic's root was first about to be posted: a retried opening looks for it first."""
+    return f"{PREFIX}:{{t:{topic_id}}}:opening"
+
+
+def counters(name: str) -> str:
+    """Hash: "label|label" → count, for /metrics (app/store/counters.py)."""
+    return f"{PREFIX}:counters:{name}"
+
+
 def dedupe(scope: str, key: str) -> str:
     return f"{PREFIX}:dedupe:{scope}:{key}"
 
@@ -135,6 +145,11 @@ def answer_votes(topic_id: str, answer_id: str) -> str:
 def voter_emoji(topic_id: str, answer_id: str, voter: str) -> str:
     """Set of "+emoji" / "-emoji" one voter has on any copy of one answer."""
     return f"{PREFIX}:{{t:{topic_id}}}:voter-emoji:{answer_id}:{voter}"
+
+
+def vote_times(topic_id: str, answer_id: str) -> str:
+    """Hash: "voter|+emoji" → the time of the latest change applied, so that changes apply in order."""
+    return f"{PREFIX}:{{t:{topic_id}}}:vote-times:{answer_id}"
 
 
 # Authors' records share one hash tag: a meeting's outcome updates them in one script.

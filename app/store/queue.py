@@ -22,7 +22,8 @@ import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
-from app.domain.ports import RetryLater
+from app.domain.errors import RetryLater
+from app.domain.ports import JobSpec
 from app.runtime.logs import get_logger
 from app.store import keys
 
@@ -118,7 +119,16 @@ class JobQueue:
             if "BUSYGROUP" not in str(error):
                 raise
 
-    async def enqueue(self, *, kind: str, payload: Mapping[str, Any], job_id: str | None = None) -> str:
+    async def enqueue(self, job: JobSpec) -> None:
+        await self.put(kind=job.kind, payload=job.payload(), job_id=job.job_id)
+
+    async def schedule(self, job: JobSpec, *, at: float, move: bool = True) -> None:
+        await self.put_at(kind=job.kind, payload=job.payload(), at=at, job_id=job.job_id, move=move)
+
+    async def cancel(self, job: JobSpec) -> None:
+        await self.drop(job_id=job.job_id)
+
+    async def put(self, *, kind: str, payload: Mapping[str, Any], job_id: str | None = None) -> str:
         """Add a job; with ``job_id``, the same job enqueued twice runs once."""
         job_id = job_id or secrets.token_hex(8)
         await self._enqueue_once(
@@ -126,9 +136,7 @@ class JobQueue:
         )
         return job_id
 
-    async def schedule(
-        self, *, kind: str, payload: Mapping[str, Any], at: float, job_id: str, move: bool = True
-    ) -> None:
+    async def put_at(self, *, kind: str, payload: Mapping[str, Any], at: float, job_id: str, move: bool = True) -> None:
         """Run at ``at`` (epoch seconds); scheduling the same ``job_id`` again moves it, unless
         ``move`` is False: then the first time stands (at most one run per period)."""
         member = json.dumps({"kind": kind, "payload": json.dumps(payload), "job_id": job_id}, sort_keys=True)
@@ -137,7 +145,7 @@ class JobQueue:
             args=[member, repr(at), "1" if move else "0", SCHEDULED_MARK_S],
         )
 
-    async def cancel(self, *, job_id: str) -> None:
+    async def drop(self, *, job_id: str) -> None:
         await self._cancel(keys=[keys.dedupe("scheduled", job_id), self.scheduled])
 
     async def promote_due(self, *, now: float, limit: int = 100) -> int:
@@ -248,7 +256,7 @@ class Worker:
         except asyncio.CancelledError:
             raise
         except RetryLater as later:
-            await self._queue.schedule(
+            await self._queue.put_at(
                 kind=job.kind, payload=job.payload, at=self._clock() + later.delay_s, job_id=job.job_id
             )
             await self._queue.ack(job)

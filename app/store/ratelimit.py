@@ -12,7 +12,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from app.domain.ports import RetryLater
+from app.domain.errors import RetryLater
 from app.store import keys
 
 # Returns the milliseconds to wait before posting, with the slot reserved (0: post now), or minus the

@@ -10,7 +10,17 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from app.domain.models import Answer, AnswerStatus, Credit, Mirror, MirrorStatus, Person, Place, Platform
+from app.domain.models import (
+    Answer,
+    AnswerStatus,
+    Credit,
+    Mirror,
+    MirrorStatus,
+    Person,
+    Place,
+    place_fields,
+    place_from_fields,
+)
 from app.domain.ports import AnswerField
 from app.domain.votes import Reaction
 from app.store import keys
@@ -21,16 +31,12 @@ PARKED_MAX = 200  # reactions kept aside per message; the oldest go first
 REPLIES_LOCK_S = 60.0  # one reply's weighing, Slack's rate-limit waits included
 
 
-def _place_json(place: Place | None) -> dict[str, Any] | None:
-    if place is None:
-        return None
-    return {"platform": str(place.platform), "tenant": place.tenant, "channel": place.channel, "thread": place.thread}
+def _place_json(place: Place | None) -> dict[str, str] | None:
+    return None if place is None else place_fields(place)
 
 
 def _place_from(data: dict[str, Any] | None) -> Place | None:
-    if not data:
-        return None
-    return Place(Platform(data["platform"]), data["tenant"], data["channel"], data.get("thread"))
+    return place_from_fields(data) if data else None
 
 
 def mirror_to_json(mirror: Mirror) -> str:
@@ -325,7 +331,7 @@ class RedisRelayRepository:
                 keys.parked_reactions(place.channel_key, message_id),
             ],
             args=[
-                json.dumps([reaction.voter, reaction.emoji, reaction.direction, reaction.added]),
+                json.dumps([reaction.voter, reaction.emoji, reaction.direction, reaction.added, reaction.at]),
                 PARKED_TTL_S,
                 PARKED_MAX,
             ],

@@ -9,7 +9,17 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
-from app.domain.models import Meeting, MeetingStatus, Person, Place, Platform, Reach, Topic, TopicStatus
+from app.domain.models import (
+    Meeting,
+    MeetingStatus,
+    Person,
+    Place,
+    Reach,
+    Topic,
+    TopicStatus,
+    place_fields,
+    place_from_fields,
+)
 from app.store import keys
 
 # Closes a topic only if it is open: the one caller that wins sees 1.
@@ -20,26 +30,12 @@ return 1
 """
 
 
+# How long an opening's mark outlives it: past any retry of its job.
+OPENING_MARK_S = 24 * 3600
+
+
 def new_id() -> str:
     return secrets.token_hex(6)
-
-
-def _place_fields(prefix: str, place: Place) -> dict[str, str]:
-    return {
-        f"{prefix}platform": str(place.platform),
-        f"{prefix}tenant": place.tenant,
-        f"{prefix}channel": place.channel,
-        f"{prefix}thread": place.thread or "",
-    }
-
-
-def _place(prefix: str, data: dict[str, str]) -> Place:
-    return Place(
-        platform=Platform(data[f"{prefix}platform"]),
-        tenant=data[f"{prefix}tenant"],
-        channel=data[f"{prefix}channel"],
-        thread=data.get(f"{prefix}thread") or None,
-    )
 
 
 def topic_to_hash(topic: Topic) -> dict[str, str]:
@@ -49,7 +45,7 @@ def topic_to_hash(topic: Topic) -> dict[str, str]:
         "question": topic.question,
         "asker_id": topic.asker.id,
         "asker_name": topic.asker.name,
-        **_place_fields("", topic.place),
+        **place_fields(topic.place),
         "created_at": repr(topic.created_at),
         "status": str(topic.status),
         "reach": str(topic.reach),
@@ -67,7 +63,7 @@ def topic_from_hash(data: dict[str, str]) -> Topic:
         meeting_id=data["meeting_id"],
         question=data["question"],
         asker=Person(id=data["asker_id"], name=data["asker_name"]),
-        place=_place("", data),
+        place=place_from_fields(data),
         created_at=float(data["created_at"]),
         status=TopicStatus(data["status"]),
         reach=Reach(data.get("reach") or Reach.PARTNERS),
@@ -91,7 +87,7 @@ return 1
 def meeting_from_hash(data: dict[str, str]) -> Meeting:
     return Meeting(
         id=data["id"],
-        place=_place("", data),
+        place=place_from_fields(data),
         started_at=float(data["started_at"]),
         status=MeetingStatus(data["status"]),
         ended_at=float(data["ended_at"]) if data.get("ended_at") else None,
@@ -119,7 +115,7 @@ class RedisTopicRepository:
                 keys.meeting(candidate),
                 mapping={
                     "id": candidate,
-                    **_place_fields("", channel_place),
+                    **place_fields(channel_place, prefix=""),
                     "started_at": repr(now),
                     "status": str(MeetingStatus.OPEN),
                 },
@@ -189,9 +185,18 @@ class RedisTopicRepository:
         data = await self._redis.hgetall(keys.topic(topic_id))
         return topic_from_hash(data) if data else None
 
-    async def claim_question(self, *, place: Place, asker_id: str, key: str, seconds: float) -> bool:
+    async def claim_question(self, *, place: Place, asker_id: str, key: str, holder: str, seconds: float) -> bool:
         claim = _question(place, asker_id, key, "claim")
-        return bool(await self._redis.set(claim, "1", nx=True, px=max(1, int(seconds * 1000))))
+        if await self._redis.set(claim, holder, nx=True, px=max(1, int(seconds * 1000))):
+            return True
+        return bool(await self._redis.get(claim) == holder)
+
+    async def mark_opening(self, *, topic_id: str, at: float) -> float | None:
+        earlier = await self._redis.set(keys.topic_opening(topic_id), repr(at), ex=OPENING_MARK_S, get=True)
+        return float(earlier) if earlier else None
+
+    async def forget_opening(self, *, topic_id: str) -> None:
+        await self._redis.delete(keys.topic_opening(topic_id))
 
     async def release_question(self, *, place: Place, asker_id: str, key: str) -> None:
         await self._redis.delete(_question(place, asker_id, key, "claim"))

@@ -14,13 +14,24 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from app.domain.trust import author_trust
+from app.domain.votes import Reaction
 from app.store import keys
 
+# A reaction's change is applied in the platform's order (ARGV[5], its time; 0: unknown): a worker may
+# run "added" and "removed" of one quick toggle side by side, and the later one must win.
 _REACT = """
-local votes, emoji_set = KEYS[1], KEYS[2]
-local voter, emoji, direction, action = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local votes, emoji_set, times = KEYS[1], KEYS[2], KEYS[3]
+local voter, emoji, direction, action, at = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local member = (direction > 0 and '+' or '-') .. emoji
-if action == 'add' then
+local field = voter .. '|' .. member
+if at > 0 and at < tonumber(redis.call('HGET', times, field) or '0') then
+  action = 'stale'
+elseif at > 0 then
+  redis.call('HSET', times, field, ARGV[5])
+  redis.call('EXPIRE', times, 7776000)
+end
+if action == 'stale' then
+elseif action == 'add' then
   redis.call('SADD', emoji_set, member)
   redis.call('HSET', votes, voter, direction)
 else
@@ -77,12 +88,21 @@ class RedisVoteRepository:
         self._record: Any = redis.register_script(_RECORD)
         self._toggle_up: Any = redis.register_script(_TOGGLE_UP)
 
-    async def react(self, *, topic_id: str, answer_id: str, voter: str, emoji: str, direction: int, added: bool) -> int:
-        """Apply one reaction change; returns the answer's new tally."""
+    async def react(self, *, topic_id: str, answer_id: str, reaction: Reaction) -> int:
+        """Apply one reaction change (unless a later one of the same emoji was applied already);
+        returns the answer's new tally."""
+        votes_key = keys.answer_votes(topic_id, answer_id)
+        emoji_key = keys.voter_emoji(topic_id, answer_id, reaction.voter)
         return int(
             await self._react(
-                keys=[keys.answer_votes(topic_id, answer_id), keys.voter_emoji(topic_id, answer_id, voter)],
-                args=[voter, emoji, direction, "add" if added else "remove"],
+                keys=[votes_key, emoji_key, keys.vote_times(topic_id, answer_id)],
+                args=[
+                    reaction.voter,
+                    reaction.emoji,
+                    reaction.direction,
+                    "add" if reaction.added else "remove",
+                    repr(reaction.at),
+                ],
             )
         )
 

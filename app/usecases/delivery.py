@@ -4,100 +4,72 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules, Route, digest_time, same_content
+from app.domain.delivery import Route, digest_time, same_content
+from app.domain.errors import ClosedToCercle, MessageGone, PersonUnreachable
 from app.domain.models import Answer, AnswerStatus, Topic
-from app.domain.ports import (
-    CLOSED_CODES,
-    ChatDirectory,
-    ChatPlatform,
-    Jobs,
-    PlatformError,
-    RateLimiter,
-    RelayRepository,
-    SemanticMatcher,
-    TopicRepository,
-    VoteRepository,
-)
+from app.domain.ports import ChatPlatform, RelayRepository
+from app.usecases.context import Context
+from app.usecases.jobs import DeliverAnswer, LateDigest, PostDigest, RefreshTopic, RescoreAnswer
 from app.usecases.judging import author_key, judge_reply
-from app.usecases.relay import DELIVER_JOB, inject_answer
+from app.usecases.relay import inject_answer
 from app.usecases.votes import adopt_parked
 
-DIGEST_JOB = "topic.digest"
-ASKER_UNREACHABLE_CODES = CLOSED_CODES | {"user_not_in_channel"}
 REVIEW_CLAIM_S = 30.0  # longer than one post, rate limit waits included
 
 
-async def deliver_answer(
-    *,
-    topic_id: str,
-    answer_id: str,
-    topics: TopicRepository,
-    relay: RelayRepository,
-    directory: ChatDirectory,
-    limiter: RateLimiter,
-    jobs: Jobs,
-    votes: VoteRepository,
-    rules: DeliveryRules,
-    now: float,
-) -> Answer | None:
-    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
-    topic = await topics.get_topic(topic_id=topic_id)
+APPROVED = "approved"  # DeliverAnswer.why for an answer the asker approved: it skips the window's quota
+
+
+async def deliver_answer(job: DeliverAnswer, ctx: Context) -> Answer | None:
+    answer = await ctx.relay.answer(topic_id=job.topic_id, answer_id=job.answer_id)
+    topic = await ctx.topics.get_topic(topic_id=job.topic_id)
     if answer is None or topic is None:
         return answer
     if answer.status is AnswerStatus.INJECTED and answer.injected_id:  # this job again, after a crash
-        await adopt_parked(
-            answer=answer,
-            place=topic.place,
-            message_id=answer.injected_id,
-            relay=relay,
-            votes=votes,
-            jobs=jobs,
-            now=now,
-        )
+        await adopt_parked(answer=answer, place=topic.place, message_id=answer.injected_id, ctx=ctx)
     if answer.status is AnswerStatus.DELETED and answer.posting_since:
-        return await _take_back(answer=answer, topic=topic, directory=directory)
+        return await _take_back(answer=answer, topic=topic, ctx=ctx)
+    if job.why == APPROVED:
+        return await _approved(answer=answer, topic=topic, ctx=ctx)
     if answer.status is not AnswerStatus.NEW:
         return answer
     if not topic.is_open:
-        return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.LATE)
+        return await _set(relay=ctx.relay, answer=answer, topic=topic, status=AnswerStatus.LATE)
     if topic.review:
-        chat = await directory.chat_for(tenant=topic.place.tenant)
+        chat = await ctx.directory.chat_for(platform=topic.place.platform, tenant=topic.place.tenant)
         if chat is None:
             return answer
-        return await _to_review(answer=answer, topic=topic, chat=chat, relay=relay)
-    granted, oldest = await relay.reserve_slot(
-        topic_id=topic.id, answer_id=answer.id, now=now, window_s=rules.window_s, limit=rules.max_per_window
+        return await _to_review(answer=answer, topic=topic, chat=chat, relay=ctx.relay)
+    rules = ctx.rules
+    granted, oldest = await ctx.relay.reserve_slot(
+        topic_id=topic.id, answer_id=answer.id, now=ctx.clock(), window_s=rules.window_s, limit=rules.max_per_window
     )
     if granted:
-        return await inject_answer(
-            answer=answer,
-            topic=topic,
-            relay=relay,
-            votes=votes,
-            directory=directory,
-            limiter=limiter,
-            jobs=jobs,
-            now=now,
-        )
-    waiting = await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.WAITING)
+        return await inject_answer(answer=answer, topic=topic, ctx=ctx)
+    waiting = await _set(relay=ctx.relay, answer=answer, topic=topic, status=AnswerStatus.WAITING)
     digest_at = digest_time(injected_at=[oldest], rules=rules)
-    await jobs.schedule(
-        kind=DIGEST_JOB,
-        payload={"topic_id": topic.id},
-        at=digest_at,
-        job_id=f"digest:{topic.id}:{int(digest_at)}",
-    )
+    await ctx.jobs.schedule(PostDigest(topic_id=topic.id, due=int(digest_at)), at=digest_at)
     return waiting
+
+
+async def _approved(*, answer: Answer, topic: Topic, ctx: Context) -> Answer | None:
+    """The asker approved it: posted now, whatever the window's quota (the claim on the decision,
+    taken by the click, is released once it is in the thread or skipped)."""
+    try:
+        if answer.status is not AnswerStatus.IN_REVIEW:
+            return answer  # posted by an earlier run of this job, or deleted meanwhile
+        return await inject_answer(answer=answer, topic=topic, ctx=ctx)
+    finally:
+        await ctx.relay.release_review(topic_id=topic.id, answer_id=answer.id)
 
 
 async def _to_review(*, answer: Answer, topic: Topic, chat: ChatPlatform, relay: RelayRepository) -> Answer:
     try:
         await chat.ask_review(answer=answer, topic=topic)
-    except PlatformError as error:
-        if error.code not in ASKER_UNREACHABLE_CODES:
-            raise
+    except (ClosedToCercle, PersonUnreachable):
         # The asker left the channel: nobody else may approve, so the answer waits, shown in the
         # summary, and goes on if review mode is switched off.
+        pass
     return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.IN_REVIEW)
 
 
@@ -107,25 +79,18 @@ async def _set(*, relay: RelayRepository, answer: Answer, topic: Topic, status: 
     return updated
 
 
-async def post_digest(
-    *,
-    topic_id: str,
-    topics: TopicRepository,
-    relay: RelayRepository,
-    directory: ChatDirectory,
-    limiter: RateLimiter,
-    now: float,
-    status: AnswerStatus = AnswerStatus.WAITING,
-) -> int:
+async def post_digest(job: PostDigest | LateDigest, ctx: Context) -> int:
     """The answers that waited (for the window, or for the meeting's end when they came late),
     as one message, best first; each exactly once, also when an attempt crashed after posting."""
-    topic = await topics.get_topic(topic_id=topic_id)
+    topic_id, relay, now = job.topic_id, ctx.relay, ctx.clock()
+    status = AnswerStatus.LATE if isinstance(job, LateDigest) else AnswerStatus.WAITING
+    topic = await ctx.topics.get_topic(topic_id=topic_id)
     if topic is None:
         return 0
     waiting = [a for a in await relay.answers(topic_id=topic_id) if a.status is status]
     if not waiting:
         return 0
-    chat = await directory.chat_for(tenant=topic.place.tenant)
+    chat = await ctx.directory.chat_for(platform=topic.place.platform, tenant=topic.place.tenant)
     if chat is None:
         return 0
     if topic.review and topic.is_open and status is AnswerStatus.WAITING:
@@ -142,18 +107,18 @@ async def post_digest(
         else:
             delivered += await _digested(relay=relay, answers=attempted, topic=topic, message_id=found)
     fresh.sort(key=lambda a: (-a.score, a.created_at))  # best first
-    for part, start in enumerate(range(0, len(fresh), DIGEST_MAX_ANSWERS)):  # a message holds only so many
-        answers = fresh[start : start + DIGEST_MAX_ANSWERS]
+    for part, start in enumerate(range(0, len(fresh), chat.digest_capacity)):  # a message holds only so many
+        answers = fresh[start : start + chat.digest_capacity]
         stamp = now + part / 1000  # each message its own marker (they are to the millisecond)
-        await limiter.acquire(channel_key=topic.place.channel_key)  # first: a job told to come back has posted nothing
+        await ctx.limiter.acquire(
+            channel_key=topic.place.channel_key
+        )  # first: a job told to come back has posted nothing
         for answer in answers:
             await relay.mark_posting(answer=answer, now=stamp)
         try:
             message_id = await chat.post_digest(answers=answers, topic=topic, marker=_digest_marker(topic_id, stamp))
-        except PlatformError as error:
-            if error.code in CLOSED_CODES:
-                return delivered  # the live channel is closed to Cercle: the answers wait for the summary
-            raise
+        except ClosedToCercle:
+            return delivered  # the live channel is closed to Cercle: the answers wait for the summary
         delivered += await _digested(relay=relay, answers=answers, topic=topic, message_id=message_id)
     return delivered
 
@@ -164,10 +129,10 @@ def _digest_marker(topic_id: str, attempt: float) -> str:
     return f"digest-{topic_id}-{int(attempt * 1000)}"
 
 
-async def _take_back(*, answer: Answer, topic: Topic, directory: ChatDirectory) -> Answer:
+async def _take_back(*, answer: Answer, topic: Topic, ctx: Context) -> Answer:
     """Its author deleted it while this job was posting it, and the job died before it could record
     the post: the post may be in the thread, unknown to Cercle. Find it and remove it."""
-    chat = await directory.chat_for(tenant=topic.place.tenant)
+    chat = await ctx.directory.chat_for(platform=topic.place.platform, tenant=topic.place.tenant)
     if chat is None:
         return answer
     posted = answer.injected_id or await chat.find_answer(
@@ -176,9 +141,8 @@ async def _take_back(*, answer: Answer, topic: Topic, directory: ChatDirectory) 
     if posted:
         try:
             await chat.delete_message(place=topic.place, message_id=posted)
-        except PlatformError as error:
-            if error.code not in CLOSED_CODES | {"message_not_found"}:
-                raise
+        except (ClosedToCercle, MessageGone):
+            pass  # nothing left to take back
     return answer
 
 
@@ -200,31 +164,18 @@ async def _digested(*, relay: RelayRepository, answers: list[Answer], topic: Top
 
 
 async def set_review_mode(
-    *,
-    topic_id: str,
-    tenant: str,
-    user_id: str,
-    review: bool,
-    topics: TopicRepository,
-    relay: RelayRepository,
-    jobs: Jobs,
-    directory: ChatDirectory,
+    *, topic_id: str, tenant: str, user_id: str, review: bool, ctx: Context
 ) -> tuple[Topic, int] | None:
     """Only the asker switches review mode; None when someone else tried. Switching it off sends
     the answers still waiting for approval on their way, and says how many there were."""
-    topic = await topics.get_topic(topic_id=topic_id)
+    topic = await ctx.topics.get_topic(topic_id=topic_id)
     if topic is None or not _is_asker(topic, tenant=tenant, user_id=user_id):
         return None
-    updated = await topics.set_review(topic_id=topic_id, review=review)
+    updated = await ctx.topics.set_review(topic_id=topic_id, review=review)
     if updated is None:
         return None
-    released = 0 if review else await _release_reviews(topic=updated, relay=relay, jobs=jobs)
-    chat = await directory.chat_for(tenant=topic.place.tenant)
-    if chat is not None:
-        try:
-            await chat.update_topic(topic=updated, place=updated.place)
-        except PlatformError:
-            pass  # the switch holds; the button label catches up on the next update
+    released = 0 if review else await _release_reviews(topic=updated, ctx=ctx)
+    await ctx.jobs.schedule(RefreshTopic(topic_id=topic_id), at=ctx.clock())  # the root's button label
     return updated, released
 
 
@@ -233,92 +184,55 @@ def _is_asker(topic: Topic, *, tenant: str, user_id: str) -> bool:
     return topic.place.tenant == tenant and topic.asker.id == user_id
 
 
-async def _release_reviews(*, topic: Topic, relay: RelayRepository, jobs: Jobs) -> int:
-    released = 0
+async def _release_reviews(*, topic: Topic, ctx: Context) -> int:
+    released, relay = 0, ctx.relay
     for answer in await relay.answers(topic_id=topic.id):
         if answer.status is not AnswerStatus.IN_REVIEW:
             continue
         if not await relay.claim_review(topic_id=topic.id, answer_id=answer.id, seconds=REVIEW_CLAIM_S):
             continue  # the asker is approving or skipping it right now
         await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.NEW)
-        await jobs.enqueue(
-            kind=DELIVER_JOB,
-            payload={"topic_id": topic.id, "answer_id": answer.id},
-            job_id=f"deliver:{answer.id}:released",
-        )
+        await ctx.jobs.enqueue(DeliverAnswer(topic_id=topic.id, answer_id=answer.id, why="released"))
         released += 1
     return released
 
 
 async def review_decision(
-    *,
-    topic_id: str,
-    answer_id: str,
-    tenant: str,
-    user_id: str,
-    approve: bool,
-    topics: TopicRepository,
-    relay: RelayRepository,
-    votes: VoteRepository,
-    directory: ChatDirectory,
-    limiter: RateLimiter,
-    jobs: Jobs,
-    now: float,
+    *, topic_id: str, answer_id: str, tenant: str, user_id: str, approve: bool, ctx: Context
 ) -> Answer | None:
     """The asker's approve or skip, acted on once: a double click or a click on each button finds
-    the answer taken; a click after a crash mid-post finds it again once the claim has expired."""
-    topic = await topics.get_topic(topic_id=topic_id)
+    the answer taken (the claim lasts until a worker has posted it); a click after a crash mid-post
+    finds it again once the claim has expired."""
+    topic = await ctx.topics.get_topic(topic_id=topic_id)
     if topic is None or not _is_asker(topic, tenant=tenant, user_id=user_id):
         return None
-    if not await relay.claim_review(topic_id=topic_id, answer_id=answer_id, seconds=REVIEW_CLAIM_S):
+    if not await ctx.relay.claim_review(topic_id=topic_id, answer_id=answer_id, seconds=REVIEW_CLAIM_S):
         return None
-    try:
-        answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
-        if answer is None or answer.status is not AnswerStatus.IN_REVIEW:
-            return None
-        if not approve:
-            return await _set(relay=relay, answer=answer, topic=topic, status=AnswerStatus.SKIPPED)
-        return await inject_answer(
-            answer=answer,
-            topic=topic,
-            relay=relay,
-            votes=votes,
-            directory=directory,
-            limiter=limiter,
-            jobs=jobs,
-            now=now,
-        )
-    except BaseException:
-        await relay.release_review(topic_id=topic_id, answer_id=answer_id)  # the next click tries again
-        raise
+    answer = await ctx.relay.answer(topic_id=topic_id, answer_id=answer_id)
+    if answer is None or answer.status is not AnswerStatus.IN_REVIEW:
+        await ctx.relay.release_review(topic_id=topic_id, answer_id=answer_id)
+        return None
+    if not approve:
+        return await _set(relay=ctx.relay, answer=answer, topic=topic, status=AnswerStatus.SKIPPED)
+    await ctx.jobs.enqueue(DeliverAnswer(topic_id=topic_id, answer_id=answer_id, why=APPROVED))
+    return answer
 
 
-async def other_replies(
-    *, topic_id: str, tenant: str, topics: TopicRepository, relay: RelayRepository
-) -> list[Answer] | None:
+async def other_replies(*, topic_id: str, tenant: str, ctx: Context) -> list[Answer] | None:
     """Replies under the threshold, best first: never injected, shown on request, and only in the
     workspace (tenant) that asked; None elsewhere."""
-    topic = await topics.get_topic(topic_id=topic_id)
+    topic = await ctx.topics.get_topic(topic_id=topic_id)
     if topic is None or topic.place.tenant != tenant:
         return None
-    below = [a for a in await relay.answers(topic_id=topic_id) if a.status is AnswerStatus.BELOW]
+    below = [a for a in await ctx.relay.answers(topic_id=topic_id) if a.status is AnswerStatus.BELOW]
     return sorted(below, key=lambda a: (-a.score, a.created_at))
 
 
-async def rescore_edited(
-    *,
-    topic_id: str,
-    answer_id: str,
-    topics: TopicRepository,
-    relay: RelayRepository,
-    votes: VoteRepository,
-    jobs: Jobs,
-    rules: DeliveryRules,
-    matcher: SemanticMatcher | None = None,
-) -> Answer | None:
+async def rescore_edited(job: RescoreAnswer, ctx: Context) -> Answer | None:
     """A reply kept under the threshold was edited: its new words are judged as if they had come
     first, and go on their way when they now deserve the thread (unless they repeat an answer)."""
-    topic = await topics.get_topic(topic_id=topic_id)
+    topic_id, answer_id, relay = job.topic_id, job.answer_id, ctx.relay
+    topic = await ctx.topics.get_topic(topic_id=topic_id)
     if topic is None or not topic.is_open:
         return None
     async with relay.holding_topic(topic_id=topic_id):
@@ -335,9 +249,9 @@ async def rescore_edited(
             at=answer.created_at,
             by_asker=False,  # the asker's own replies are never stored
             earlier=earlier,
-            votes=votes,
-            rules=rules,
-            matcher=matcher,
+            votes=ctx.votes,
+            rules=ctx.rules,
+            matcher=ctx.matcher,
         )
         others = [a for a in answers if a.id != answer.id and a.status is not AnswerStatus.DELETED]
         repeats = any(same_content(a.text, answer.text) for a in others)
@@ -345,9 +259,5 @@ async def rescore_edited(
         rescored = replace(answer, score=relevance.score, reasons=relevance.reasons, status=status)
         await relay.update_answer(answer=rescored, live=topic.place, fields={"score", "reasons", "status"})
     if rescored.status is AnswerStatus.NEW:
-        await jobs.enqueue(
-            kind=DELIVER_JOB,
-            payload={"topic_id": topic.id, "answer_id": answer.id},
-            job_id=f"deliver:{answer.id}:edited",
-        )
+        await ctx.jobs.enqueue(DeliverAnswer(topic_id=topic.id, answer_id=answer.id, why="edited"))
     return rescored

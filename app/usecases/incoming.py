@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from app.domain.models import Place, Platform
+from app.domain.models import Place
+from app.usecases.jobs import EditReply, ReceiveReply
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,18 +21,10 @@ class IncomingReply:
     at: float
 
 
-def place_to_payload(place: Place) -> dict[str, object]:
-    return {"platform": str(place.platform), "tenant": place.tenant, "channel": place.channel, "thread": place.thread}
-
-
-def place_from_payload(payload: Mapping[str, object]) -> Place:
-    thread = str(payload["thread"]) if payload.get("thread") else None
-    return Place(Platform(str(payload["platform"])), str(payload["tenant"]), str(payload["channel"]), thread)
-
-
-def reply_to_payload(reply: IncomingReply) -> dict[str, object]:
+def reply_fields(reply: IncomingReply) -> dict[str, Any]:
+    """What a job carries of a reply (ReceiveReply, EditReply)."""
     return {
-        **place_to_payload(reply.place),
+        "place": reply.place,
         "message_id": reply.message_id,
         "user_id": reply.user_id,
         "text": reply.text,
@@ -39,12 +32,6 @@ def reply_to_payload(reply: IncomingReply) -> dict[str, object]:
     }
 
 
-def reply_from_payload(payload: Mapping[str, object]) -> IncomingReply:
-    return IncomingReply(
-        place=place_from_payload(payload),
-        message_id=str(payload["message_id"]),
-        user_id=str(payload["user_id"]),
-        text=str(payload["text"]),
-        from_a_bot=False,
-        at=float(str(payload["at"])),
-    )
+def reply_of(job: ReceiveReply | EditReply) -> IncomingReply:
+    """The reply a job carries, as the platform sent it (a bot's messages never become jobs)."""
+    return IncomingReply(job.place, job.message_id, job.user_id, job.text, from_a_bot=False, at=job.at)

@@ -1,14 +1,19 @@
-"""Partnerships: mutual, opt-in links between organisations, managed by their admins."""
+"""Partnerships: mutual, opt-in links between organisations, managed by their admins.
+
+The answers are typed (``PartnerReply``): each platform says them in its own words and names its
+own commands (integrations/<platform>/render.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
-from app.domain.models import Organisation, Platform
-from app.domain.ports import BotNotInChannel, ChatDirectory, ChatPlatform, PartnerRepository, PlatformError
+from app.domain.errors import BotNotInChannel, PlatformError
+from app.domain.models import Organisation, Platform, org_key
+from app.domain.ports import ChatPlatform
+from app.usecases.context import Context
 
 INVITATION_HOURS = 24
-NOT_ADMIN = "Only workspace admins and owners (or the people in CERCLE_ADMINS) can manage partners and the inbox."
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,147 +27,134 @@ class Caller:
 
     @property
     def org_key(self) -> str:
-        return f"{self.platform}:{self.tenant}"
+        return org_key(platform=self.platform, tenant=self.tenant)
+
+
+class Said(StrEnum):
+    """What a partner command answers; ``PartnerReply.values`` fills the words in."""
+
+    NOT_ADMIN = "not_admin"
+    INVITATION = "invitation"  # code, hours
+    UNKNOWN_CODE = "unknown_code"  # code, hours
+    OWN_CODE = "own_code"
+    ALREADY_PARTNERS = "already_partners"  # name
+    CODE_JUST_USED = "code_just_used"  # code
+    NOW_PARTNERS = "now_partners"  # name, has_inbox
+    REMOVED = "removed"  # name
+    NO_SUCH_PARTNER = "no_such_partner"  # name
+    LISTING = "listing"  # name, inbox; PartnerReply.partners
+    CANNOT_JOIN = "cannot_join"
+    INBOX_SET = "inbox_set"
+
+
+class PartnerState(StrEnum):
+    ACTIVE = "active"
+    NO_INBOX = "no_inbox"  # the partner has not chosen the channel that receives questions
+    REMOVED = "removed"  # Cercle was removed from the partner's organisation
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerReply:
+    said: Said
+    values: dict[str, str] = field(default_factory=dict)
+    partners: tuple[tuple[str, PartnerState], ...] = ()  # LISTING: each partner's name and state
 
 
 async def is_allowed(*, chat: ChatPlatform, caller: Caller, admins: frozenset[str]) -> bool:
     return caller.user_id in admins or await chat.is_admin(user_id=caller.user_id)
 
 
-async def organisation_of(*, partners: PartnerRepository, chat: ChatPlatform, caller: Caller) -> Organisation:
+async def organisation_of(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> Organisation:
     """The caller's organisation, named from the platform the first time it is seen."""
-    org = await partners.organisation(org_key=caller.org_key)
+    org = await ctx.partners.organisation(org_key=caller.org_key)
     if org is None:
         org = Organisation(caller.platform, caller.tenant, await chat.organisation_name())
-        await partners.save_organisation(org=org)
+        await ctx.partners.save_organisation(org=org)
     return org
 
 
-async def invite(
-    *, partners: PartnerRepository, chat: ChatPlatform, caller: Caller, admins: frozenset[str], now: float
-) -> str:
-    if not await is_allowed(chat=chat, caller=caller, admins=admins):
-        return NOT_ADMIN
-    org = await organisation_of(partners=partners, chat=chat, caller=caller)
-    code = await partners.create_invitation(org=org, by=caller.user_id, now=now)
-    return (
-        f"Your invitation code is `{code}` (single use, valid {INVITATION_HOURS} hours). Give it to an admin of the "
-        f"other organisation: they type `/ask partners accept {code}` in their workspace."
-    )
+async def invite(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> PartnerReply:
+    if not await is_allowed(chat=chat, caller=caller, admins=ctx.admins):
+        return PartnerReply(Said.NOT_ADMIN)
+    org = await organisation_of(chat=chat, caller=caller, ctx=ctx)
+    code = await ctx.partners.create_invitation(org=org, by=caller.user_id, now=ctx.clock())
+    return PartnerReply(Said.INVITATION, {"code": code, "hours": str(INVITATION_HOURS)})
 
 
-async def accept(
-    *,
-    partners: PartnerRepository,
-    directory: ChatDirectory,
-    chat: ChatPlatform,
-    caller: Caller,
-    code: str,
-    admins: frozenset[str],
-    now: float,
-) -> str:
-    if not await is_allowed(chat=chat, caller=caller, admins=admins):
-        return NOT_ADMIN
-    invitation = await partners.peek_invitation(code=code)
+async def accept(*, chat: ChatPlatform, caller: Caller, code: str, ctx: Context) -> PartnerReply:
+    if not await is_allowed(chat=chat, caller=caller, admins=ctx.admins):
+        return PartnerReply(Said.NOT_ADMIN)
+    invitation = await ctx.partners.peek_invitation(code=code)
     if invitation is None:
-        return f"The code `{code}` is unknown, expired (codes last {INVITATION_HOURS} hours) or already used."
+        return PartnerReply(Said.UNKNOWN_CODE, {"code": code, "hours": str(INVITATION_HOURS)})
     if invitation["from"] == caller.org_key:
-        return "This code was made in your own workspace: give it to the other organisation's admin instead."
-    org = await organisation_of(partners=partners, chat=chat, caller=caller)
-    if await partners.are_partners(a=org.key, b=invitation["from"]):
-        return f"You are already partners with {invitation['name']}."
-    if await partners.consume_invitation(code=code) is None:  # someone used it a moment ago
-        return f"The code `{code}` has just been used."
-    await partners.link(a=org.key, b=invitation["from"], by=caller.user_id, now=now)
-    inviter = await partners.organisation(org_key=invitation["from"])
-    inviter_name = inviter.name if inviter else invitation["name"]
-    await _announce(chat=chat, org=org, text=f"🤝 {org.name} and {inviter_name} are now partners on Cercle.")
+        return PartnerReply(Said.OWN_CODE)
+    org = await organisation_of(chat=chat, caller=caller, ctx=ctx)
+    if await ctx.partners.are_partners(a=org.key, b=invitation["from"]):
+        return PartnerReply(Said.ALREADY_PARTNERS, {"name": str(invitation["name"])})
+    if await ctx.partners.consume_invitation(code=code) is None:  # someone used it a moment ago
+        return PartnerReply(Said.CODE_JUST_USED, {"code": code})
+    await ctx.partners.link(a=org.key, b=invitation["from"], by=caller.user_id, now=ctx.clock())
+    inviter = await ctx.partners.organisation(org_key=invitation["from"])
+    inviter_name = inviter.name if inviter else str(invitation["name"])
+    await _announce(chat=chat, org=org, partner_name=inviter_name, linked=True)
     if inviter is not None:
-        inviter_chat = await directory.chat_for(tenant=inviter.tenant)
+        inviter_chat = await ctx.directory.chat_for(platform=inviter.platform, tenant=inviter.tenant)
         if inviter_chat is not None:
-            await _announce(
-                chat=inviter_chat,
-                org=inviter,
-                text=f"🤝 {inviter.name} and {org.name} are now partners on Cercle.",
-            )
-    tail = "" if org.inbox else " Choose the channel that receives their questions with `/ask inbox`."
-    return f"You are now partners with {inviter_name}. Their questions will reach your inbox.{tail}"
+            await _announce(chat=inviter_chat, org=inviter, partner_name=org.name, linked=True)
+    return PartnerReply(Said.NOW_PARTNERS, {"name": inviter_name, "has_inbox": "yes" if org.inbox else ""})
 
 
-async def _announce(*, chat: ChatPlatform, org: Organisation, text: str) -> None:
+async def _announce(*, chat: ChatPlatform, org: Organisation, partner_name: str, linked: bool) -> None:
     if org.inbox_place is None:
         return
     try:
-        await chat.post_notice(place=org.inbox_place, text=text)
+        await chat.announce_partnership(
+            place=org.inbox_place, org_name=org.name, partner_name=partner_name, linked=linked
+        )
     except PlatformError:
         pass  # an announcement is a courtesy: the partnership stands without it
 
 
-async def remove(
-    *,
-    partners: PartnerRepository,
-    directory: ChatDirectory,
-    chat: ChatPlatform,
-    caller: Caller,
-    name: str,
-    admins: frozenset[str],
-) -> str:
-    if not await is_allowed(chat=chat, caller=caller, admins=admins):
-        return NOT_ADMIN
-    org = await organisation_of(partners=partners, chat=chat, caller=caller)
+async def remove(*, chat: ChatPlatform, caller: Caller, name: str, ctx: Context) -> PartnerReply:
+    if not await is_allowed(chat=chat, caller=caller, admins=ctx.admins):
+        return PartnerReply(Said.NOT_ADMIN)
+    org = await organisation_of(chat=chat, caller=caller, ctx=ctx)
     wanted = name.strip().lower()
-    for key in await partners.partner_keys(org_key=org.key):
-        partner = await partners.organisation(org_key=key)
+    for key in await ctx.partners.partner_keys(org_key=org.key):
+        partner = await ctx.partners.organisation(org_key=key)
         if partner is None or wanted not in (partner.name.lower(), partner.tenant.lower(), key.lower()):
             continue
-        await partners.unlink(a=org.key, b=key)
-        await _announce(chat=chat, org=org, text=f"{org.name} and {partner.name} are no longer partners.")
-        partner_chat = await directory.chat_for(tenant=partner.tenant)
+        await ctx.partners.unlink(a=org.key, b=key)
+        await _announce(chat=chat, org=org, partner_name=partner.name, linked=False)
+        partner_chat = await ctx.directory.chat_for(platform=partner.platform, tenant=partner.tenant)
         if partner_chat is not None:
-            await _announce(
-                chat=partner_chat, org=partner, text=f"{partner.name} and {org.name} are no longer partners."
-            )
-        return (
-            f"{partner.name} is no longer a partner; neither side receives the other's questions,"
-            " or replies to earlier ones, any more."
-        )
-    return f"No partner is called “{name}”. `/ask partners` lists them."
+            await _announce(chat=partner_chat, org=partner, partner_name=org.name, linked=False)
+        return PartnerReply(Said.REMOVED, {"name": partner.name})
+    return PartnerReply(Said.NO_SUCH_PARTNER, {"name": name})
 
 
-async def list_partners(
-    *, partners: PartnerRepository, directory: ChatDirectory, chat: ChatPlatform, caller: Caller
-) -> str:
-    org = await organisation_of(partners=partners, chat=chat, caller=caller)
-    inbox = f"<#{org.inbox}>" if org.inbox else "not set (`/ask inbox` in the channel that should receive them)"
-    lines = [f"*Partners of {org.name}* · your inbox: {inbox}"]
-    keys = await partners.partner_keys(org_key=org.key)
-    for key in keys:
-        partner = await partners.organisation(org_key=key)
+async def list_partners(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> PartnerReply:
+    org = await organisation_of(chat=chat, caller=caller, ctx=ctx)
+    listed: list[tuple[str, PartnerState]] = []
+    for key in await ctx.partners.partner_keys(org_key=org.key):
+        partner = await ctx.partners.organisation(org_key=key)
         if partner is None:
             continue
-        installed = await directory.chat_for(tenant=partner.tenant) is not None
-        if not installed:
-            state = "Cercle was removed from their workspace: your questions are not sent there"
-        elif not partner.inbox:
-            state = "no inbox yet: your questions wait until they choose one"
+        if await ctx.directory.chat_for(platform=partner.platform, tenant=partner.tenant) is None:
+            listed.append((partner.name, PartnerState.REMOVED))
         else:
-            state = "active"
-        lines.append(f"• {partner.name}: {state}")
-    if not keys:
-        lines.append("No partner yet. `/ask partners invite` makes a code for another organisation.")
-    return "\n".join(lines)
+            listed.append((partner.name, PartnerState.ACTIVE if partner.inbox else PartnerState.NO_INBOX))
+    return PartnerReply(Said.LISTING, {"name": org.name, "inbox": org.inbox or ""}, partners=tuple(listed))
 
 
-async def set_inbox(*, partners: PartnerRepository, chat: ChatPlatform, caller: Caller, admins: frozenset[str]) -> str:
-    if not await is_allowed(chat=chat, caller=caller, admins=admins):
-        return NOT_ADMIN
+async def set_inbox(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> PartnerReply:
+    if not await is_allowed(chat=chat, caller=caller, admins=ctx.admins):
+        return PartnerReply(Said.NOT_ADMIN)
     try:
         await chat.join(channel=caller.channel)
     except BotNotInChannel:
-        return (
-            "I cannot join this private channel by myself: "
-            "invite me with `/invite @Cercle`, then run `/ask inbox` again."
-        )
-    org = await organisation_of(partners=partners, chat=chat, caller=caller)
-    await partners.set_inbox(org=org, channel=caller.channel)
-    return "This channel is now your inbox: your partners' questions will be posted here, one thread each."
+        return PartnerReply(Said.CANNOT_JOIN)
+    org = await organisation_of(chat=chat, caller=caller, ctx=ctx)
+    await ctx.partners.set_inbox(org=org, channel=caller.channel)
+    return PartnerReply(Said.INBOX_SET)

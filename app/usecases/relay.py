@@ -7,7 +7,8 @@ import hashlib
 from collections.abc import Collection
 from dataclasses import replace
 
-from app.domain.delivery import DeliveryRules, Route, same_content
+from app.domain.delivery import Route, same_content
+from app.domain.errors import ClosedToCercle, MessageGone
 from app.domain.models import (
     Answer,
     AnswerStatus,
@@ -18,100 +19,67 @@ from app.domain.models import (
     answer_id_for,
     person_key,
 )
-from app.domain.ports import (
-    CLOSED_CODES,
-    AnswerField,
-    ChatDirectory,
-    ChatPlatform,
-    Jobs,
-    PartnerRepository,
-    PlatformError,
-    RateLimiter,
-    RelayRepository,
-    SemanticMatcher,
-    TopicRepository,
-    VoteRepository,
-)
+from app.domain.ports import AnswerField, ChatPlatform
 from app.domain.relevance import ReplyKind, reply_kind
-from app.usecases.incoming import IncomingReply, reply_to_payload
+from app.usecases.context import Context
+from app.usecases.incoming import IncomingReply, reply_fields, reply_of
+from app.usecases.jobs import DeleteAnswer, DeliverAnswer, ReceiveReply, UpdateAnswer
 from app.usecases.judging import judge_reply
+from app.usecases.meeting import note_activity
 from app.usecases.votes import adopt_parked, agree_by_reply
 
-REPLY_JOB = "reply.received"
-DELIVER_JOB = "answer.deliver"
-UPDATE_JOB = "answer.update"
-DELETE_JOB = "answer.delete"
-RESCORE_JOB = "answer.rescore"
 
-
-async def accept_reply(*, reply: IncomingReply, relay: RelayRepository, jobs: Jobs) -> bool:
-    """The web side of a reply: one lookup and one durable enqueue, so a process dying after
-    Slack's acknowledgement loses nothing; the worker does the rest (names, links, scoring)."""
+async def accept_reply(*, reply: IncomingReply, ctx: Context) -> bool:
+    """The web side of a reply: one lookup and one durable enqueue, so a process dying after the
+    platform's acknowledgement loses nothing; the worker does the rest (names, links, scoring)."""
     if reply.from_a_bot or not reply.text.strip():
         return False
-    if await relay.topic_for_mirror_thread(place=reply.place) is None:
+    if await ctx.relay.topic_for_mirror_thread(place=reply.place) is None:
         return False
-    await jobs.enqueue(
-        kind=REPLY_JOB,
-        payload=reply_to_payload(reply),
-        job_id=f"reply:{reply.place.channel_key}:{reply.message_id}",
-    )
+    await ctx.jobs.enqueue(reply_job(reply))
     return True
 
 
-async def receive_reply(
-    *,
-    reply: IncomingReply,
-    topics: TopicRepository,
-    partners: PartnerRepository,
-    relay: RelayRepository,
-    votes: VoteRepository,
-    directory: ChatDirectory,
-    jobs: Jobs,
-    rules: DeliveryRules,
-    now: float,
-    matcher: SemanticMatcher | None = None,
-) -> Answer | None:
+def reply_job(reply: IncomingReply, *, version: str = "") -> ReceiveReply:
+    return ReceiveReply(**reply_fields(reply), version=version)
+
+
+async def receive_reply(job: ReceiveReply, ctx: Context) -> Answer | None:
     """Turn a human reply in a mirror thread into an Answer, a vote, or nothing."""
+    answer = await _receive(reply=reply_of(job), ctx=ctx)
+    if answer is not None:
+        topic = await ctx.topics.get_topic(topic_id=answer.topic_id)
+        if topic is not None:
+            await note_activity(meeting_id=topic.meeting_id, ctx=ctx)
+    return answer
+
+
+async def _receive(*, reply: IncomingReply, ctx: Context) -> Answer | None:
     if reply.from_a_bot or not reply.text.strip():
         return None  # loop prevention: neither our own mirrors nor another bot's messages are answers
-    topic_id = await relay.topic_for_mirror_thread(place=reply.place)
+    topic_id = await ctx.relay.topic_for_mirror_thread(place=reply.place)
     if topic_id is None:
         return None
-    topic = await topics.get_topic(topic_id=topic_id)
+    topic = await ctx.topics.get_topic(topic_id=topic_id)
     if topic is None:
         return None
-    asking_org = f"{topic.place.platform}:{topic.place.tenant}"
-    replying_org = f"{reply.place.platform}:{reply.place.tenant}"
-    if replying_org != asking_org and not await partners.are_partners(a=asking_org, b=replying_org):
+    asking_org = topic.place.org_key
+    replying_org = reply.place.org_key
+    if replying_org != asking_org and not await ctx.partners.are_partners(a=asking_org, b=replying_org):
         return None  # the partnership ended: its old mirror threads no longer reach the meeting
-    # Who wrote it, its link and the people it names, asked of Slack before taking the question: a
-    # slow answer (a 429 wait) then holds up this reply only, not every other reply and edit of it.
-    # A "+1" or thanks needs none of it: not even the installation's lookup.
-    worth_naming = _may_be_an_answer(reply.text)
-    chat = await directory.chat_for(tenant=reply.place.tenant) if worth_naming else None
-    reply = await with_names(reply, chat=chat)
-    signed = await _signature(reply=reply, chat=chat) if worth_naming else None
-    async with relay.holding_topic(topic_id=topic.id):  # replies read in one batch must see each other
-        latest = await relay.latest_text(place=reply.place, message_id=reply.message_id)
+    # Its words in Cercle's own form, who wrote it and its link, asked of the platform before taking
+    # the question: a slow answer (a 429 wait) then holds up this reply only, not every other reply
+    # and edit of it. A "+1" or thanks needs no name nor link.
+    chat = await ctx.directory.chat_for(platform=reply.place.platform, tenant=reply.place.tenant)
+    reply = await readable(reply, chat=chat)
+    signed = await _signature(reply=reply, chat=chat) if _may_be_an_answer(reply.text) else None
+    async with ctx.relay.holding_topic(topic_id=topic.id):  # replies read in one batch must see each other
+        latest = await ctx.relay.latest_text(place=reply.place, message_id=reply.message_id)
         if latest is not None:  # edited, or deleted (empty), since it was queued
             if not latest.strip():
                 return None
-            chat = chat or await directory.chat_for(tenant=reply.place.tenant)
-            reply = await with_names(replace(reply, text=latest), chat=chat)
-        return await _weigh_reply(
-            reply=reply,
-            topic=topic,
-            partners=partners,
-            relay=relay,
-            votes=votes,
-            directory=directory,
-            jobs=jobs,
-            rules=rules,
-            now=now,
-            matcher=matcher,
-            signed=signed,
-        )
+            reply = await readable(replace(reply, text=latest), chat=chat)
+        return await _weigh_reply(reply=reply, topic=topic, ctx=ctx, signed=signed)
 
 
 def _may_be_an_answer(text: str) -> bool:
@@ -119,9 +87,10 @@ def _may_be_an_answer(text: str) -> bool:
     return reply_kind(text) not in (ReplyKind.AGREEMENT, ReplyKind.THANKS, ReplyKind.EMPTY)
 
 
-async def with_names(reply: IncomingReply, *, chat: ChatPlatform | None) -> IncomingReply:
-    """The reply with the colleagues it mentions named: the meeting cannot resolve their ids."""
-    return replace(reply, text=await chat.with_names(text=reply.text)) if chat is not None else reply
+async def readable(reply: IncomingReply, *, chat: ChatPlatform | None) -> IncomingReply:
+    """The reply in Cercle's neutral form (its platform's markup read, the colleagues it mentions
+    named: another organisation cannot resolve their ids)."""
+    return replace(reply, text=await chat.readable(text=reply.text)) if chat is not None else reply
 
 
 async def _signature(*, reply: IncomingReply, chat: ChatPlatform | None) -> tuple[str, str]:
@@ -135,22 +104,11 @@ async def _signature(*, reply: IncomingReply, chat: ChatPlatform | None) -> tupl
 
 
 async def _weigh_reply(
-    *,
-    reply: IncomingReply,
-    topic: Topic,
-    partners: PartnerRepository,
-    relay: RelayRepository,
-    votes: VoteRepository,
-    directory: ChatDirectory,
-    jobs: Jobs,
-    rules: DeliveryRules,
-    now: float,
-    matcher: SemanticMatcher | None,
-    signed: tuple[str, str] | None,
+    *, reply: IncomingReply, topic: Topic, ctx: Context, signed: tuple[str, str] | None
 ) -> Answer | None:
     """Against the topic's earlier answers: a vote, a merge into one of them, or a new answer."""
     by_asker = reply.place.tenant == topic.place.tenant and reply.user_id == topic.asker.id
-    earlier = await relay.answers(topic_id=topic.id)
+    earlier = await ctx.relay.answers(topic_id=topic.id)
     author = person_key(platform=str(reply.place.platform), tenant=reply.place.tenant, user=reply.user_id)
     relevance, decision = await judge_reply(
         topic=topic,
@@ -160,9 +118,9 @@ async def _weigh_reply(
         at=reply.at,
         by_asker=by_asker,
         earlier=earlier,
-        votes=votes,
-        rules=rules,
-        matcher=matcher,
+        votes=ctx.votes,
+        rules=ctx.rules,
+        matcher=ctx.matcher,
     )
     if decision is Route.DROP:
         return None
@@ -171,21 +129,16 @@ async def _weigh_reply(
         shown = {answer_id: at for answer_id, at in above.items() if at is not None}
         if shown:  # "+1" agrees with the latest answer above it in this thread, even a merged copy
             agreed = next(a for a in earlier if a.id == max(shown, key=lambda answer_id: shown[answer_id]))
-            await relay.remember_vote(place=reply.place, message_id=reply.message_id, answer=agreed, voter=author)
+            await ctx.relay.remember_vote(place=reply.place, message_id=reply.message_id, answer=agreed, voter=author)
             await agree_by_reply(
-                answer=agreed,
-                voter=author,
-                place=reply.place,
-                message_id=reply.message_id,
-                added=True,
-                votes=votes,
-                jobs=jobs,
-                now=now,
+                answer=agreed, voter=author, place=reply.place, message_id=reply.message_id, added=True, ctx=ctx
             )
         return None
-    org = await partners.organisation(org_key=f"{reply.place.platform}:{reply.place.tenant}")
+    org = await ctx.partners.organisation(org_key=reply.place.org_key)
     if signed is None:  # edited into an answer meanwhile
-        signed = await _signature(reply=reply, chat=await directory.chat_for(tenant=reply.place.tenant))
+        signed = await _signature(
+            reply=reply, chat=await ctx.directory.chat_for(platform=reply.place.platform, tenant=reply.place.tenant)
+        )
     name, link = signed
     organisation = org.name if org else reply.place.tenant
     duplicate = next(
@@ -206,17 +159,9 @@ async def _weigh_reply(
         if copy.label() not in credited:
             merged = replace(duplicate, also_from=(*duplicate.also_from, copy))
             change = f"credit:{message_label(reply.place, reply.message_id)}"
-            await save_change(answer=merged, fields={"also_from"}, change=change, topic=topic, relay=relay, jobs=jobs)
-        await relay.map_source(place=reply.place, message_id=reply.message_id, answer=duplicate)
-        await adopt_parked(
-            answer=duplicate,
-            place=reply.place,
-            message_id=reply.message_id,
-            relay=relay,
-            votes=votes,
-            jobs=jobs,
-            now=now,
-        )
+            await save_change(answer=merged, fields={"also_from"}, change=change, topic=topic, ctx=ctx)
+        await ctx.relay.map_source(place=reply.place, message_id=reply.message_id, answer=duplicate)
+        await adopt_parked(answer=duplicate, place=reply.place, message_id=reply.message_id, ctx=ctx)
         return duplicate
     status = AnswerStatus.BELOW if decision is Route.BELOW else AnswerStatus.NEW
     answer = Answer(
@@ -233,20 +178,16 @@ async def _weigh_reply(
         score=relevance.score,
         reasons=relevance.reasons,
     )
-    added = await relay.add_answer(answer=answer)
+    added = await ctx.relay.add_answer(answer=answer)
     # Votes cast on the reply while it waited count now; a retried job (the same message again) may
     # have crashed before they did.
-    stored = answer if added else await relay.answer_for_source(place=reply.place, message_id=reply.message_id)
+    stored = answer if added else await ctx.relay.answer_for_source(place=reply.place, message_id=reply.message_id)
     if stored is not None:
-        await adopt_parked(
-            answer=stored, place=reply.place, message_id=reply.message_id, relay=relay, votes=votes, jobs=jobs, now=now
-        )
+        await adopt_parked(answer=stored, place=reply.place, message_id=reply.message_id, ctx=ctx)
     if not added:
         return None
     if answer.status is AnswerStatus.NEW:
-        await jobs.enqueue(
-            kind=DELIVER_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"deliver:{answer.id}"
-        )
+        await ctx.jobs.enqueue(DeliverAnswer(topic_id=topic.id, answer_id=answer.id))
     return answer
 
 
@@ -256,21 +197,16 @@ async def save_change(
     fields: Collection[AnswerField],
     change: str,
     topic: Topic,
-    relay: RelayRepository,
-    jobs: Jobs,
+    ctx: Context,
 ) -> Answer:
     """Store the change; an answer already in the live thread is brought up to date there (a digest
     keeps what it said when it went out). ``change`` names the event, so that each one syncs once."""
-    await relay.update_answer(answer=answer, live=topic.place, fields=fields)
+    await ctx.relay.update_answer(answer=answer, live=topic.place, fields=fields)
     # Read after the write: an answer being posted from the older copy is recorded either before
     # this read (seen injected here) or after the write (its poster sees the change, _injected).
-    stored = await relay.answer(topic_id=answer.topic_id, answer_id=answer.id)
+    stored = await ctx.relay.answer(topic_id=answer.topic_id, answer_id=answer.id)
     if stored is not None and stored.status is AnswerStatus.INJECTED and stored.injected_id:
-        await jobs.enqueue(
-            kind=UPDATE_JOB,
-            payload={"topic_id": topic.id, "answer_id": answer.id},
-            job_id=f"answer-update:{answer.id}:{change}",
-        )
+        await ctx.jobs.enqueue(UpdateAnswer(topic_id=topic.id, answer_id=answer.id, change=change))
     return answer
 
 
@@ -288,96 +224,55 @@ def message_label(place: Place, message_id: str) -> str:
     return f"{place.channel_key}:{message_id}"
 
 
-async def inject_answer(
-    *,
-    answer: Answer,
-    topic: Topic,
-    relay: RelayRepository,
-    votes: VoteRepository,
-    directory: ChatDirectory,
-    limiter: RateLimiter,
-    jobs: Jobs,
-    now: float,
-) -> Answer:
+async def inject_answer(*, answer: Answer, topic: Topic, ctx: Context) -> Answer:
     """Post the answer in the live thread once, even when the job runs again after a crash."""
-    chat = await directory.chat_for(tenant=topic.place.tenant)
+    chat = await ctx.directory.chat_for(platform=topic.place.platform, tenant=topic.place.tenant)
     if chat is None:
         return answer
     if answer.posting_since:
         found = await chat.find_answer(answer_id=answer.id, live=topic.place, since=answer.posting_since)
         if found:
-            return await _injected(
-                answer=answer, topic=topic, message_id=found, relay=relay, votes=votes, jobs=jobs, now=now
-            )
-    await limiter.acquire(channel_key=topic.place.channel_key)  # first: a job told to come back has posted nothing
-    answer = await relay.mark_posting(answer=answer, now=now)
+            return await _injected(answer=answer, topic=topic, message_id=found, ctx=ctx)
+    await ctx.limiter.acquire(channel_key=topic.place.channel_key)  # first: a job told to come back has posted nothing
+    answer = await ctx.relay.mark_posting(answer=answer, now=ctx.clock())
     try:
-        earlier_votes = await votes.tally(topic_id=answer.topic_id, answer_id=answer.id)  # on the original, say
+        earlier_votes = await ctx.votes.tally(topic_id=answer.topic_id, answer_id=answer.id)  # on the original, say
         message_id = await chat.post_answer(answer=answer, topic=topic, votes=earlier_votes)
-    except PlatformError as error:
-        if error.code in CLOSED_CODES:
-            return answer  # the live channel is closed to Cercle: the answer waits for the summary
-        raise
-    return await _injected(
-        answer=answer, topic=topic, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now
-    )
+    except ClosedToCercle:
+        return answer  # the live channel is closed to Cercle: the answer waits for the summary
+    return await _injected(answer=answer, topic=topic, message_id=message_id, ctx=ctx)
 
 
-async def _injected(
-    *,
-    answer: Answer,
-    topic: Topic,
-    message_id: str,
-    relay: RelayRepository,
-    votes: VoteRepository,
-    jobs: Jobs,
-    now: float,
-) -> Answer:
+async def _injected(*, answer: Answer, topic: Topic, message_id: str, ctx: Context) -> Answer:
     done = replace(answer, status=AnswerStatus.INJECTED, injected_id=message_id)
-    if not await relay.record_posted(answer=done, live=topic.place):  # deleted while it was being posted
-        await jobs.enqueue(
-            kind=DELETE_JOB, payload={"topic_id": topic.id, "answer_id": answer.id}, job_id=f"answer-delete:{answer.id}"
-        )
+    if not await ctx.relay.record_posted(answer=done, live=topic.place):  # deleted while it was being posted
+        await ctx.jobs.enqueue(DeleteAnswer(topic_id=topic.id, answer_id=answer.id))
         return replace(done, status=AnswerStatus.DELETED)
-    stored = await relay.answer(topic_id=answer.topic_id, answer_id=answer.id)
+    stored = await ctx.relay.answer(topic_id=answer.topic_id, answer_id=answer.id)
     if stored is not None and _shown(stored) != _shown(answer):  # edited, or credited, while being posted
-        await jobs.enqueue(
-            kind=UPDATE_JOB,
-            payload={"topic_id": topic.id, "answer_id": answer.id},
-            job_id=f"answer-update:{answer.id}:posted:{text_version(_shown(stored))}",
-        )
-    await adopt_parked(
-        answer=done, place=topic.place, message_id=message_id, relay=relay, votes=votes, jobs=jobs, now=now
-    )
+        change = f"posted:{text_version(_shown(stored))}"
+        await ctx.jobs.enqueue(UpdateAnswer(topic_id=topic.id, answer_id=answer.id, change=change))
+    await adopt_parked(answer=done, place=topic.place, message_id=message_id, ctx=ctx)
     return done
 
 
-async def sync_injected(
-    *,
-    topic_id: str,
-    answer_id: str,
-    topics: TopicRepository,
-    relay: RelayRepository,
-    votes: VoteRepository,
-    directory: ChatDirectory,
-) -> None:
+async def sync_injected(job: UpdateAnswer | DeleteAnswer, ctx: Context) -> None:
     """Make the live copy match the answer: updated text, or gone when the reply was deleted."""
-    answer = await relay.answer(topic_id=topic_id, answer_id=answer_id)
-    topic = await topics.get_topic(topic_id=topic_id)
+    answer = await ctx.relay.answer(topic_id=job.topic_id, answer_id=job.answer_id)
+    topic = await ctx.topics.get_topic(topic_id=job.topic_id)
     if answer is None or topic is None or not answer.injected_id:
         return
-    chat = await directory.chat_for(tenant=topic.place.tenant)
+    chat = await ctx.directory.chat_for(platform=topic.place.platform, tenant=topic.place.tenant)
     if chat is None:
         return
     try:
         if answer.status is AnswerStatus.DELETED:
             await chat.delete_message(place=topic.place, message_id=answer.injected_id)
         else:
-            tally = await votes.tally(topic_id=topic_id, answer_id=answer_id)
+            tally = await ctx.votes.tally(topic_id=job.topic_id, answer_id=job.answer_id)
             await chat.update_answer(answer=answer, topic=topic, votes=tally)
-    except PlatformError as error:
-        if error.code not in CLOSED_CODES | {"message_not_found"}:
-            raise
+    except (ClosedToCercle, MessageGone):
+        pass  # the copy in the live thread is out of reach: nothing to change
 
 
 def _said_in(answer: Answer, reply: IncomingReply) -> float | None:

@@ -1,117 +1,149 @@
-"""Opening, listing and closing topics: the first use cases of the flow.
+"""Asking, listing and closing topics: the first use cases of the flow, the same for every platform.
 
-Opening survives the process that does it: before the root is posted, a check is scheduled that
-carries the whole draft, and it is cancelled once the partners are asked. A web process that dies
-between the two (a crash, an out-of-memory kill) leaves the check to a worker, which finds the root
-it may have posted (or posts it), stores the topic and asks the partners: nothing is posted twice,
-and a question the asker was told nothing about is not lost."""
+Asking is split where the platform's deadline falls. The web process records the question as one
+job (one Redis round trip) and acknowledges; a worker opens it: it posts the topic's root, stores the
+topic, asks the partners and tells the asker privately. The job survives the worker that runs it: run
+again after a crash, it finds the root the dead worker may have posted before posting one, and asks
+no partner twice."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
+from app.domain.asking import AlreadyAsked, AskOutcome, Opened, Refused
 from app.domain.commands import question_key
+from app.domain.errors import PlatformError
 from app.domain.models import Person, Place, PostedMessage, Reach, Topic
-from app.domain.ports import (
-    CLOSED_CODES,
-    BotNotInChannel,
-    ChatDirectory,
-    ChatPlatform,
-    Jobs,
-    PartnerRepository,
-    PlatformError,
-    RelayRepository,
-    RetryLater,
-    TopicRepository,
-)
-from app.domain.timings import MeetingTimings
-from app.usecases.incoming import place_from_payload, place_to_payload
+from app.domain.ports import ChatPlatform
+from app.usecases.context import Context
+from app.usecases.jobs import CloseTopic, OpenTopic
 from app.usecases.meeting import note_activity
 from app.usecases.mirroring import close_mirrors, fan_out
 
-
-@dataclass(frozen=True, slots=True)
-class TopicOpened:
-    topic: Topic
+ASKING_S = 30.0  # a second /ask of a question being opened is told so for this long
 
 
 @dataclass(frozen=True, slots=True)
-class TopicRefused:
-    """The platform refused; ``reason`` is meant for the asker, ``code`` for the logs."""
+class Question:
+    """A question as someone asked it, before any topic exists."""
 
-    code: str
-    reason: str
-
-
-ALREADY_ASKED = "already_asked"  # the same question, by the same person, still open in this channel
-ASKING_S = 30.0  # a second /ask of a question being opened waits this long behind the first
-OPENING_JOB = "topic.opening"
-# Past the question's claim, so the /ask that scheduled the check is over, finished or dead.
-OPENING_CHECK_S = 2 * ASKING_S
-
-_USER_REASONS = {
-    "channel_not_found": "I cannot see this channel. If it is private, invite me first: `/invite @Cercle`.",
-    "is_archived": "This channel is archived, so I cannot open a topic here.",
-    "msg_too_long": "That question is too long for Slack. Shorten it and ask again.",
-    "restricted_action": "This workspace does not let me post in this channel.",
-    "ratelimited": "Slack is busy right now. Please ask again in a minute.",
-    "invalid_auth": "Cercle's installation here is no longer valid. Ask an admin to reinstall it.",
-    "token_revoked": "Cercle's installation here is no longer valid. Ask an admin to reinstall it.",
-    "account_inactive": "Cercle's installation here is no longer valid. Ask an admin to reinstall it.",
-}
+    place: Place
+    asker: Person
+    text: str
+    reach: Reach = Reach.PARTNERS
+    share_asker: bool = False
+    reply_to: str = ""  # the platform's private way back to the asker (Slack: the command's response_url)
+    request_id: str = ""  # the platform's id of the request: the same request sent again records one job
 
 
-def reason_for(error: PlatformError) -> str:
-    if isinstance(error, BotNotInChannel):
-        return "I am not in this private channel. Invite me with `/invite @Cercle`, then ask again."
-    return _USER_REASONS.get(
-        error.code, f"Slack refused to open the topic ({error.code}). Nothing was posted; please try again."
+def _topic_id(question: Question) -> str:
+    if not question.request_id:
+        return secrets.token_hex(6)
+    return hashlib.sha1(f"{question.place.channel_key}:{question.request_id}".encode()).hexdigest()[:12]
+
+
+async def ask(*, question: Question, ctx: Context) -> str:
+    """Record the question for a worker to open; returns the topic id it will have."""
+    job = OpenTopic(
+        topic_id=_topic_id(question),
+        place=question.place,
+        question=question.text,
+        asker_id=question.asker.id,
+        asker_name=question.asker.name,
+        created_at=ctx.clock(),
+        reach=str(question.reach),
+        share_asker=question.share_asker,
+        reply_to=question.reply_to,
     )
+    await ctx.jobs.enqueue(job)
+    return job.topic_id
 
 
-def opening_job_id(topic_id: str) -> str:
-    return f"opening:{topic_id}"
-
-
-def draft_to_payload(draft: Topic, *, key: str) -> dict[str, object]:
-    return {
-        **place_to_payload(draft.place),
-        "topic_id": draft.id,
-        "question": draft.question,
-        "question_key": key,
-        "asker_id": draft.asker.id,
-        "asker_name": draft.asker.name,
-        "created_at": draft.created_at,
-        "reach": str(draft.reach),
-        "share_asker": draft.share_asker,
-    }
-
-
-def draft_from_payload(payload: Mapping[str, object]) -> tuple[Topic, str]:
-    draft = Topic(
-        id=str(payload["topic_id"]),
+def draft_of(job: OpenTopic) -> Topic:
+    """The topic a question will be, before its root is posted."""
+    return Topic(
+        id=job.topic_id,
         meeting_id="",
-        question=str(payload["question"]),
-        asker=Person(str(payload["asker_id"]), str(payload["asker_name"])),
-        place=place_from_payload(payload),
-        created_at=float(str(payload["created_at"])),
-        reach=Reach(str(payload["reach"])),
-        share_asker=bool(payload["share_asker"]),
+        question=job.question,
+        asker=Person(job.asker_id, job.asker_name),
+        place=job.place,
+        created_at=job.created_at,
+        reach=Reach(job.reach),
+        share_asker=job.share_asker,
     )
-    return draft, str(payload["question_key"])
 
 
-async def _store(
-    *, repository: TopicRepository, chat: ChatPlatform, draft: Topic, posted: PostedMessage, key: str, now: float
-) -> Topic:
-    """Store the topic with its root, unless the other hand (the /ask, or its check when Slack was
-    slower than the check's delay) stored it first with a root of its own: then this root goes."""
-    meeting = await repository.ensure_meeting(place=draft.place, now=now)
+async def open_topic(job: OpenTopic, ctx: Context) -> AskOutcome | None:
+    """Open the question once, however often its job runs, and tell the asker; None when Cercle was
+    removed from the organisation since (nowhere to post, nobody to tell)."""
+    draft = draft_of(job)
+    chat = await ctx.directory.chat_for(platform=draft.place.platform, tenant=draft.place.tenant)
+    if chat is None:
+        return None
+    topic = await ctx.topics.get_topic(topic_id=draft.id)
+    outcome: AskOutcome
+    if topic is None:
+        outcome = await _post_and_store(draft=draft, chat=chat, ctx=ctx)
+        if not isinstance(outcome, Opened):
+            await _tell(chat=chat, job=job, outcome=outcome)
+            return outcome
+        topic = outcome.topic
+    sent = 0
+    if topic.is_open:  # run twice, it asks no partner twice: one mirror job per partner
+        sent = await fan_out(topic=topic, ctx=ctx)
+        await note_activity(meeting_id=topic.meeting_id, ctx=ctx)
+    outcome = Opened(topic=topic, partners=sent)
+    await _tell(chat=chat, job=job, outcome=outcome)
+    return outcome
+
+
+async def _tell(*, chat: ChatPlatform, job: OpenTopic, outcome: AskOutcome) -> None:
+    try:
+        await chat.tell_asker(place=job.place, asker_id=job.asker_id, reply_to=job.reply_to, outcome=outcome)
+    except PlatformError:
+        pass  # the asker left, or the reply link expired: the topic is open and its partners asked all the same
+
+
+async def _post_and_store(*, draft: Topic, chat: ChatPlatform, ctx: Context) -> AskOutcome:
+    """Post the root first, store the topic only once it exists: no half-written topic. The same
+    question sent twice (a double Enter, or again because the first seemed slow) is opened once."""
+    place, asker_id, key = draft.place, draft.asker.id, question_key(draft.question)
+    if not await ctx.topics.claim_question(place=place, asker_id=asker_id, key=key, holder=draft.id, seconds=ASKING_S):
+        return AlreadyAsked()
+    try:
+        repeated = await _asked_again(ctx=ctx, place=place, asker_id=asker_id, key=key)
+        if repeated is not None and repeated.id != draft.id:
+            return AlreadyAsked(topic=repeated)
+        earlier = await ctx.topics.mark_opening(topic_id=draft.id, at=ctx.clock())
+        root = await chat.find_topic(topic_id=draft.id, place=place, since=earlier) if earlier else None
+        if root is None:
+            try:
+                posted = await chat.post_topic(topic=draft)
+            except PlatformError:
+                await ctx.topics.forget_opening(topic_id=draft.id)  # refused: nothing was posted
+                raise
+        else:  # an earlier run posted it, then died
+            link = await chat.permalink(place=place, message_id=root)
+            posted = PostedMessage(place=place.in_thread(root), message_id=root, permalink=link)
+        topic = await _store(draft=draft, chat=chat, posted=posted, key=key, ctx=ctx)
+        await ctx.topics.forget_opening(topic_id=draft.id)  # stored: a run of the job from now on finds it
+        return Opened(topic=topic, partners=0)
+    except PlatformError as error:
+        return Refused(error=error)
+    finally:
+        await ctx.topics.release_question(place=place, asker_id=asker_id, key=key)
+
+
+async def _store(*, draft: Topic, chat: ChatPlatform, posted: PostedMessage, key: str, ctx: Context) -> Topic:
+    """Store the topic with its root, unless another run stored it first with a root of its own:
+    then this root goes."""
+    meeting = await ctx.topics.ensure_meeting(place=draft.place, now=ctx.clock())
     topic = replace(draft, meeting_id=meeting.id, place=posted.place, permalink=posted.permalink)
-    while not await repository.add_topic(topic=topic, question_key=key):
-        stored = await repository.get_topic(topic_id=draft.id)
+    while not await ctx.topics.add_topic(topic=topic, question_key=key):
+        stored = await ctx.topics.get_topic(topic_id=draft.id)
         if stored is None:
             continue  # stored and removed in between: store ours
         if stored.place.thread != posted.message_id:
@@ -123,161 +155,46 @@ async def _store(
     return topic
 
 
-async def _asked_again(*, repository: TopicRepository, place: Place, asker_id: str, key: str) -> Topic | None:
+async def _asked_again(*, ctx: Context, place: Place, asker_id: str, key: str) -> Topic | None:
     """The same question by the same person, still open here."""
-    asked = await repository.topic_for_question(place=place, asker_id=asker_id, key=key)
-    repeated = await repository.get_topic(topic_id=asked) if asked else None
+    asked = await ctx.topics.topic_for_question(place=place, asker_id=asker_id, key=key)
+    repeated = await ctx.topics.get_topic(topic_id=asked) if asked else None
     return repeated if repeated is not None and repeated.is_open else None
 
 
-async def open_topic(
-    *,
-    repository: TopicRepository,
-    jobs: Jobs,
-    chat: ChatPlatform,
-    place: Place,
-    asker: Person,
-    question: str,
-    now: float,
-    reach: Reach = Reach.PARTNERS,
-    share_asker: bool = False,
-) -> TopicOpened | TopicRefused:
-    """Post the topic root first, store it only once it exists: no half-written topic."""
-    draft = Topic(
-        id=secrets.token_hex(6),
-        meeting_id="",
-        question=question,
-        asker=asker,
-        place=place,
-        created_at=now,
-        reach=reach,
-        share_asker=share_asker,
-    )
-    key = question_key(question)
-    # The same question sent twice (a double Enter, or again because the first seemed slow) is opened
-    # once. The claim covers the posting; the question's index, read under it, covers the rest.
-    if not await repository.claim_question(place=place, asker_id=asker.id, key=key, seconds=ASKING_S):
-        return TopicRefused(code=ALREADY_ASKED, reason="You just asked this here: it is on its way.")
-    try:
-        repeated = await _asked_again(repository=repository, place=place, asker_id=asker.id, key=key)
-        if repeated is not None:
-            link = f": {repeated.permalink}" if repeated.permalink else "."
-            return TopicRefused(code=ALREADY_ASKED, reason=f"You already asked this here, and it is still open{link}")
-        await jobs.schedule(
-            kind=OPENING_JOB,
-            payload=draft_to_payload(draft, key=key),
-            at=now + OPENING_CHECK_S,
-            job_id=opening_job_id(draft.id),
-        )
-        try:
-            posted = await chat.post_topic(topic=draft)
-        except PlatformError:
-            await jobs.cancel(job_id=opening_job_id(draft.id))  # refused: nothing was posted
-            raise
-        topic = await _store(repository=repository, chat=chat, draft=draft, posted=posted, key=key, now=now)
-    except PlatformError as error:
-        return TopicRefused(code=error.code, reason=reason_for(error))
-    finally:
-        await repository.release_question(place=place, asker_id=asker.id, key=key)
-    return TopicOpened(topic=topic)
+class Closing(StrEnum):
+    CLOSED = "closed"
+    ALREADY_CLOSED = "already_closed"
+    UNKNOWN = "unknown"  # no such topic in this organisation (any more)
 
 
-async def finish_opening(
-    *,
-    topic: Topic,
-    topics: TopicRepository,
-    partners: PartnerRepository,
-    relay: RelayRepository,
-    jobs: Jobs,
-    timings: MeetingTimings,
-    now: float,
-) -> int:
-    """Ask the partners, keep the meeting alive, then cancel the check: run twice, it asks no one
-    twice (one mirror job per partner). Returns how many partners the question goes to."""
-    sent = await fan_out(topic=topic, partners=partners, relay=relay, jobs=jobs)
-    await note_activity(topics=topics, jobs=jobs, meeting_id=topic.meeting_id, now=now, timings=timings)
-    await jobs.cancel(job_id=opening_job_id(topic.id))
-    return sent
+async def close_asked(*, topic_id: str, tenant: str, by: str, ctx: Context) -> Closing:
+    """Someone pressed *Close topic*: the topic closes now (one step in Redis), and a worker tells
+    the partners and re-renders the root."""
+    topic = await ctx.topics.get_topic(topic_id=topic_id)
+    if topic is None or topic.place.tenant != tenant:
+        return Closing.UNKNOWN
+    if await ctx.topics.close_topic(topic_id=topic_id, by=by, at=ctx.clock()) is None:
+        return Closing.ALREADY_CLOSED
+    await ctx.jobs.enqueue(CloseTopic(topic_id=topic_id))
+    return Closing.CLOSED
 
 
-async def recover_opening(
-    *,
-    payload: Mapping[str, object],
-    topics: TopicRepository,
-    directory: ChatDirectory,
-    partners: PartnerRepository,
-    relay: RelayRepository,
-    jobs: Jobs,
-    timings: MeetingTimings,
-    now: float,
-) -> Topic | None:
-    """The check of an opening whose process died: finish what it started, once."""
-    draft, key = draft_from_payload(payload)
-    chat = await directory.chat_for(tenant=draft.place.tenant)
-    topic = await topics.get_topic(topic_id=draft.id)
-    if topic is None and chat is not None:  # no chat: uninstalled since, there is nowhere to post
-        topic = await _adopt_or_post(repository=topics, chat=chat, draft=draft, key=key, now=now)
-    if topic is None or not topic.is_open:
+async def close_topic(job: CloseTopic, ctx: Context) -> Topic | None:
+    """Tell the partners a topic closed, then re-render its root. The partners' mirrors are queued
+    for closing first, so that a worker killed while the platform is slow to answer has told them."""
+    topic = await ctx.topics.get_topic(topic_id=job.topic_id)
+    if topic is None or topic.is_open:
         return None
-    sent = await finish_opening(
-        topic=topic, topics=topics, partners=partners, relay=relay, jobs=jobs, timings=timings, now=now
-    )
+    await close_mirrors(topic=topic, ctx=ctx)
+    chat = await ctx.directory.chat_for(platform=topic.place.platform, tenant=topic.place.tenant)
     if chat is not None:
         try:
-            await chat.tell_opened(topic=topic, partners=sent)
+            await chat.update_topic(topic=topic, place=topic.place, mirrors=await ctx.relay.mirrors(topic_id=topic.id))
         except PlatformError:
-            pass  # the topic is open and its partners asked all the same
+            pass  # closed all the same: the partners are told, and the summary says it
     return topic
 
 
-async def _adopt_or_post(
-    *, repository: TopicRepository, chat: ChatPlatform, draft: Topic, key: str, now: float
-) -> Topic | None:
-    """The root the dead process posted, found by its marker, or posted now if it never was."""
-    place, asker_id = draft.place, draft.asker.id
-    if not await repository.claim_question(place=place, asker_id=asker_id, key=key, seconds=ASKING_S):
-        raise RetryLater(ASKING_S)  # the same question is being opened right now: see after it
-    try:
-        if await _asked_again(repository=repository, place=place, asker_id=asker_id, key=key) is not None:
-            return None  # asked again since, and open: that topic is the one
-        root = await chat.find_topic(topic_id=draft.id, place=place, since=draft.created_at)
-        if root is None:
-            posted = await chat.post_topic(topic=draft)
-        else:
-            link = await chat.permalink(place=place, message_id=root)
-            posted = PostedMessage(place=place.in_thread(root), message_id=root, permalink=link)
-        return await _store(repository=repository, chat=chat, draft=draft, posted=posted, key=key, now=now)
-    except PlatformError as error:
-        if error.code in CLOSED_CODES:
-            return None  # the channel or the installation is closed to Cercle: no one left to ask for
-        raise  # a busy Slack: the job runs again
-    finally:
-        await repository.release_question(place=place, asker_id=asker_id, key=key)
-
-
-async def close_topic(
-    *,
-    repository: TopicRepository,
-    relay: RelayRepository,
-    jobs: Jobs,
-    chat: ChatPlatform,
-    topic_id: str,
-    by: str,
-    now: float,
-) -> Topic | None:
-    """Close once: a second click, or a click on an unknown topic, changes nothing. The partners'
-    mirrors are queued for closing before the root is re-rendered, so that a process killed while
-    Slack is slow to answer has already told them."""
-    topic = await repository.close_topic(topic_id=topic_id, by=by, at=now)
-    if topic is None:
-        return None
-    await close_mirrors(topic=topic, relay=relay, jobs=jobs)
-    try:
-        await chat.update_topic(topic=topic, place=topic.place, mirrors=await relay.mirrors(topic_id=topic_id))
-    except PlatformError:
-        pass  # closed all the same: the partners must still be told, and the summary says it
-    return topic
-
-
-async def list_open_topics(*, repository: TopicRepository, place: Place) -> list[Topic]:
-    return await repository.open_topics(place=place)
+async def list_open_topics(*, place: Place, ctx: Context) -> list[Topic]:
+    return await ctx.topics.open_topics(place=place)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,21 +12,15 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from slack_sdk.web.async_client import AsyncWebClient
 
-from app.domain.delivery import DeliveryRules
-from app.domain.models import Place
-from app.domain.ports import ChatDirectory, Jobs, RateLimiter
-from app.domain.timings import MeetingTimings
-from app.domain.votes import VoteRules
 from app.runtime.config import SlackSettings
 from app.runtime.inflight import InFlight
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
-from app.store.partners import RedisPartnerRepository
-from app.store.relay import RedisRelayRepository
-from app.store.topics import Deduplicator, RedisTopicRepository
-from app.store.votes import RedisVoteRepository
-from app.usecases.meeting import end_meeting
+from app.store.topics import Deduplicator
+from app.usecases.context import Context
+from integrations.slack.chat import SlackChat
 from integrations.slack.client import build_client
 from integrations.slack.stores import RedisOAuthStateStore
 
@@ -51,43 +44,22 @@ BOT_SCOPES = (
 class SlackServices:
     """What the listeners need; built once per process by the runtime."""
 
-    topics: RedisTopicRepository
-    partners: RedisPartnerRepository
-    relay: RedisRelayRepository
-    directory: ChatDirectory
-    jobs: Jobs
-    limiter: RateLimiter
+    ctx: Context
     dedupe: Deduplicator
     metrics: Metrics
-    votes: RedisVoteRepository
-    rules: DeliveryRules
-    vote_rules: VoteRules = field(default_factory=VoteRules)
-    timings: MeetingTimings = field(default_factory=MeetingTimings)
-    admins: frozenset[str] = frozenset()
     multi_workspace: bool = False
-    clock: Callable[[], float] = time.time
     inflight: InFlight = field(default_factory=InFlight)  # listeners still at work after their ack
 
-
-async def end_meeting_in(*, services: SlackServices, place: Place, by: str) -> int | None:
-    """End the channel's meeting (from the command or the button); None when none was open."""
-    return await end_meeting(
-        meeting=await services.topics.current_meeting(place=place),
-        by=by,
-        topics=services.topics,
-        relay=services.relay,
-        directory=services.directory,
-        jobs=services.jobs,
-        timings=services.timings,
-        now=services.clock(),
-    )
+    def chat(self, *, client: AsyncWebClient, team_id: str) -> SlackChat:
+        """The workspace as the request's own client reaches it (Bolt chose its token)."""
+        return SlackChat(client=client, team_id=team_id, multi_workspace=self.multi_workspace, rules=self.ctx.rules)
 
 
 def _delivery_key(body: dict[str, Any]) -> str | None:
-    """What makes a delivery unique: the event id, else the interaction's trigger id."""
-    if body.get("event_id"):
-        return f"event:{body['event_id']}"
-    if body.get("trigger_id"):
+    """What makes a button's click unique: its trigger id. Commands and events need no claim of their
+    own: each becomes a job whose id says what it is (the reply, the edit, the reaction event), and the
+    queue keeps one job per id; a claim would cost them a second Redis round trip."""
+    if body.get("actions") and body.get("trigger_id"):
         return f"trigger:{body['trigger_id']}"
     return None
 
@@ -129,7 +101,6 @@ def build_slack_app(
 
     commands.register(app=app, services=services)
     actions.register(app=app, services=services)
-    actions.register_delivery(app=app, services=services)
     events.register(app=app, services=services)
     return app
 

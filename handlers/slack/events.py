@@ -1,4 +1,5 @@
-"""Events API: replies in mirror threads (relay), App Home, reactions."""
+"""Events API: replies in mirror threads, their edits and deletions, reactions, mentions and the App
+Home. Each becomes one neutral event recorded for the worker: parse, call one use case."""
 
 from __future__ import annotations
 
@@ -6,19 +7,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from app.domain.commands import help_text
 from app.domain.models import Place, Platform, person_key
 from app.domain.relevance import with_files
 from app.runtime.logs import get_logger
 from app.usecases.incoming import IncomingReply
+from app.usecases.jobs import CountReaction
+from app.usecases.people import open_home, point_to_ask
 from app.usecases.relay import accept_reply
 from app.usecases.reply_changes import accept_deletion, accept_edit
-from app.usecases.votes import OnDigest, record_reaction
+from app.usecases.votes import accept_reaction
 from handlers.slack.app import SlackServices
-from integrations.slack.render import DIGEST_VOTE_HINT, MENTION_HINT
+from integrations.slack.text import emoji_named
 
 log = get_logger("handlers.slack.events")
 
@@ -59,23 +59,16 @@ def _mentions(message: dict[str, Any], bot_user_ids: set[str]) -> bool:
     return any(f"<@{bot}>" in text or f"<@{bot}|" in text for bot in bot_user_ids)
 
 
-async def _hint(
-    client: AsyncWebClient, *, channel: str, user: str, team: str, text: str, thread: str | None = None
-) -> None:
-    """A private pointer for one person; best effort (they may have left the channel)."""
-    try:
-        await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread, text=text)
-    except SlackApiError as error:
-        log.warning("slack.hint_failed", platform="slack", team=team, code=error.response.get("error"))
-
-
 def register(*, app: AsyncApp, services: SlackServices) -> None:
+    ctx = services.ctx
+
     @app.event("message")
     @services.inflight.track
-    async def message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def message(event: dict[str, Any], body: dict[str, Any]) -> None:
         team_id = body.get("team_id") or event.get("team") or ""
         subtype = event.get("subtype")
         channel = event.get("channel") or ""
+        bound = log.bind(platform="slack", tenant=team_id, channel=channel)
         if subtype == "message_changed":
             changed = event.get("message") or {}
             ts = str(changed.get("ts") or (event.get("previous_message") or {}).get("ts") or "")
@@ -90,80 +83,71 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 at=float(ts),
             )
             version = _micros((changed.get("edited") or {}).get("ts"))
-            if await accept_edit(reply=edited, version=version, relay=services.relay, jobs=services.jobs):
-                log.info("reply.edit_accepted", platform="slack", team=team_id, channel=channel, message=ts)
+            if await accept_edit(reply=edited, version=version, ctx=ctx):
+                bound.info("reply.edit_accepted", message=ts)
             return
         if subtype == "message_deleted":
             previous = event.get("previous_message") or {}
             place = Place(Platform.SLACK, team_id, channel, previous.get("thread_ts"))
             deleted = str(event.get("deleted_ts") or previous.get("ts") or "")
-            if deleted and await accept_deletion(
-                place=place, message_id=deleted, relay=services.relay, jobs=services.jobs
-            ):
-                log.info("reply.deletion_accepted", platform="slack", team=team_id, channel=channel, message=deleted)
+            if deleted and await accept_deletion(place=place, message_id=deleted, ctx=ctx):
+                bound.info("reply.deletion_accepted", message=deleted)
             return
         thread_ts = event.get("thread_ts")
         if subtype not in _HUMAN_SUBTYPES or _from_a_bot(event, _bot_users(body)):
             return
         if not thread_ts or thread_ts == event.get("ts"):  # only replies inside threads can answer a question
             if _mentions(event, _bot_users(body)):  # "@Cercle how do we…": show the way to /ask
-                await _hint(client, channel=channel, user=str(event.get("user") or ""), team=team_id, text=MENTION_HINT)
+                place = Place(Platform.SLACK, team_id, channel)
+                user = str(event.get("user") or "")
+                await point_to_ask(place=place, user_id=user, event_id=str(body.get("event_id") or ""), ctx=ctx)
             return
         reply = IncomingReply(
             place=Place(Platform.SLACK, team_id, channel, thread_ts),
             message_id=str(event["ts"]),
             user_id=str(event.get("user") or ""),
             text=_words(event),
-            from_a_bot=_from_a_bot(event, _bot_users(body)),
+            from_a_bot=False,
             at=float(event["ts"]),
         )
-        if await accept_reply(reply=reply, relay=services.relay, jobs=services.jobs):
-            log.info("reply.accepted", platform="slack", team=team_id, channel=channel, message=reply.message_id)
+        if await accept_reply(reply=reply, ctx=ctx):
+            bound.info("reply.accepted", message=reply.message_id)
 
     @app.event("app_home_opened")
     @services.inflight.track
-    async def home(event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def home(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("tab") != "home":
             return
-        await client.views_publish(
-            user_id=event["user"],
-            view={
-                "type": "home",
-                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": help_text(rules=services.rules)}}],
-            },
-        )
+        team_id = str(body.get("team_id") or "")
+        event_id = str(body.get("event_id") or "")
+        await open_home(platform=Platform.SLACK, tenant=team_id, user_id=event["user"], event_id=event_id, ctx=ctx)
 
-    async def reaction(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, *, added: bool) -> None:
+    async def reaction(event: dict[str, Any], body: dict[str, Any], *, added: bool) -> None:
         item = event.get("item") or {}
         if item.get("type") != "message":
             return
-        team_id = body.get("team_id") or ""
+        team_id = str(body.get("team_id") or "")
         user = str(event.get("user") or "")
-        channel = str(item.get("channel") or "")
-        recorded = await record_reaction(
-            place=Place(Platform.SLACK, team_id, channel),
+        if user in _bot_users(body):
+            return  # Cercle's own reactions never count
+        job = CountReaction(
+            place=Place(Platform.SLACK, team_id, str(item.get("channel") or "")),
             message_id=str(item.get("ts") or ""),
             voter=person_key(platform=str(Platform.SLACK), tenant=team_id, user=user),
-            emoji=str(event.get("reaction") or ""),
+            user_id=user,
+            emoji=emoji_named(str(event.get("reaction") or "")),
             added=added,
-            from_bot=user in _bot_users(body),
-            relay=services.relay,
-            votes=services.votes,
-            jobs=services.jobs,
-            rules=services.vote_rules,
-            now=services.clock(),
+            at=_micros(event.get("event_ts")) / 1_000_000,
+            event_id=str(body.get("event_id") or ""),
         )
-        if isinstance(recorded, OnDigest):
-            await _hint(
-                client, channel=channel, user=user, team=team_id, text=DIGEST_VOTE_HINT, thread=recorded.thread or None
-            )
+        await accept_reaction(job=job, ctx=ctx)
 
     @app.event("reaction_added")
     @services.inflight.track
-    async def reaction_added(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
-        await reaction(event, body, client, added=True)
+    async def reaction_added(event: dict[str, Any], body: dict[str, Any]) -> None:
+        await reaction(event, body, added=True)
 
     @app.event("reaction_removed")
     @services.inflight.track
-    async def reaction_removed(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
-        await reaction(event, body, client, added=False)
+    async def reaction_removed(event: dict[str, Any], body: dict[str, Any]) -> None:
+        await reaction(event, body, added=False)

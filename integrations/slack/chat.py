@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from app.domain.asking import AskOutcome, Hint
+from app.domain.delivery import DeliveryRules
+from app.domain.errors import BotNotInChannel, PlatformError
 from app.domain.models import Answer, Mirror, Place, PostedMessage, Topic
-from app.domain.ports import BotNotInChannel, PlatformError
 from app.domain.summary import MeetingSummary, Outcome
 from app.runtime.logs import get_logger
-from integrations.slack import render
+from integrations.slack import render, words
+from integrations.slack.errors import error_code, from_slack, platform_error
 from integrations.slack.sanitize import sanitise
 from integrations.slack.summary import summary_messages, thanks_text
+from integrations.slack.text import UNNAMED_MENTION, neutral
 
 log = get_logger("integrations.slack")
 
 # What conversations.join answers for a channel the bot may not join on its own.
 _CANNOT_JOIN = {"method_not_supported_for_channel_type", "channel_not_found", "is_private", "missing_scope"}
-# <@U0BOB> as Slack sends a mention: named <@U0BOB|bob> for another workspace; a few per message
-# (each is one users.info call).
-_UNNAMED_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+# <@U0BOB> as Slack sends a mention: named "@bob" for another workspace; a few per message (each is
+# one users.info call), "@someone" past them.
 MENTIONS_NAMED = 5
 # How far back a recovery looks for a message we may have posted before a crash: pages of 200
 # (Slack's advice for history), at most 10 of them.
@@ -32,24 +35,26 @@ _RECOVERY_PAGE = 200
 _RECOVERY_PAGES = 10
 
 
-def _error_code(error: SlackApiError) -> str:
-    return str(error.response.get("error") or "unknown_error")
-
-
 class SlackChat:
     """One workspace's installation of Cercle."""
 
-    def __init__(self, *, client: AsyncWebClient, team_id: str) -> None:
+    digest_capacity = 40  # Slack allows 50 blocks a message: a heading and one section per answer
+
+    def __init__(
+        self, *, client: AsyncWebClient, team_id: str, multi_workspace: bool = False, rules: DeliveryRules | None = None
+    ) -> None:
         self._client = client
         self.tenant = team_id
+        self._multi_workspace = multi_workspace  # partners are possible (OAuth installs of many workspaces)
+        self._rules = rules or DeliveryRules()
 
     async def _call(self, method: str, **kwargs: Any) -> Any:
         try:
             return await getattr(self._client, method)(**kwargs)
         except SlackApiError as error:
-            code = _error_code(error)
+            code = error_code(error)
             log.error("slack.call_failed", platform="slack", team=self.tenant, method=method, code=code)
-            raise PlatformError(code) from error
+            raise from_slack(error) from error
 
     # --- topic roots in the live channel ----------------------------------------------------
     async def _post_root(self, *, topic: Topic) -> str:
@@ -68,17 +73,16 @@ class SlackChat:
             try:
                 ts = await self._post_root(topic=topic)
             except SlackApiError as error:
-                if _error_code(error) != "not_in_channel":
+                if error_code(error) != "not_in_channel":
                     raise
                 bound.info("slack.joining_channel")
                 await self.join(channel=topic.place.channel)
                 ts = await self._post_root(topic=topic)
         except SlackApiError as error:
-            code = _error_code(error)
+            code = error_code(error)
             bound.error("slack.post_failed", method="chat.postMessage", code=code)
-            if code == "channel_not_found":
-                raise BotNotInChannel(code) from error
-            raise PlatformError(code) from error
+            # Slack says channel_not_found for a private channel the bot is not in: it must be invited.
+            raise platform_error(code, private=code == "channel_not_found") from error
         permalink = await self.permalink(place=topic.place, message_id=ts)
         return PostedMessage(place=topic.place.in_thread(ts), message_id=ts, permalink=permalink)
 
@@ -207,13 +211,32 @@ class SlackChat:
             unfurl_media=False,
         )
 
-    async def tell_opened(self, *, topic: Topic, partners: int) -> None:
+    async def tell_asker(self, *, place: Place, asker_id: str, reply_to: str, outcome: AskOutcome) -> None:
+        text = words.asker_text(outcome, can_partner=self._multi_workspace)
+        if reply_to:  # the command's response_url: works wherever the command was typed, for 30 minutes
+            webhook = AsyncWebhookClient(url=reply_to, session=self._client.session)
+            response = await webhook.send(text=text, response_type="ephemeral", replace_original=False)
+            if response.status_code < 400:
+                return
+            log.warning("slack.response_url_failed", platform="slack", team=self.tenant, status=response.status_code)
+        await self._call("chat_postEphemeral", channel=place.channel, user=asker_id, text=text)
+
+    async def explain_digest_vote(self, *, place: Place, person: str) -> None:
         await self._call(
             "chat_postEphemeral",
-            channel=topic.place.channel,
-            user=topic.asker.id,
-            text=render.topic_late_text(topic, partners=partners),
+            channel=place.channel,
+            user=person,
+            thread_ts=place.thread,
+            text=words.DIGEST_VOTE_HINT,
         )
+
+    async def show_hint(self, *, place: Place, person: str, hint: Hint) -> None:
+        await self._call("chat_postEphemeral", channel=place.channel, user=person, text=words.MENTION_HINT)
+
+    async def publish_home(self, *, person: str) -> None:
+        text = words.help_text(rules=self._rules)
+        view = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+        await self._call("views_publish", user_id=person, view=view)
 
     async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
         await self._call(
@@ -242,7 +265,7 @@ class SlackChat:
         try:
             response = await self._client.chat_getPermalink(channel=place.channel, message_ts=message_id)
         except SlackApiError as error:
-            log.warning("slack.permalink_failed", platform="slack", team=self.tenant, code=_error_code(error))
+            log.warning("slack.permalink_failed", platform="slack", team=self.tenant, code=error_code(error))
             return ""
         return str(response.get("permalink") or "")
 
@@ -258,15 +281,10 @@ class SlackChat:
         profile = user.get("profile") or {}
         return str(profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user_id)
 
-    async def with_names(self, *, text: str) -> str:
-        ids = list(dict.fromkeys(_UNNAMED_MENTION.findall(text)))[:MENTIONS_NAMED]
-        if not ids:
-            return text
+    async def readable(self, *, text: str) -> str:
+        ids = list(dict.fromkeys(UNNAMED_MENTION.findall(text)))[:MENTIONS_NAMED]
         names = await asyncio.gather(*(self.user_name(user_id=user_id) for user_id in ids))
-        named = {user_id: re.sub(r"[<>|]", "", name) for user_id, name in zip(ids, names, strict=True)}
-        return _UNNAMED_MENTION.sub(
-            lambda m: f"<@{m.group(1)}|{named[m.group(1)]}>" if m.group(1) in named else m.group(0), text
-        )
+        return neutral(text, names=dict(zip(ids, names, strict=True)))
 
     async def is_admin(self, *, user_id: str) -> bool:
         try:
@@ -279,13 +297,14 @@ class SlackChat:
         try:
             await self._client.conversations_join(channel=channel)
         except SlackApiError as error:
-            code = _error_code(error)
+            code = error_code(error)
             log.warning("slack.join_refused", platform="slack", team=self.tenant, channel=channel, code=code)
             if code in _CANNOT_JOIN:
                 raise BotNotInChannel(code) from error
-            raise PlatformError(code) from error
+            raise from_slack(error) from error
 
-    async def post_notice(self, *, place: Place, text: str) -> None:
+    async def announce_partnership(self, *, place: Place, org_name: str, partner_name: str, linked: bool) -> None:
+        text = words.partnership_text(org_name=org_name, partner_name=partner_name, linked=linked)
         await self._call(
             "chat_postMessage",
             channel=place.channel,

@@ -9,6 +9,8 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app.domain.delivery import DeliveryRules
+from app.domain.models import Platform
 from app.runtime.config import SlackSettings
 from app.runtime.logs import get_logger
 from integrations.slack.chat import SlackChat
@@ -28,8 +30,10 @@ class SlackDirectory:
         settings: SlackSettings,
         installation_store: AsyncInstallationStore | None,
         session: aiohttp.ClientSession | None = None,
+        rules: DeliveryRules | None = None,
     ) -> None:
         self._settings = settings
+        self._rules = rules
         self._store = installation_store
         self._session = session
         self._single_team: str | None = None
@@ -49,7 +53,9 @@ class SlackDirectory:
     def _client(self, token: str | None) -> AsyncWebClient:
         return build_client(settings=self._settings, token=token, session=self._session)
 
-    async def chat_for(self, *, tenant: str) -> SlackChat | None:
+    async def chat_for(self, *, platform: Platform, tenant: str) -> SlackChat | None:
+        if platform is not Platform.SLACK:
+            return None
         if self._store is None:
             return await self._single(tenant)
         bot = await self._store.async_find_bot(enterprise_id=None, team_id=tenant)
@@ -64,7 +70,7 @@ class SlackDirectory:
                     await self._store.async_save_bot(rotated)
                     log.info("slack.token_rotated", platform="slack", team=tenant)
                     bot = rotated
-        return SlackChat(client=self._client(bot.bot_token), team_id=tenant)
+        return self._chat(token=bot.bot_token, tenant=tenant)
 
     async def _single(self, tenant: str) -> SlackChat | None:
         if not self._settings.bot_token:
@@ -74,4 +80,9 @@ class SlackDirectory:
             self._single_team = str(response["team_id"])
         if tenant != self._single_team:
             return None
-        return SlackChat(client=self._client(self._settings.bot_token), team_id=tenant)
+        return self._chat(token=self._settings.bot_token, tenant=tenant)
+
+    def _chat(self, *, token: str, tenant: str) -> SlackChat:
+        return SlackChat(
+            client=self._client(token), team_id=tenant, multi_workspace=self._settings.oauth, rules=self._rules
+        )

@@ -156,12 +156,6 @@ def topic_opened_text(topic: Topic, *, partners: int = 0, can_partner: bool = Tr
     return f"Your question is open in {_topic_thread(topic)}.{reach}"
 
 
-def topic_late_text(topic: Topic, *, partners: int) -> str:
-    """For the asker when a worker finished opening their topic: the /ask's own answer never came."""
-    reach = _on_its_way(partners) if partners else ""
-    return f"Sorry for the wait: your question is open in {_topic_thread(topic)}.{reach}"
-
-
 # --- mirrors in partner inboxes ---------------------------------------------------------------
 def mirror_marker(topic_id: str) -> str:
     """A block_id that lets a retried job find the mirror it may already have posted."""
@@ -233,14 +227,6 @@ def answer_blocks(answer: Answer, *, votes: int | None = None) -> Sequence[Block
     return blocks
 
 
-DIGEST_VOTE_HINT = (
-    "This message carries several answers, so a reaction on it cannot say which one you mean: "
-    "press the *:+1: Helpful* button of the answer you want to vote for."
-)
-MENTION_HINT = (
-    "Hi! To ask your network, type `/ask <your question>` in this channel: I open a thread for it and "
-    "bring the good answers back there. `/ask help` lists everything I can do."
-)
 ALSO_FROM_SHOWN = 5  # names after an answer; 50 partners pasting one answer would outgrow a text object
 
 

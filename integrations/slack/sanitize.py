@@ -40,10 +40,17 @@ def _markup_to_words(match: re.Match[str]) -> str:
     return target
 
 
+# A link in Cercle's neutral form, "[label](address)": shown with its real address.
+_NEUTRAL_LINK = re.compile(r"\[([^\]\n]*)\]\(((?:https?://|mailto:|tel:)[^)\s]+)\)")
+
+
 def plain_text(text: str) -> str:
     """Remove Slack markup and invisible characters; the result is plain, unescaped text."""
     text = _strip_invisible(unicodedata.normalize("NFC", text))
-    return _MARKUP.sub(_markup_to_words, text)
+    text = _MARKUP.sub(_markup_to_words, text)
+    return _NEUTRAL_LINK.sub(
+        lambda m: m.group(2) if m.group(1) in ("", m.group(2)) else f"{m.group(1)} ({m.group(2)})", text
+    )
 
 
 def escape(text: str) -> str:

@@ -72,7 +72,7 @@ async def test_chatter_is_filtered_agreement_votes_and_others_are_listed(start_c
     assert [(a.text, a.status) for a in answers] == [
         (GOOD, "injected"),
         ("lol no idea, why would you do a pilot?", "below"),
-        ("cc <@U0ADMIN|grace>", "below"),  # the colleague named for the meeting
+        ("cc @grace", "below"),  # the colleague named for the meeting, in the neutral form
     ]  # "+1" became a vote, "thanks!" and the emoji were dropped
     assert answers[0].score > 0.3 > max(answers[1].score, answers[2].score) and answers[0].reasons
     assert await cercle.runtime.votes.tally(topic_id=topic_id, answer_id=answers[0].id) == 1  # one person, one vote

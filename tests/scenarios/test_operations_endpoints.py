@@ -45,7 +45,7 @@ async def test_metrics_count_requests_asks_errors_and_queue_depth(start_cercle, 
     slack.fail_next("chat.postMessage", "restricted_action")
     await cercle.ask("Refused?", team_id="TALPHA0001", channel_id="C0MEET0001")
     await eventually(lambda: len(slack.responses) == 2)
-    await cercle.runtime.queue.enqueue(kind="demo", payload={}, job_id="depth-1")
+    await cercle.runtime.queue.put(kind="demo", payload={}, job_id="depth-1")
 
     response = await cercle.session.get(f"{cercle.url}/metrics")
     assert response.status == 200

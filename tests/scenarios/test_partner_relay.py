@@ -326,7 +326,7 @@ async def test_a_reply_acknowledged_by_a_web_process_that_then_dies_is_not_lost(
     start_cercle, slack, redis_url, tmp_path
 ):
     alpha, beta = organisation(slack, ALPHA, "Alpha Corp"), organisation(slack, BETA, "Beta Org")
-    cercle = await start_cercle(oauth=True, **EVERYTHING)  # web only; workers come and go below
+    cercle = await start_cercle(oauth=True, worker=False, **EVERYTHING)  # web only; workers come and go below
     await partner_up(cercle, slack, alpha, beta)
     first = cercle.runtime.worker()
     first_task = asyncio.create_task(first.run())

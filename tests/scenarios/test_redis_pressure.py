@@ -31,7 +31,7 @@ async def test_worker_carries_on_after_redis_restarts(tmp_path):
     worker = Worker(queue=queue, handlers={"k": record}, clock=time.time, block_ms=100)
     task = asyncio.create_task(worker.run())
     try:
-        await queue.enqueue(kind="k", payload={"n": "before"})
+        await queue.put(kind="k", payload={"n": "before"})
         await eventually(lambda: done == ["before"])
         server.stop()
         await asyncio.sleep(1.0)  # the worker sees the connection go and keeps trying
@@ -48,7 +48,7 @@ async def test_worker_carries_on_after_redis_restarts(tmp_path):
 
 async def _enqueue_when_up(queue: JobQueue) -> bool:
     try:
-        await queue.enqueue(kind="k", payload={"n": "after"}, job_id="after-restart")
+        await queue.put(kind="k", payload={"n": "after"}, job_id="after-restart")
     except (OSError, ConnectionError, aioredis.ConnectionError):
         return False
     return True

@@ -28,7 +28,7 @@ def mirrors_in(slack, team: str) -> list[dict]:
 async def test_sigkill_mid_fan_out_leaves_each_partner_exactly_one_mirror(start_cercle, slack, redis_url, tmp_path):
     organisation(slack, ALPHA, "Alpha Corp")
     others = [organisation(slack, f"TPART{i:05d}", f"Partner {i}") for i in range(PARTNERS)]
-    cercle = await start_cercle(oauth=True)  # web only: the workers are real processes below
+    cercle = await start_cercle(oauth=True, worker=False)  # web only: the workers are real processes below
     await install(cercle, slack, team_id=ALPHA, user_id="U0ADMIN")
     for ws in others:
         await install(cercle, slack, team_id=ws.team_id, user_id="U0ADMIN")

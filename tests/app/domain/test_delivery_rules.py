@@ -17,7 +17,8 @@ RULES = DeliveryRules(max_per_window=3, window_s=300, threshold=0.3)
         ("moi aussi !", ReplyKind.AGREEMENT),
         ("Thanks!", ReplyKind.THANKS),
         ("merci beaucoup", ReplyKind.THANKS),
-        ("👍🙏", ReplyKind.EMPTY),
+        ("🙏🎉", ReplyKind.EMPTY),
+        ("👍🙏", ReplyKind.AGREEMENT),  # as Slack's ":+1::pray:" reads: a vote
         ("...", ReplyKind.EMPTY),
         ("Thanks, we used a paid pilot at 20% and it converted well", ReplyKind.ANSWER),
         ("https://example.com/pricing-guide", ReplyKind.ANSWER),

@@ -78,9 +78,9 @@ def test_a_useful_answer_beats_chatter_and_questions_back(question, good, bad):
         "👍",
         "https://example.com",
         "Good luck!",
-        "<https://example.com/pricing|pricing guide>",  # links, e-mail addresses and numbers as Slack sends them
-        "<mailto:sales@example.com|sales@example.com>",
-        "<tel:+33123456789|+33 1 23 45 67 89>",
+        "[pricing guide](https://example.com/pricing)",  # links, e-mail addresses and numbers, in the neutral form
+        "[sales@example.com](mailto:sales@example.com)",
+        "[+33 1 23 45 67 89](tel:+33123456789)",
     ],
 )
 def test_thanks_agreement_emoji_and_bare_links_score_low(reply):
@@ -95,20 +95,21 @@ def test_courtesy_alone_is_dropped_like_thanks(reply):
 @pytest.mark.parametrize(
     ("reply", "kind"),
     [
-        (":thumbsup:", ReplyKind.AGREEMENT),  # Slack sends emoji as shortcodes: this one agrees, like "+1"
-        (":100:", ReplyKind.AGREEMENT),
-        (":+1::skin-tone-3:", ReplyKind.AGREEMENT),
-        ("same :point_up:", ReplyKind.AGREEMENT),
-        (":pray:", ReplyKind.EMPTY),
-        (":joy: :joy:", ReplyKind.EMPTY),
-        ("Thanks :pray:", ReplyKind.THANKS),
-        ("<#C0PRICE|pricing> has the answer", ReplyKind.PLACEHOLDER),
-        ("<!subteam^S0OPS|@ops> can answer", ReplyKind.PLACEHOLDER),
+        ("👍", ReplyKind.AGREEMENT),  # emoji that only agree read like "+1"
+        ("💯", ReplyKind.AGREEMENT),
+        ("👍🏽", ReplyKind.AGREEMENT),
+        ("same ☝️", ReplyKind.AGREEMENT),
+        ("🙏", ReplyKind.EMPTY),
+        ("😂 😂", ReplyKind.EMPTY),
+        (":partyparrot:", ReplyKind.EMPTY),  # a custom emoji, as integrations pass it on
+        ("Thanks 🙏", ReplyKind.THANKS),
+        ("#pricing has the answer", ReplyKind.PLACEHOLDER),
+        ("@ops can answer", ReplyKind.PLACEHOLDER),
         ("We meet at 10:30:45 with finance to settle the pilot's price", ReplyKind.ANSWER),  # a time
-        ("We charge 20% :tada: then convert", ReplyKind.ANSWER),
-        ("&gt; How do we price a pilot?\n+1", ReplyKind.AGREEMENT),  # the question quoted, then agreement
-        ("&gt; How do we price a pilot?\nsame question here", ReplyKind.PLACEHOLDER),
-        ("&gt; How do we price a pilot?", ReplyKind.EMPTY),  # a quote alone says nothing of one's own
+        ("We charge 20% 🎉 then convert", ReplyKind.ANSWER),
+        ("> How do we price a pilot?\n+1", ReplyKind.AGREEMENT),  # the question quoted, then agreement
+        ("> How do we price a pilot?\nsame question here", ReplyKind.PLACEHOLDER),
+        ("> How do we price a pilot?", ReplyKind.EMPTY),  # a quote alone says nothing of one's own
         ("+1 to what Grace said", ReplyKind.AGREEMENT),  # agreement and a few words: a vote
         ("Agree with Bob.", ReplyKind.AGREEMENT),
         ("D'accord avec Ada", ReplyKind.AGREEMENT),
@@ -116,25 +117,23 @@ def test_courtesy_alone_is_dropped_like_thanks(reply):
         ("Agreed, but only when the customer already pays for support", ReplyKind.ANSWER),
     ],
 )
-def test_slack_markup_is_read_as_people_see_it(reply, kind):
+def test_the_neutral_form_is_read_as_people_see_it(reply, kind):
     assert reply_kind(reply) is kind
 
 
-def test_an_emoji_code_adds_no_figure_and_no_laugh():
-    assert readable("We charge 20% :tada: then convert") == "We charge 20% then convert"
-    assert readable("Q&amp;A: &lt;30 days&gt;") == "Q&A: <30 days>"  # as Slack escapes them
-    assert s(PRICING, ":pray:") <= 0.02  # was 0.41, ":100:" 0.68: above the threshold
+def test_emoji_add_no_figure_and_no_laugh():
+    assert readable("We charge 20% 🎉 then convert") == "We charge 20% then convert"
+    assert readable("Q&A: <30 days>") == "Q&A: <30 days>"
+    assert s(PRICING, "🙏") <= 0.02  # was 0.41, "💯" 0.68: above the threshold
 
 
 def test_quoting_the_question_before_answering_does_not_sink_the_answer():
     answer = "We charge 20% of the licence, credited if they sign."
-    assert s(PRICING, f"&gt; {PRICING}\n{answer}") == s(PRICING, answer)  # it scored 0.19 against 0.44
+    assert s(PRICING, f"> {PRICING}\n{answer}") == s(PRICING, answer)  # it scored 0.19 against 0.44
 
 
-def test_a_mentions_id_is_not_a_figure():
-    """Slack sends <@U0BOB>: its digits used to read as the figures of an answer (0.68 for "cc <@U0BOB>")."""
-    assert readable("cc <@U0BOB> and <@U0ANN|ann>") == "cc @someone and @ann"
-    assert s(PRICING, "<@U0BOB> will know") <= 0.1
+def test_a_mention_names_someone_else_whose_reply_will_come():
+    assert s(PRICING, "@someone will know") <= 0.1
 
 
 def test_a_file_alone_is_kept_aside_and_a_caption_is_judged_on_its_words():
@@ -165,9 +164,9 @@ def test_a_file_alone_is_kept_aside_and_a_caption_is_judged_on_its_words():
         "I don't know, sorry",
         "Je ne sais pas",
         "ça dépend",
-        "cc <@U0BOB>",  # a handoff: the colleague's own reply will come in the thread
-        "<@U0BOB|bob> knows this best",
-        "<@U0BOB> can you answer this one?",
+        "cc @someone",  # a handoff: the colleague's own reply will come in the thread
+        "@bob knows this best",
+        "@someone can you answer this one?",
         "@bob, une idée ?",
     ],
 )
@@ -187,8 +186,8 @@ def test_a_promise_or_a_shrug_is_not_an_answer_even_as_the_first_reply(reply):
         "It depends on the deal size: small customers get a free pilot, large ones pay.",
         "Je ne sais pas pour vous, mais chez nous le pilote est payant et déduit du contrat.",
         "Good luck: charge for the pilot, free pilots never convert.",
-        "<@U0BOB> we charged 20% of the licence for our pilot.",
-        "<@U0BOB> charge for the pilot, free ones never convert and waste everyone's time.",
+        "@bob we charged 20% of the licence for our pilot.",
+        "@bob charge for the pilot, free ones never convert and waste everyone's time.",
     ],
 )
 def test_answers_that_share_words_with_placeholders_stay_answers(reply):

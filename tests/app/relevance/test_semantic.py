@@ -167,7 +167,8 @@ def test_french_is_not_for_the_cross_encoder(encoder):
 
 
 def test_the_setting_chooses_the_model():
-    assert load_settings({}).text_models == "semantic"  # auto: the extra is installed
+    assert load_settings({}).text_models == "multilingual"  # the light default: numpy, no torch
+    assert load_settings({"CERCLE_RELEVANCE_MODEL": "auto"}).text_models == "semantic"  # the heaviest installed
     assert load_settings({"CERCLE_RELEVANCE_MODEL": "pure"}).text_models == "pure"
     assert load_settings({"CERCLE_RELEVANCE_MODEL": "Semantic"}).text_models == "semantic"
     assert load_settings({"CERCLE_RELEVANCE_MODEL": "multilingual"}).text_models == "multilingual"

@@ -9,7 +9,7 @@ import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
-from app.domain.ports import RetryLater
+from app.domain.errors import RetryLater
 from app.store.queue import Job, JobQueue, Worker
 from tests.waiting import eventually
 
@@ -23,7 +23,7 @@ async def test_enqueue_with_the_same_job_id_runs_once(redis_url):
     queue = JobQueue(redis=redis)
     await queue.ensure_group()
     for _ in range(3):
-        await queue.enqueue(kind="k", payload={"n": 1}, job_id="same")
+        await queue.put(kind="k", payload={"n": 1}, job_id="same")
     assert await queue.depth() == 1
     await redis.aclose()
 
@@ -35,10 +35,10 @@ async def test_a_job_the_stream_refused_can_be_enqueued_again(redis_url):
     queue = JobQueue(redis=redis, stream="cercle:test:refusing")
     await redis.set(queue.stream, "not a stream")  # XADD fails: WRONGTYPE
     with pytest.raises(ResponseError):
-        await queue.enqueue(kind="k", payload={"n": 1}, job_id="once")
+        await queue.put(kind="k", payload={"n": 1}, job_id="once")
     await redis.delete(queue.stream)
     await queue.ensure_group()
-    await queue.enqueue(kind="k", payload={"n": 1}, job_id="once")
+    await queue.put(kind="k", payload={"n": 1}, job_id="once")
     assert await queue.depth() == 1
     await redis.aclose()
 
@@ -49,13 +49,13 @@ async def test_a_scheduled_job_refused_can_be_scheduled_again(redis_url):
     queue = JobQueue(redis=redis, stream="cercle:test:refusing-later")
     await redis.set(queue.scheduled, "not a sorted set")  # ZADD fails: WRONGTYPE
     with pytest.raises(ResponseError):
-        await queue.schedule(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
+        await queue.put_at(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
     await redis.delete(queue.scheduled)
-    await queue.schedule(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
+    await queue.put_at(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
     assert await queue.scheduled_count() == 1
-    await queue.cancel(job_id="score:a1")
+    await queue.drop(job_id="score:a1")
     assert await queue.scheduled_count() == 0
-    await queue.schedule(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
+    await queue.put_at(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
     assert await queue.scheduled_count() == 1  # cancelled: the next period may schedule it
     await redis.aclose()
 
@@ -64,7 +64,7 @@ async def test_a_job_left_by_a_dead_consumer_is_reclaimed_and_then_acked(redis_u
     redis = await _redis(redis_url)
     queue = JobQueue(redis=redis, claim_idle_ms=100)
     await queue.ensure_group()
-    await queue.enqueue(kind="k", payload={"n": 7})
+    await queue.put(kind="k", payload={"n": 7})
     taken = await queue.read_new(consumer="dead-worker", block_ms=10)
     assert [j.payload for j in taken] == [{"n": 7}]  # ... and it dies without acking
     assert await queue.claim_stale(consumer="survivor") == []  # not idle long enough yet
@@ -89,7 +89,7 @@ async def test_failing_job_is_retried_then_buried(redis_url):
 
     worker = Worker(queue=queue, handlers={"k": always_fails}, clock=time.time, block_ms=20)
     task = asyncio.create_task(worker.run())
-    await queue.enqueue(kind="k", payload={})
+    await queue.put(kind="k", payload={})
     await eventually(lambda: len(attempts) >= 3, timeout=5)
     await eventually(lambda: redis.xlen(queue.dead), timeout=5)
     worker.stop()
@@ -105,7 +105,7 @@ async def test_a_job_an_older_worker_does_not_know_waits_for_one_that_does(redis
     queue = JobQueue(redis=redis, claim_idle_ms=50, max_deliveries=20)
     old = Worker(queue=queue, handlers={}, clock=time.time, block_ms=20)
     old_task = asyncio.create_task(old.run())
-    await queue.enqueue(kind="reply.edited", payload={"n": 1})
+    await queue.put(kind="reply.edited", payload={"n": 1})
 
     async def taken_by_the_old_one() -> bool:
         return (await redis.xpending(queue.stream, queue.group))["pending"] == 1
@@ -137,8 +137,8 @@ async def test_scheduled_job_runs_once_with_two_workers(redis_url):
     queues = [JobQueue(redis=redis) for _ in range(2)]
     workers = [Worker(queue=q, handlers={"idle": record}, clock=time.time, block_ms=20) for q in queues]
     tasks = [asyncio.create_task(w.run()) for w in workers]
-    await queues[0].schedule(kind="idle", payload={"m": 1}, at=time.time() + 0.2, job_id="idle:m1")
-    await queues[1].schedule(kind="idle", payload={"m": 1}, at=time.time() + 0.3, job_id="idle:m1")  # moved
+    await queues[0].put_at(kind="idle", payload={"m": 1}, at=time.time() + 0.2, job_id="idle:m1")
+    await queues[1].put_at(kind="idle", payload={"m": 1}, at=time.time() + 0.3, job_id="idle:m1")  # moved
     assert await queues[0].scheduled_count() == 1
     await eventually(lambda: runs, timeout=5)
     await asyncio.sleep(0.3)
@@ -152,8 +152,8 @@ async def test_scheduled_job_runs_once_with_two_workers(redis_url):
 async def test_cancelled_schedule_never_runs(redis_url):
     redis = await _redis(redis_url)
     queue = JobQueue(redis=redis)
-    await queue.schedule(kind="idle", payload={}, at=time.time() - 1, job_id="gone")
-    await queue.cancel(job_id="gone")
+    await queue.put_at(kind="idle", payload={}, at=time.time() - 1, job_id="gone")
+    await queue.drop(job_id="gone")
     assert await queue.promote_due(now=time.time()) == 0
     await redis.aclose()
 
@@ -172,11 +172,11 @@ async def test_a_slow_job_does_not_hold_back_the_jobs_behind_it(redis_url):
 
     worker = Worker(queue=queue, handlers={"k": handle}, clock=time.time, concurrency=2, block_ms=20)
     task = asyncio.create_task(worker.run())
-    await queue.enqueue(kind="k", payload={"name": "slow"})
-    await queue.enqueue(kind="k", payload={"name": "first"})
+    await queue.put(kind="k", payload={"name": "slow"})
+    await queue.put(kind="k", payload={"name": "first"})
     await eventually(lambda: done == ["first"], timeout=5)
     for n in range(5):  # arrive while the slow one still waits: one slot is free for them
-        await queue.enqueue(kind="k", payload={"name": f"later {n}"})
+        await queue.put(kind="k", payload={"name": f"later {n}"})
     await eventually(lambda: len(done) == 6, timeout=5)
     assert "slow" not in done
     release.set()
@@ -199,7 +199,7 @@ async def test_stopping_lets_the_jobs_in_hand_finish(redis_url):
 
     worker = Worker(queue=queue, handlers={"k": handle}, clock=time.time, block_ms=20)
     task = asyncio.create_task(worker.run())
-    await queue.enqueue(kind="k", payload={"n": 1})
+    await queue.put(kind="k", payload={"n": 1})
     await asyncio.wait_for(started.wait(), 5)
     worker.stop()
     await asyncio.wait_for(task, 5)
@@ -219,9 +219,9 @@ async def test_a_job_told_to_come_back_stands_aside_and_runs_again(redis_url):
 
     worker = Worker(queue=queue, handlers={"k": handle}, clock=time.time, concurrency=1, block_ms=20)
     task = asyncio.create_task(worker.run())
-    await queue.enqueue(kind="k", payload={"name": "busy channel"}, job_id="deliver:a1")
+    await queue.put(kind="k", payload={"name": "busy channel"}, job_id="deliver:a1")
     await eventually(lambda: runs, timeout=5)
-    await queue.enqueue(kind="k", payload={"name": "other topic"})
+    await queue.put(kind="k", payload={"name": "other topic"})
     await eventually(lambda: len(runs) == 3, timeout=5)
     assert [name for name, _ in runs] == ["busy channel", "other topic", "busy channel"]  # the one slot was free
     assert runs[2][1] - runs[0][1] >= 0.4
@@ -243,7 +243,7 @@ async def test_a_job_running_longer_than_the_reclaim_delay_runs_once(redis_url):
 
     workers = [Worker(queue=queue, handlers={"k": slow}, clock=time.time, block_ms=20) for _ in range(2)]
     tasks = [asyncio.create_task(w.run()) for w in workers]
-    await queue.enqueue(kind="k", payload={})
+    await queue.put(kind="k", payload={})
     await eventually(lambda: sum(w.processed for w in workers) == 1, timeout=5)
     await asyncio.sleep(0.3)
     for worker in workers:

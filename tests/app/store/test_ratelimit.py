@@ -7,7 +7,7 @@ import asyncio
 import pytest
 import redis.asyncio as aioredis
 
-from app.domain.ports import RetryLater
+from app.domain.errors import RetryLater
 from app.store.ratelimit import ChannelRateLimiter
 
 

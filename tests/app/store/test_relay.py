@@ -8,10 +8,15 @@ import redis.asyncio as aioredis
 
 from app.domain.models import Answer, AnswerStatus, Credit, Person, Place, Platform
 from app.domain.votes import Reaction
+from app.runtime.directory import Directories
 from app.store import keys
+from app.store.partners import RedisPartnerRepository
 from app.store.queue import JobQueue
+from app.store.ratelimit import ChannelRateLimiter
 from app.store.relay import PARKED_MAX, PARKED_TTL_S, RedisRelayRepository
+from app.store.topics import RedisTopicRepository
 from app.store.votes import RedisVoteRepository
+from app.usecases.context import Context
 from app.usecases.votes import adopt_parked
 
 LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
@@ -54,22 +59,22 @@ async def test_a_vote_on_an_unknown_message_waits_then_counts_once(redis_url):
     await relay.update_answer(answer=injected, live=LIVE, fields={"status", "injected_id"})
     # A worker that died after counting but before forgetting counts the same list again: same tally.
     for reaction in sequence:
-        await votes.react(
-            topic_id="t1", answer_id="a1", voter=reaction.voter, emoji=reaction.emoji,
-            direction=reaction.direction, added=reaction.added,
-        )  # fmt: skip
-    tally = await adopt_parked(
-        answer=injected, place=LIVE, message_id=POSTED, relay=relay, votes=votes, jobs=jobs, now=10.0
+        await votes.react(topic_id="t1", answer_id="a1", reaction=reaction)
+    ctx = Context(
+        topics=RedisTopicRepository(redis=redis),
+        partners=RedisPartnerRepository(redis=redis),
+        relay=relay,
+        votes=votes,
+        directory=Directories({}),
+        jobs=jobs,
+        limiter=ChannelRateLimiter(redis=redis),
+        clock=lambda: 10.0,
     )
+    tally = await adopt_parked(answer=injected, place=LIVE, message_id=POSTED, ctx=ctx)
     assert tally == 2  # U1 up, U2 up (down withdrawn), U3 withdrew
     assert await votes.tally(topic_id="t1", answer_id="a1") == 2
     assert await redis.exists(parked_key) == 0
-    assert (
-        await adopt_parked(
-            answer=injected, place=LIVE, message_id=POSTED, relay=relay, votes=votes, jobs=jobs, now=11.0
-        )
-        is None
-    )
+    assert await adopt_parked(answer=injected, place=LIVE, message_id=POSTED, ctx=ctx) is None
 
     # Once the message is known, a reaction finds its answer and nothing is kept aside.
     late = Reaction(voter="slack:TALPHA0001:U4", emoji="+1", direction=1, added=True)

@@ -8,6 +8,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from app.domain.trust import author_trust
+from app.domain.votes import Reaction
 from app.store.votes import RedisVoteRepository
 
 
@@ -49,7 +50,21 @@ async def test_button_votes_toggle_exactly_under_concurrency(redis_url):
     assert all(up is False for up, _ in results)
     assert await votes.tally(topic_id="t", answer_id="a") == 20
     # A down vote by reaction is replaced by the button's up vote, not added to it.
-    await votes.react(topic_id="t", answer_id="a", voter=voters[0], emoji="-1", direction=-1, added=True)
+    await votes.react(topic_id="t", answer_id="a", reaction=Reaction(voters[0], "👎", direction=-1, added=True))
     assert await votes.tally(topic_id="t", answer_id="a") == 19
     assert await votes.toggle_up(topic_id="t", answer_id="a", voter=voters[0]) == (True, 21)
+    await redis.aclose()
+
+
+async def test_changes_of_one_emoji_apply_in_the_platforms_order_whatever_order_they_run_in(redis_url):
+    """A quick toggle's "removed" may be counted before its "added" (two workers): the later one wins."""
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    votes = RedisVoteRepository(redis=redis)
+    added = Reaction("slack:T1:U1", "👍", direction=1, added=True, at=100.0)
+    removed = Reaction("slack:T1:U1", "👍", direction=1, added=False, at=101.0)
+    assert await votes.react(topic_id="t", answer_id="a", reaction=removed) == 0
+    assert await votes.react(topic_id="t", answer_id="a", reaction=added) == 0  # older than the removal: ignored
+    again = Reaction("slack:T1:U1", "👍", direction=1, added=True, at=102.0)
+    assert await votes.react(topic_id="t", answer_id="a", reaction=again) == 1
+    assert await votes.react(topic_id="t", answer_id="a", reaction=again) == 1  # the same event twice
     await redis.aclose()

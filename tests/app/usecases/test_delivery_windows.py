@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.domain.delivery import DIGEST_MAX_ANSWERS, DeliveryRules
+from app.domain.delivery import DeliveryRules
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
 from app.domain.votes import Reaction
 from app.store.queue import JobQueue
@@ -15,7 +15,11 @@ from app.store.ratelimit import ChannelRateLimiter
 from app.store.relay import RedisRelayRepository
 from app.store.topics import RedisTopicRepository
 from app.store.votes import RedisVoteRepository
-from app.usecases.delivery import DIGEST_JOB, deliver_answer, post_digest
+from app.usecases.context import Context
+from app.usecases.delivery import deliver_answer, post_digest
+from app.usecases.jobs import DeliverAnswer, PostDigest
+from integrations.slack.chat import SlackChat
+from tests.app.usecases.conftest import context
 
 T0 = 1_800_000_000.0
 RULES = DeliveryRules(max_per_window=3, window_s=300, threshold=0.3)
@@ -27,7 +31,7 @@ async def world(connected):
     topics, relay = RedisTopicRepository(redis=redis), RedisRelayRepository(redis=redis)
     queue = JobQueue(redis=redis)
     live = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
-    chat = await directory.chat_for(tenant="TALPHA0001")
+    chat = await directory.chat_for(platform=Platform.SLACK, tenant="TALPHA0001")
     topic = Topic(
         id="topic1",
         meeting_id="",
@@ -67,32 +71,30 @@ async def _answer(world, n: int, score: float, at: float) -> Answer:
     return answer
 
 
-async def _deliver(world, answer: Answer, now: float, *, relay: RedisRelayRepository | None = None) -> Answer:
-    result = await deliver_answer(
-        topic_id="topic1",
-        answer_id=answer.id,
+def _ctx(world, *, now: float, relay: RedisRelayRepository | None = None) -> Context:
+    return context(
+        redis=world["redis"],
+        directory=world["directory"],
         topics=world["topics"],
         relay=relay or world["relay"],
-        directory=world["directory"],
-        limiter=world["limiter"],
-        jobs=world["queue"],
         votes=world["votes"],
+        jobs=world["queue"],
+        limiter=world["limiter"],
         rules=RULES,
-        now=now,
+        clock=lambda: now,
+    )
+
+
+async def _deliver(world, answer: Answer, now: float, *, relay: RedisRelayRepository | None = None) -> Answer:
+    result = await deliver_answer(
+        DeliverAnswer(topic_id="topic1", answer_id=answer.id), _ctx(world, now=now, relay=relay)
     )
     assert result is not None
     return result
 
 
 async def _digest(world, *, now: float, relay: RedisRelayRepository | None = None) -> int:
-    return await post_digest(
-        topic_id="topic1",
-        topics=world["topics"],
-        relay=relay or world["relay"],
-        directory=world["directory"],
-        limiter=world["limiter"],
-        now=now,
-    )
+    return await post_digest(PostDigest(topic_id="topic1"), _ctx(world, now=now, relay=relay))
 
 
 def _thread(slack, topic: Topic) -> list[dict]:
@@ -113,7 +115,7 @@ async def test_three_per_window_then_one_digest_best_first(world, slack):
     assert await queue.promote_due(now=T0 + 300.0) == 1
     await queue.ensure_group()
     (job,) = await queue.read_new(consumer="test", block_ms=10)
-    assert job.kind == DIGEST_JOB
+    assert job.kind == PostDigest.kind
     posted = await _digest(world, now=T0 + 300)
     assert posted == 3
     digest = _thread(slack, world["topic"])[-1]
@@ -130,13 +132,15 @@ async def test_three_per_window_then_one_digest_best_first(world, slack):
 
 
 async def test_a_digest_too_long_for_one_message_goes_out_in_several(world, slack):
-    for n in range(3 + DIGEST_MAX_ANSWERS + 5):
+    for n in range(3 + SlackChat.digest_capacity + 5):
         await _deliver(world, await _answer(world, n, 0.5 + n / 1000, T0 + n), now=T0 + n)
-    assert await _digest(world, now=T0 + 300) == DIGEST_MAX_ANSWERS + 5
+    assert await _digest(world, now=T0 + 300) == SlackChat.digest_capacity + 5
     first, second = _thread(slack, world["topic"])[3:]
-    assert len(first["blocks"]) == 1 + DIGEST_MAX_ANSWERS <= 50  # Slack's limit of blocks a message
+    assert len(first["blocks"]) == 1 + SlackChat.digest_capacity <= 50  # Slack's limit of blocks a message
     shown = [b["text"]["text"].split(": ", 1)[1].split(" ·")[0] for m in (first, second) for b in m["blocks"][1:]]
-    assert shown == [f"answer number {n}" for n in range(3 + DIGEST_MAX_ANSWERS + 4, 2, -1)]  # each once, best first
+    assert shown == [
+        f"answer number {n}" for n in range(3 + SlackChat.digest_capacity + 4, 2, -1)
+    ]  # each once, best first
     assert {a.injected_id for a in await world["relay"].answers(topic_id="topic1")} >= {first["ts"], second["ts"]}
     assert await _digest(world, now=T0 + 301) == 0
 

@@ -7,19 +7,19 @@ import time
 from dataclasses import replace
 
 from app.domain.models import Person, Place, Platform, Topic
-from app.domain.timings import MeetingTimings
 from app.store import keys
 from app.store.queue import JobQueue
-from app.store.relay import RedisRelayRepository
 from app.store.topics import RedisTopicRepository
-from app.usecases.meeting import ENDING_JOB, SUMMARY_JOB, end_meeting, finish_ending
+from app.usecases.jobs import CheckEnding, PostSummary
+from app.usecases.meeting import end_meeting, finish_ending
+from tests.app.usecases.conftest import context
 
 LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
 
 
 async def _meeting_with_a_topic(connected):
     topics = RedisTopicRepository(redis=connected.redis)
-    chat = await connected.directory.chat_for(tenant=LIVE.tenant)
+    chat = await connected.directory.chat_for(platform=LIVE.platform, tenant=LIVE.tenant)
     now = time.time()
     meeting = await topics.ensure_meeting(place=LIVE, now=now)
     draft = Topic("t1", meeting.id, "How do we price a pilot?", Person("U0ASKER", "ada"), LIVE, now)
@@ -28,15 +28,8 @@ async def _meeting_with_a_topic(connected):
     return topics, meeting
 
 
-def _common(connected, topics):
-    return {
-        "topics": topics,
-        "relay": RedisRelayRepository(redis=connected.redis),
-        "directory": connected.directory,
-        "jobs": JobQueue(redis=connected.redis),
-        "timings": MeetingTimings(),
-        "now": time.time(),
-    }
+def _ctx(connected, topics):
+    return context(redis=connected.redis, directory=connected.directory, topics=topics)
 
 
 async def _queued_kinds(connected) -> list[str]:
@@ -46,25 +39,25 @@ async def _queued_kinds(connected) -> list[str]:
 async def test_an_ending_whose_process_died_before_it_began_is_done_by_its_check(connected, slack):
     topics, meeting = await _meeting_with_a_topic(connected)
     # /ask end scheduled the check, then died before it ended anything.
-    assert await finish_ending(meeting_id=meeting.id, by="U0ASKER", **_common(connected, topics))
+    assert await finish_ending(CheckEnding(meeting_id=meeting.id, by="U0ASKER"), _ctx(connected, topics))
 
     assert (await topics.meeting(meeting_id=meeting.id)).ended_at is not None
     assert not (await topics.get_topic(topic_id="t1")).is_open
     (root,) = [m for m in slack.channel_messages(LIVE.tenant, LIVE.channel) if "price a pilot" in m["text"]]
     assert "*Closed*" in str(root["blocks"])
-    assert (await _queued_kinds(connected)).count(SUMMARY_JOB) == 1
+    assert (await _queued_kinds(connected)).count(PostSummary.kind) == 1
 
-    assert not await finish_ending(meeting_id=meeting.id, by="U0ASKER", **_common(connected, topics))
-    assert (await _queued_kinds(connected)).count(SUMMARY_JOB) == 1
+    assert not await finish_ending(CheckEnding(meeting_id=meeting.id, by="U0ASKER"), _ctx(connected, topics))
+    assert (await _queued_kinds(connected)).count(PostSummary.kind) == 1
 
 
 async def test_an_ending_that_finished_cancels_its_check(connected, slack):
     topics, meeting = await _meeting_with_a_topic(connected)
     queue = JobQueue(redis=connected.redis)
-    assert await end_meeting(meeting=meeting, by="U0ASKER", **_common(connected, topics)) == 1
+    assert await end_meeting(meeting=meeting, by="U0ASKER", ctx=_ctx(connected, topics)) == 1
     scheduled = await connected.redis.zrange(queue.scheduled, 0, -1)
-    assert not [m for m in scheduled if ENDING_JOB in m]
-    assert not await finish_ending(meeting_id=meeting.id, by="U0ASKER", **_common(connected, topics))
+    assert not [m for m in scheduled if CheckEnding.kind in m]
+    assert not await finish_ending(CheckEnding(meeting_id=meeting.id, by="U0ASKER"), _ctx(connected, topics))
 
-    assert await end_meeting(meeting=meeting, by="U0OTHER", **_common(connected, topics)) is None  # ended already
-    assert (await _queued_kinds(connected)).count(SUMMARY_JOB) == 1
+    assert await end_meeting(meeting=meeting, by="U0OTHER", ctx=_ctx(connected, topics)) is None  # ended already
+    assert (await _queued_kinds(connected)).count(PostSummary.kind) == 1

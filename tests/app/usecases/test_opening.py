@@ -1,38 +1,22 @@
-"""Opening a topic survives the process that does it: the check a dead /ask leaves behind finds the
-root it posted (or posts it), stores the topic once and asks the partners. Real Redis, the real
-Slack client against the stand-in."""
+"""Asking and opening: the web records a question as one job; a worker opens it once, however often
+the job runs (a worker killed mid-opening, the queue handing the job to another), and tells the
+asker. Real Redis, the real Slack client against the stand-in."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import time
-from dataclasses import replace
 
 import pytest
 
+from app.domain.asking import AlreadyAsked, Opened, Refused
 from app.domain.commands import question_key
-from app.domain.models import Person, Place, Platform, Topic
-from app.domain.ports import RetryLater
-from app.domain.timings import MeetingTimings
+from app.domain.errors import BotNotInChannel
+from app.domain.models import Person, Place, Platform, Reach
 from app.store import keys
-from app.store.partners import RedisPartnerRepository
-from app.store.queue import JobQueue
-from app.store.relay import RedisRelayRepository
-from app.store.topics import RedisTopicRepository
-from app.usecases.topics import (
-    ASKING_S,
-    OPENING_CHECK_S,
-    OPENING_JOB,
-    TopicOpened,
-    TopicRefused,
-    draft_from_payload,
-    draft_to_payload,
-    finish_opening,
-    open_topic,
-    opening_job_id,
-    recover_opening,
-)
+from app.usecases.context import Context
+from app.usecases.jobs import OpenTopic, PostMirror
+from app.usecases.topics import ASKING_S, Question, ask, draft_of, open_topic
+from tests.app.usecases.conftest import context
 
 TEAM, MEET = "TALPHA0001", "C0MEET0001"
 LIVE = Place(Platform.SLACK, TEAM, MEET)
@@ -41,46 +25,20 @@ KEY = question_key(QUESTION)
 
 
 @pytest.fixture
-async def world(connected):
-    redis, directory = connected.redis, connected.directory
-    return {
-        "redis": redis,
-        "directory": directory,
-        "chat": await directory.chat_for(tenant=TEAM),
-        "topics": RedisTopicRepository(redis=redis),
-        "partners": RedisPartnerRepository(redis=redis),
-        "relay": RedisRelayRepository(redis=redis),
-        "queue": JobQueue(redis=redis),
-        "timings": MeetingTimings(),
-    }
+def ctx(connected) -> Context:
+    return context(redis=connected.redis, directory=connected.directory)
 
 
-def draft(topic_id: str = "draft1", question: str = QUESTION) -> Topic:
-    return Topic(
-        id=topic_id,
-        meeting_id="",
-        question=question,
-        asker=Person("U0ASKER", "ada"),
-        place=LIVE,
+def job(topic_id: str = "draft1", *, place: Place = LIVE, reply_to: str = "") -> OpenTopic:
+    return OpenTopic(
+        topic_id=topic_id,
+        place=place,
+        question=QUESTION,
+        asker_id="U0ASKER",
+        asker_name="ada",
         created_at=time.time(),
         share_asker=True,
-    )
-
-
-def payload(topic: Topic) -> dict[str, object]:
-    return draft_to_payload(topic, key=KEY)
-
-
-async def recover(world, topic: Topic | dict[str, object]):
-    return await recover_opening(
-        payload=payload(topic) if isinstance(topic, Topic) else topic,
-        topics=world["topics"],
-        directory=world["directory"],
-        partners=world["partners"],
-        relay=world["relay"],
-        jobs=world["queue"],
-        timings=world["timings"],
-        now=time.time(),
+        reply_to=reply_to,
     )
 
 
@@ -88,150 +46,100 @@ def roots(slack) -> list[dict]:
     return [m for m in slack.channel_messages(TEAM, MEET) if "thread_ts" not in m and "price a pilot" in m["text"]]
 
 
-async def scheduled_check(world, topic_id: str) -> str | None:
-    return await world["redis"].get(keys.dedupe("scheduled", opening_job_id(topic_id)))
+async def queued(connected) -> list[dict]:
+    return [fields for _, fields in await connected.redis.xrange(keys.JOBS_STREAM)]
 
 
-def test_the_draft_travels_whole_in_the_check():
-    topic = draft()
-    assert draft_from_payload(payload(topic)) == (topic, KEY)
+def test_the_question_travels_whole_in_its_job():
+    asked = job(reply_to="https://hooks.example/commands/T1/1/abc")
+    assert OpenTopic.from_payload(asked.payload()) == asked
+    assert asked.job_id == "opening:draft1"
 
 
-async def test_a_root_never_posted_is_posted_by_the_check_once(world, slack):
-    dead = draft()
+async def test_asking_records_one_job_and_posts_nothing(ctx, connected, slack):
+    question = Question(place=LIVE, asker=Person("U0ASKER", "ada"), text=QUESTION, request_id="trigger-1")
+    topic_id = await ask(question=question, ctx=ctx)
+    assert await ask(question=question, ctx=ctx) == topic_id  # the same request, delivered twice
+    (recorded,) = await queued(connected)
+    assert recorded["kind"] == OpenTopic.kind and recorded["job_id"] == f"opening:{topic_id}"
+    assert slack.calls_to("chat.postMessage") == []
+
+
+async def test_the_job_opens_the_topic_once_and_tells_the_asker(ctx, slack):
     # The meeting goes on meanwhile (and the spec's history answer lists at least one message).
     slack.user_post(TEAM, MEET, "U0ADMIN", "Next item on the agenda: the pilot's scope.")
-    topic = await recover(world, dead)
-    assert topic is not None and topic.meeting_id and topic.place.thread
+    opened = await open_topic(job(), ctx)
+    assert isinstance(opened, Opened) and opened.partners == 0
+    topic = opened.topic
     (root,) = roots(slack)
-    assert root["ts"] == topic.place.thread
-    assert await world["topics"].get_topic(topic_id="draft1") == topic
-    assert (await world["topics"].open_topics(place=LIVE)) == [topic]
+    assert root["ts"] == topic.place.thread and topic.meeting_id and topic.reach is Reach.PARTNERS
+    assert await ctx.topics.open_topics(place=LIVE) == [topic]
+    (told,) = slack.calls_to("chat.postEphemeral")  # no response_url: a private message in the channel
+    assert told.params["user"] == "U0ASKER" and told.params["text"].startswith("Your question is open in")
 
-    (told,) = slack.calls_to("chat.postEphemeral")  # the /ask's own answer never came
-    assert told.params["user"] == "U0ASKER" and told.params["text"].startswith("Sorry for the wait")
-
-    again = await recover(world, dead)  # the check delivered twice
-    assert again is not None and again.place.thread == topic.place.thread
+    again = await open_topic(job(), ctx)  # the job delivered twice
+    assert isinstance(again, Opened) and again.topic.place.thread == topic.place.thread
     assert len(roots(slack)) == 1
 
 
-async def test_a_root_posted_by_a_process_that_died_is_adopted_not_posted_again(world, slack):
-    dead = draft()
-    posted = await world["chat"].post_topic(topic=dead)  # then the process died before storing it
+async def test_the_asker_is_answered_through_the_response_url(ctx, slack):
+    await open_topic(job(reply_to=slack.response_url(TEAM)), ctx)
+    (response,) = slack.responses
+    assert response["response_type"] == "ephemeral" and response["text"].startswith("Your question is open in")
+    assert slack.calls_to("chat.postEphemeral") == []
 
-    topic = await recover(world, dead)
-    assert topic is not None
-    assert topic.place.thread == posted.message_id and topic.permalink
+
+async def test_a_root_posted_by_a_worker_that_died_is_adopted_not_posted_again(ctx, connected, slack):
+    dying = job()
+    chat = await connected.directory.chat_for(platform=Platform.SLACK, tenant=TEAM)
+    await ctx.topics.mark_opening(topic_id=dying.topic_id, at=time.time() - 1)
+    posted = await chat.post_topic(topic=draft_of(dying))  # then the worker died before storing it
+
+    opened = await open_topic(dying, ctx)  # the queue hands the job to another worker
+    assert isinstance(opened, Opened)
+    assert opened.topic.place.thread == posted.message_id and opened.topic.permalink
     assert len(roots(slack)) == 1
 
 
-async def test_a_question_asked_again_since_is_not_posted_twice(world, slack):
-    dead = draft()
-    again = await open_topic(
-        repository=world["topics"],
-        jobs=world["queue"],
-        chat=world["chat"],
-        place=LIVE,
-        asker=dead.asker,
-        question=QUESTION,
-        now=time.time(),
-    )
-    assert isinstance(again, TopicOpened)
-
-    assert await recover(world, dead) is None
+async def test_a_question_asked_again_while_open_points_to_the_open_one(ctx, slack):
+    first = await open_topic(job("first"), ctx)
+    assert isinstance(first, Opened)
+    second = await open_topic(job("second"), ctx)
+    assert isinstance(second, AlreadyAsked) and second.topic == first.topic
     assert len(roots(slack)) == 1
-    assert await world["topics"].get_topic(topic_id="draft1") is None
+    assert await ctx.topics.get_topic(topic_id="second") is None
 
 
-async def test_a_check_that_meets_the_question_being_opened_waits(world, slack):
-    topic = draft()
-    claimed = await world["topics"].claim_question(place=LIVE, asker_id="U0ASKER", key=KEY, seconds=ASKING_S)
-    assert claimed
-    with pytest.raises(RetryLater):
-        await recover(world, topic)
+async def test_the_same_question_being_opened_right_now_is_opened_once(ctx, slack):
+    assert await ctx.topics.claim_question(place=LIVE, asker_id="U0ASKER", key=KEY, holder="first", seconds=ASKING_S)
+    assert isinstance(await open_topic(job("second"), ctx), AlreadyAsked)
     assert roots(slack) == []
+    # The first opening's own job, run again after its worker died, holds the claim already.
+    assert isinstance(await open_topic(job("first"), ctx), Opened)
+    assert len(roots(slack)) == 1
 
 
-async def test_an_opening_that_finished_leaves_no_check_behind(world, slack):
-    opened = await open_topic(
-        repository=world["topics"],
-        jobs=world["queue"],
-        chat=world["chat"],
-        place=LIVE,
-        asker=Person("U0ASKER", "ada"),
-        question=QUESTION,
-        now=time.time(),
-    )
-    assert isinstance(opened, TopicOpened)
-    check = await scheduled_check(world, opened.topic.id)
-    assert check is not None and OPENING_JOB in check  # scheduled before the root was posted
-    (at,) = [s for m, s in await world["redis"].zrange(world["queue"].scheduled, 0, -1, withscores=True) if m == check]
-    assert at == pytest.approx(opened.topic.created_at + OPENING_CHECK_S)
-
-    await finish_opening(
-        topic=opened.topic,
-        topics=world["topics"],
-        partners=world["partners"],
-        relay=world["relay"],
-        jobs=world["queue"],
-        timings=world["timings"],
-        now=time.time(),
-    )
-    assert await scheduled_check(world, opened.topic.id) is None
-    assert check not in await world["redis"].zrange(world["queue"].scheduled, 0, -1)
+async def test_a_refused_opening_stores_nothing_and_says_why(ctx, slack):
+    secret = Place(Platform.SLACK, TEAM, "G0SECRET01")  # private, and the bot is not in it
+    refused = await open_topic(job(place=secret, reply_to=slack.response_url(TEAM)), ctx)
+    assert isinstance(refused, Refused) and isinstance(refused.error, BotNotInChannel)
+    assert await ctx.topics.get_topic(topic_id="draft1") is None
+    (told,) = slack.responses  # the command's own way back: a private message could not reach them there
+    assert "Invite me with `/invite @Cercle`" in told["text"]
 
 
-async def test_a_refused_opening_leaves_no_check_behind(world, slack):
-    refused = await open_topic(
-        repository=world["topics"],
-        jobs=world["queue"],
-        chat=world["chat"],
-        place=Place(Platform.SLACK, TEAM, "C0GONE0001"),
-        asker=Person("U0ASKER", "ada"),
-        question=QUESTION,
-        now=time.time(),
-    )
-    assert isinstance(refused, TopicRefused)
-    assert await world["queue"].scheduled_count() == 0
+async def test_an_opening_asks_each_partner_once(ctx, connected, slack):
+    alpha, beta = "slack:TALPHA0001", "slack:TBETA00001"
+    await ctx.partners.link(a=alpha, b=beta, by="U0ADMIN", now=time.time())
+    opened = await open_topic(job(), ctx)
+    assert isinstance(opened, Opened) and opened.partners == 1
+    again = await open_topic(job(), ctx)
+    assert isinstance(again, Opened)
+    mirrors = [f for f in await queued(connected) if f["kind"] == PostMirror.kind]
+    assert [m["job_id"] for m in mirrors] == [f"mirror:{opened.topic.id}:{beta}"]
 
 
-async def test_a_check_for_a_channel_gone_since_gives_up(world, slack):
-    topic = draft()
-    gone = replace(topic, place=Place(Platform.SLACK, TEAM, "C0GONE0001"))
-    assert await recover(world, gone) is None
-    assert await world["topics"].get_topic(topic_id="draft1") is None
-
-
-async def test_an_ask_slower_than_its_check_still_leaves_one_root(world, slack):
-    """Slack slow enough (429 waits) that the check comes due while the /ask is still posting, and
-    the claim on the question has expired: both post a root; the second to store deletes its own."""
-    slack.user_post(TEAM, MEET, "U0ADMIN", "Next item on the agenda: the pilot's scope.")
-    slack.latency_s["chat.postMessage"] = 1.0  # each root is applied a second after it is sent
-    asker = Person("U0ASKER", "ada")
-    started = time.time()
-
-    async def ask():
-        return await open_topic(
-            repository=world["topics"],
-            jobs=world["queue"],
-            chat=world["chat"],
-            place=LIVE,
-            asker=asker,
-            question=QUESTION,
-            now=started,
-        )
-
-    async def check_too_early():
-        await asyncio.sleep(0.3)
-        await world["topics"].release_question(place=LIVE, asker_id=asker.id, key=KEY)  # its claim expired
-        scheduled = [json.loads(m) for m in await world["redis"].zrange(world["queue"].scheduled, 0, -1)]
-        (check,) = [job for job in scheduled if job["kind"] == OPENING_JOB]
-        return await recover(world, json.loads(check["payload"]))
-
-    opened, checked = await asyncio.gather(ask(), check_too_early())
-    slack.latency_s.clear()
-    assert isinstance(opened, TopicOpened) and checked is not None
-    (root,) = roots(slack)
-    assert opened.topic.place.thread == checked.place.thread == root["ts"]
-    assert (await world["topics"].get_topic(topic_id=opened.topic.id)).place.thread == root["ts"]
+async def test_nothing_is_posted_for_an_organisation_that_removed_cercle(ctx, slack):
+    gone = Place(Platform.SLACK, "TGONE00001", MEET)
+    assert await open_topic(job(place=gone), ctx) is None
+    assert slack.calls_to("chat.postMessage") == []

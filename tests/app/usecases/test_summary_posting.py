@@ -10,13 +10,13 @@ import time
 import pytest
 import redis.asyncio as aioredis
 
+from app.domain.errors import PlatformError
 from app.domain.models import Answer, AnswerStatus, Person, Place, Platform, Topic
-from app.domain.ports import PlatformError
-from app.store.queue import JobQueue
 from app.store.relay import RedisRelayRepository
 from app.store.topics import RedisTopicRepository
-from app.store.votes import RedisVoteRepository
+from app.usecases.jobs import PostSummary
 from app.usecases.meeting import post_summary
+from tests.app.usecases.conftest import context
 
 LIVE = Place(Platform.SLACK, "TALPHA0001", "C0MEET0001")
 TOPICS = 30  # two blocks each: more than one message of 50 blocks
@@ -43,13 +43,7 @@ async def long_meeting(connected):
 
     async def post() -> None:
         await post_summary(
-            meeting_id=meeting.id,
-            topics=topics,
-            relay=RedisRelayRepository(redis=redis),
-            votes=RedisVoteRepository(redis=redis),
-            directory=connected.directory,
-            jobs=JobQueue(redis=redis),
-            now=time.time(),
+            PostSummary(meeting_id=meeting.id), context(redis=redis, directory=connected.directory, topics=topics)
         )
 
     yield post
