@@ -2,20 +2,30 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+ALL_STAMP := $(VENV)/.installed-all
 
 .PHONY: run test lint bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,semantic,train]'
-	touch $(STAMP)
 
-run: $(STAMP)
+# The light default: the app and its numpy relevance tier (no torch).
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[multilingual]'
+	touch $(RUN_STAMP)
+
+# Everything: the test tools, every relevance tier (torch for `semantic`) and the training tools.
+$(ALL_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,multilingual,semantic,train]'
+	touch $(ALL_STAMP) $(RUN_STAMP)
+
+# Web and worker as two processes on the embedded Redis; Ctrl-C stops all three.
+run: $(RUN_STAMP)
 	$(BIN)/python -m app
 
-lint: $(STAMP)
+lint: $(ALL_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -25,7 +35,7 @@ test: lint
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-bench: $(STAMP)
+bench: $(ALL_STAMP)
 	$(BIN)/python -m bench.ack_latency
 	$(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.votes
