@@ -1,9 +1,12 @@
 """Time to Slack's 200 for 200 concurrent signed `/ask` requests: Cercle vs a bare Bolt app.
 
-Both servers run in their own process on the same aiohttp + Bolt stack; the Slack stand-in
-runs here. Cercle's listener acks first and then posts, so its follow-up work (Redis, Slack
-calls) shares the process with the acks, which is what a real burst looks like.
-    python bench/ack_latency.py [--concurrency 200] [--rounds 5]
+Cercle runs as `make run` starts it (`python -m app`: the embedded Redis, then web and worker as
+two processes, the default relevance tier); the bare Bolt app is one process on the same aiohttp +
+Bolt stack; the Slack stand-in runs in a process of its own. Rounds alternate between the two, so
+that both meet the same machine. Cercle's web records each question (one Redis round trip) and
+acknowledges; its worker opens the topics meanwhile, on the same 2 cores, which is what a real
+burst looks like.
+    python -m bench.ack_latency [--concurrency 200] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -11,16 +14,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
+import tempfile
 import time
+from pathlib import Path
 
 import aiohttp
 
 from bench.harness import (
     SIGNING_SECRET,
     bare_bolt_process,
-    cercle_process,
+    cercle_as_make_run,
     free_port,
-    redis_server,
     slack_standin,
     standin_stats,
     summary_ms,
@@ -63,30 +67,40 @@ async def burst(url: str, slack: dict, concurrency: int, *, label: str) -> list[
         return list(await asyncio.gather(*(one(i) for i in range(concurrency))))
 
 
-async def measure(url: str, slack: dict, *, concurrency: int, rounds: int) -> list[float]:
-    await burst(url, slack, 20, label="warm-up")  # imports, auth.test, connection pools
-    latencies: list[float] = []
-    for round_number in range(rounds):
-        latencies += await burst(url, slack, concurrency, label=str(round_number))
-        await asyncio.sleep(1.0)  # let follow-up posts drain between bursts
-    return latencies
+async def _wait_opened(slack: dict, *, expected: int, timeout_s: float = 120.0) -> int:
+    """Until the worker has posted the root of every question Cercle acknowledged (or the timeout)."""
+    deadline = time.monotonic() + timeout_s
+    posted = 0
+    while time.monotonic() < deadline:
+        posted = standin_stats(slack)["calls"].get("chat.postMessage:200", 0)  # the bare app posts nothing
+        if posted >= expected:
+            break
+        await asyncio.sleep(0.5)
+    return posted
 
 
 async def main(concurrency: int, rounds: int) -> dict:
-    with slack_standin() as slack, redis_server() as redis:
+    with slack_standin() as slack, tempfile.TemporaryDirectory() as data_dir:
         token = slack["workspaces"]["TBENCH0000"]
         bare_port, cercle_port = free_port(), free_port()
-        with bare_bolt_process(port=bare_port, api_url=slack["api_url"], bot_token=token):
-            bare = await measure(
-                f"http://127.0.0.1:{bare_port}/slack/events", slack, concurrency=concurrency, rounds=rounds
-            )
-        with cercle_process(port=cercle_port, redis_url=redis.url, api_url=slack["api_url"], bot_token=token):
-            cercle = await measure(
-                f"http://127.0.0.1:{cercle_port}/slack/events", slack, concurrency=concurrency, rounds=rounds
-            )
-            await asyncio.sleep(2)
-        stats = standin_stats(slack)
-    posted = stats["calls"].get("chat.postMessage:200", 0)
+        bare_url = f"http://127.0.0.1:{bare_port}/slack/events"
+        cercle_url = f"http://127.0.0.1:{cercle_port}/slack/events"
+        with (
+            bare_bolt_process(port=bare_port, api_url=slack["api_url"], bot_token=token),
+            cercle_as_make_run(port=cercle_port, data_dir=Path(data_dir), api_url=slack["api_url"], bot_token=token),
+        ):
+            await burst(bare_url, slack, 20, label="warm-up")  # imports, auth.test, connection pools
+            await burst(cercle_url, slack, 20, label="warm-up")
+            bare: list[float] = []
+            cercle: list[float] = []
+            for round_number in range(rounds):
+                bare += await burst(bare_url, slack, concurrency, label=f"bare-{round_number}")
+                await asyncio.sleep(1.0)
+                cercle += await burst(cercle_url, slack, concurrency, label=f"cercle-{round_number}")
+                await asyncio.sleep(3.0)  # the worker opens the burst's topics meanwhile
+            opened = await _wait_opened(slack, expected=20 + concurrency * rounds)
+
+    posted = opened
     figures = {
         "benchmark": "ack_latency",
         "concurrency": concurrency,

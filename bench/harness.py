@@ -69,10 +69,13 @@ def redis_server() -> Iterator[EmbeddedRedis]:
 
 @contextmanager
 def process(
-    args: list[str], *, env: dict[str, str], ready_url: str, log: Path | None = None
+    args: list[str], *, env: dict[str, str], ready_url: str, log: Path | None = None, inherit: bool = True
 ) -> Iterator[subprocess.Popen[bytes]]:
+    """``inherit``: the child also gets this process's environment (False: ``env`` alone)."""
     output = log.open("wb") if log else subprocess.DEVNULL
-    child = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=output)
+    child = subprocess.Popen(
+        args, cwd=ROOT, env={**os.environ, **env} if inherit else env, stdout=output, stderr=output
+    )
     try:
         wait_ready(ready_url, child)
         yield child
@@ -126,6 +129,28 @@ def standin_stats(info: dict) -> dict:
         return json.loads(response.read())
 
 
+def cercle_as_make_run(*, port: int, data_dir: Path, api_url: str, bot_token: str):
+    """Cercle as `make run` starts it: `python -m app` with no REDIS_URL, so the embedded Redis in
+    ``data_dir``, then web and worker as two processes, the default relevance tier."""
+    env = {
+        "PORT": str(port),
+        "CERCLE_DATA_DIR": str(data_dir),
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": bot_token,
+        "SLACK_API_URL": api_url,
+        "CERCLE_SECRET_KEY": "bench-secret-key-long-enough-0123456789",
+        "LOG_FORMAT": "json",
+    }
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "CERCLE_", "SLACK_"))}, **env}
+    return process(
+        [sys.executable, "-m", "app"],
+        env=env,
+        ready_url=f"http://127.0.0.1:{port}/readyz",
+        log=Path(tempfile.gettempdir()) / f"cercle-bench-{port}.log",
+        inherit=False,
+    )
+
+
 def cercle_process(*, port: int, redis_url: str, api_url: str, bot_token: str, extra: dict[str, str] | None = None):
     env = {
         "PORT": str(port),
@@ -176,6 +201,7 @@ def write_results(name: str, figures: dict) -> Path:
 __all__ = [
     "SIGNING_SECRET",
     "bare_bolt_process",
+    "cercle_as_make_run",
     "cercle_process",
     "free_port",
     "oauth_cercle_env",
