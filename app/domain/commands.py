@@ -86,8 +86,8 @@ def parse_command(text: str) -> Command:
             if not argument:
                 return Command(CommandKind.INVALID, problem=Problem.NO_PARTNER)
             return Command(CommandKind.PARTNERS_REMOVE, argument=argument)
-    meant = _meant_command(words)
-    if meant is not None and "?" not in text:
+    meant = None if "?" in text else _meant_command(words)  # a question mark: a question, as it is
+    if meant is not None:
         return Command(CommandKind.INVALID, problem=Problem.MISTYPED, detail=meant)
     return _question(text)
 
@@ -100,8 +100,8 @@ SHORT_COMMAND_WORDS = 3  # "end the meeting", "partner invite": a command mistyp
 def _meant_command(words: list[str]) -> str | None:
     """The command a short text looks like ("lsit", "end meeting", "partner invite"): sent as a
     question, it would reach every partner organisation."""
-    folded = [fold(w).strip(".,;:!") for w in words]
-    head = _closest(folded[0], _KEYWORDS)
+    folded = [fold(w).strip(".,;:!") for w in words[:2]]  # only the first two words can name a command
+    head = _closest(folded[0], _KEYWORDS if len(words) <= SHORT_COMMAND_WORDS else ("partners",))
     if head == "partners" and len(folded) > 1:
         sub = _closest(folded[1], _PARTNER_WORDS)
         if sub is not None:  # "partner remove Beta Org": the organisation's name may be long
@@ -114,7 +114,9 @@ def _meant_command(words: list[str]) -> str | None:
 def _closest(word: str, choices: tuple[str, ...]) -> str | None:
     """A choice the word is, or is one typo away from (words of four letters or more)."""
     for choice in choices:
-        if word == choice or (len(choice) >= 4 and 4 <= len(word) <= len(choice) + 1 and _typos(word, choice) <= 1):
+        if word == choice or (
+            len(choice) >= 4 <= len(word) and abs(len(word) - len(choice)) <= 1 and _typos(word, choice) <= 1
+        ):
             return choice
     return None
 

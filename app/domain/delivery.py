@@ -22,9 +22,6 @@ class DeliveryRules:
     threshold: float = 0.3
 
 
-DIGEST_MAX_ANSWERS = 40  # Slack allows 50 blocks a message: a heading and one section per answer
-
-
 class Route(StrEnum):
     DROP = "drop"  # thanks, emoji, the asker's own words: never an answer
     VOTE = "vote"  # "+1", "same here": a vote for the reply it agrees with

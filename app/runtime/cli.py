@@ -47,10 +47,18 @@ def _redis_url(settings: Settings, mode: str) -> tuple[str, EmbeddedRedis | None
 WORKER_RESTART_S = 1.0  # a worker that died is started again after this pause (doubled while it keeps dying)
 
 
+WORKER_NICENESS = 10  # on one machine the web must answer within Slack's 3 s; the worker's work can wait
+
+
 def _child(mode: str, *, redis_url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "REDIS_URL": redis_url}
-    # The child gets SIGTERM if this process dies, even by SIGKILL: nothing outlives `make run`.
-    return subprocess.Popen([sys.executable, "-m", "app", mode], env=env, preexec_fn=die_with_parent)
+
+    def prepare() -> None:  # in the child, before exec
+        die_with_parent()  # SIGTERM if this process dies, even by SIGKILL: nothing outlives `make run`
+        if mode == "worker":
+            os.nice(WORKER_NICENESS)
+
+    return subprocess.Popen([sys.executable, "-m", "app", mode], env=env, preexec_fn=prepare)
 
 
 def _supervise(redis_url: str) -> int:

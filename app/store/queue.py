@@ -26,6 +26,7 @@ from app.domain.errors import RetryLater
 from app.domain.ports import JobSpec
 from app.runtime.logs import get_logger
 from app.store import keys
+from app.store.batching import ScriptBatcher
 
 log = get_logger("app.store.queue")
 
@@ -108,7 +109,7 @@ class JobQueue:
         self.claim_idle_ms = claim_idle_ms
         self.max_deliveries = max_deliveries
         self._promote: Any = redis.register_script(_PROMOTE_DUE)
-        self._enqueue_once: Any = redis.register_script(_ENQUEUE_ONCE)
+        self._enqueue_batch = ScriptBatcher(redis=redis, script=redis.register_script(_ENQUEUE_ONCE))
         self._schedule: Any = redis.register_script(_SCHEDULE)
         self._cancel: Any = redis.register_script(_CANCEL)
 
@@ -131,7 +132,7 @@ class JobQueue:
     async def put(self, *, kind: str, payload: Mapping[str, Any], job_id: str | None = None) -> str:
         """Add a job; with ``job_id``, the same job enqueued twice runs once."""
         job_id = job_id or secrets.token_hex(8)
-        await self._enqueue_once(
+        await self._enqueue_batch.run(
             keys=[keys.dedupe("job", job_id), self.stream], args=[kind, json.dumps(payload), job_id, ENQUEUED_MARK_S]
         )
         return job_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from app.domain.errors import ChannelUnreachable, ClosedToCercle, InstallationGone, MessageGone
@@ -13,14 +14,18 @@ REFRESH_DELAY_S = 1.0
 
 
 async def fan_out(*, topic: Topic, ctx: Context) -> int:
-    """Queue one mirror job per partner; returns how many partners the question goes to."""
+    """Queue one mirror job per partner, all partners at once (fifty partners wait on no one's turn);
+    returns how many partners the question goes to."""
     partner_keys = await ctx.partners.partner_keys(org_key=topic.place.org_key)
-    for key in partner_keys:
-        partner = await ctx.partners.organisation(org_key=key)
-        name = partner.name if partner else key
+
+    async def ask(key: str) -> None:
         if await ctx.relay.mirror(topic_id=topic.id, partner=key) is None:
+            partner = await ctx.partners.organisation(org_key=key)
+            name = partner.name if partner else key
             await ctx.relay.save_mirror(mirror=Mirror(topic.id, key, name, MirrorStatus.PENDING))
         await ctx.jobs.enqueue(PostMirror(topic_id=topic.id, partner=key))
+
+    await asyncio.gather(*(ask(key) for key in partner_keys))
     return len(partner_keys)
 
 
@@ -38,13 +43,18 @@ async def schedule_refresh(*, ctx: Context, topic_id: str) -> None:
 
 async def post_mirror(job: PostMirror, ctx: Context) -> Mirror | None:
     """Idempotent: run again after a crash, it finishes the job without posting twice."""
-    mirror = await ctx.relay.mirror(topic_id=job.topic_id, partner=job.partner)
-    topic = await ctx.topics.get_topic(topic_id=job.topic_id)
+    mirror, topic, partner = await asyncio.gather(
+        ctx.relay.mirror(topic_id=job.topic_id, partner=job.partner),
+        ctx.topics.get_topic(topic_id=job.topic_id),
+        ctx.partners.organisation(org_key=job.partner),
+    )
     if mirror is None or topic is None or mirror.status in (MirrorStatus.POSTED, MirrorStatus.SKIPPED):
         return mirror
-    partner = await ctx.partners.organisation(org_key=job.partner)
-    asker_org = await ctx.partners.organisation(org_key=topic.place.org_key)
-    if partner is None or not await ctx.partners.are_partners(a=topic.place.org_key, b=job.partner):
+    asker_org, still_partners = await asyncio.gather(
+        ctx.partners.organisation(org_key=topic.place.org_key),
+        ctx.partners.are_partners(a=topic.place.org_key, b=job.partner),
+    )
+    if partner is None or not still_partners:
         return await _skip(ctx=ctx, mirror=mirror, reason="no longer a partner")
     inbox = partner.inbox_place
     if inbox is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,7 +39,7 @@ _RECOVERY_PAGES = 10
 class SlackChat:
     """One workspace's installation of Cercle."""
 
-    digest_capacity = 40  # Slack allows 50 blocks a message: a heading and one section per answer
+    digest_capacity = render.DIGEST_MAX_ANSWERS
 
     def __init__(
         self, *, client: AsyncWebClient, team_id: str, multi_workspace: bool = False, rules: DeliveryRules | None = None
@@ -56,16 +57,25 @@ class SlackChat:
             log.error("slack.call_failed", platform="slack", team=self.tenant, method=method, code=code)
             raise from_slack(error) from error
 
-    # --- topic roots in the live channel ----------------------------------------------------
-    async def _post_root(self, *, topic: Topic) -> str:
-        response = await self._client.chat_postMessage(
-            channel=topic.place.channel,
-            text=render.topic_fallback_text(topic),
-            blocks=render.topic_root_blocks(topic),
+    async def _post(self, *, place: Place, text: str, blocks: Any = None, raw: bool = False) -> str:
+        """Every message Cercle posts: in ``place``'s thread if it has one, never unfurled (a
+        partner's link must not preview in the meeting). ``raw``: Slack's own error, for the caller
+        that handles one code itself (the root, when the bot must first join the channel)."""
+        post = self._client.chat_postMessage if raw else functools.partial(self._call, "chat_postMessage")
+        response = await post(
+            channel=place.channel,
+            thread_ts=place.thread,
+            text=text,
+            blocks=blocks,
             unfurl_links=False,
             unfurl_media=False,
         )
         return str(response["ts"])
+
+    # --- topic roots in the live channel ----------------------------------------------------
+    async def _post_root(self, *, topic: Topic) -> str:
+        root = render.topic_root_blocks(topic)
+        return await self._post(place=topic.place, text=render.topic_fallback_text(topic), blocks=root, raw=True)
 
     async def post_topic(self, *, topic: Topic) -> PostedMessage:
         bound = log.bind(platform="slack", team=self.tenant, channel=topic.place.channel, topic=topic.id)
@@ -99,15 +109,11 @@ class SlackChat:
 
     # --- mirrors in partner inboxes ---------------------------------------------------------
     async def post_mirror(self, *, topic: Topic, inbox: Place, asker_org: str, show_asker: bool) -> PostedMessage:
-        response = await self._call(
-            "chat_postMessage",
-            channel=inbox.channel,
+        ts = await self._post(
+            place=inbox,
             text=render.mirror_fallback_text(topic, asker_org=asker_org),
             blocks=render.mirror_blocks(topic, asker_org=asker_org, show_asker=show_asker),
-            unfurl_links=False,
-            unfurl_media=False,
         )
-        ts = str(response["ts"])
         return PostedMessage(place=inbox.in_thread(ts), message_id=ts)
 
     async def find_topic(self, *, topic_id: str, place: Place, since: float) -> str | None:
@@ -146,16 +152,8 @@ class SlackChat:
 
     # --- answers in the live thread ---------------------------------------------------------
     async def post_answer(self, *, answer: Answer, topic: Topic, votes: int = 0) -> str:
-        response = await self._call(
-            "chat_postMessage",
-            channel=topic.place.channel,
-            thread_ts=topic.place.thread,
-            text=render.answer_fallback_text(answer),
-            blocks=render.answer_blocks(answer, votes=votes),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-        return str(response["ts"])
+        blocks = render.answer_blocks(answer, votes=votes)
+        return await self._post(place=topic.place, text=render.answer_fallback_text(answer), blocks=blocks)
 
     async def find_answer(self, *, answer_id: str, live: Place, since: float) -> str | None:
         return await self.find_marker(marker_id=render.answer_marker(answer_id), live=live, since=since)
@@ -171,16 +169,8 @@ class SlackChat:
         return render.find_marked(response.get("messages") or [], marker_id)
 
     async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, marker: str) -> str:
-        response = await self._call(
-            "chat_postMessage",
-            channel=topic.place.channel,
-            thread_ts=topic.place.thread,
-            text=render.digest_fallback_text(answers),
-            blocks=render.digest_blocks(answers, marker=marker),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-        return str(response["ts"])
+        blocks = render.digest_blocks(answers, marker=marker)
+        return await self._post(place=topic.place, text=render.digest_fallback_text(answers), blocks=blocks)
 
     async def post_summary(
         self, *, summary: MeetingSummary, place: Place, marker: str, resume_since: float | None = None
@@ -190,26 +180,11 @@ class SlackChat:
             there = render.block_ids(await self._history_since(channel=place.channel, since=resume_since))
         posted = []
         for text, blocks in summary_messages(summary, marker=marker, already_posted=there):
-            response = await self._call(
-                "chat_postMessage",
-                channel=place.channel,
-                text=text,
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            posted.append(str(response["ts"]))
+            posted.append(await self._post(place=place, text=text, blocks=blocks))
         return posted
 
     async def post_thanks(self, *, outcome: Outcome, mirror: Place, asker_org: str, share: bool) -> None:
-        await self._call(
-            "chat_postMessage",
-            channel=mirror.channel,
-            thread_ts=mirror.thread,
-            text=thanks_text(outcome, asker_org=asker_org, share=share),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        await self._post(place=mirror, text=thanks_text(outcome, asker_org=asker_org, share=share))
 
     async def tell_asker(self, *, place: Place, asker_id: str, reply_to: str, outcome: AskOutcome) -> None:
         text = words.asker_text(outcome, can_partner=self._multi_workspace)
@@ -305,13 +280,7 @@ class SlackChat:
 
     async def announce_partnership(self, *, place: Place, org_name: str, partner_name: str, linked: bool) -> None:
         text = words.partnership_text(org_name=org_name, partner_name=partner_name, linked=linked)
-        await self._call(
-            "chat_postMessage",
-            channel=place.channel,
-            text=sanitise(text, limit=3000),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        await self._post(place=place, text=sanitise(text, limit=3000))
 
     async def organisation_name(self) -> str:
         try:

@@ -17,7 +17,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.domain.delivery import DIGEST_MAX_ANSWERS
 from app.domain.models import Answer, Mirror, MirrorStatus, Topic
 from integrations.slack.sanitize import sanitise
 
@@ -28,6 +27,7 @@ END_MEETING_ACTION = "cercle_end_meeting"
 APPROVE_ACTION = "cercle_review_approve"
 SKIP_ACTION = "cercle_review_skip"
 DIGEST_VOTE_ACTION = "cercle_digest_vote"
+DIGEST_MAX_ANSWERS = 40  # Slack allows 50 blocks a message: a heading and one section per answer
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SAFE_LINK = re.compile(r"https://[^\s<>|]+")
 

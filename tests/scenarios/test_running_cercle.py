@@ -4,9 +4,11 @@ and topics that survive a restart, also after `kill -9`."""
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +155,56 @@ def test_stopping_cercle_while_it_starts_is_a_clean_stop(redis_url, tmp_path):
     worker.terminate()
     assert worker.wait(15) == 0
     assert "worker.started" not in (tmp_path / "worker.log").read_text()  # it was stopped while starting
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes whose parent is ``pid``, with their command lines (from /proc)."""
+    found: dict[int, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                child = int(stat.parent.name)
+                found[child] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+async def test_make_run_runs_web_and_worker_apart_restarts_a_dead_worker_and_leaves_nothing(tmp_path):
+    port = free_port()
+    log = tmp_path / "run.log"
+    process = start_app(env=clean_env(PORT=str(port), CERCLE_DATA_DIR=str(tmp_path / "data")), log=log)
+    try:
+        assert await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=process) == 200
+        await asyncio.to_thread(wait_logged, log, "worker.started", process=process)
+        children = _children(process.pid)
+        (web,) = [pid for pid, cmd in children.items() if cmd.endswith("-m app web")]
+        (worker,) = [pid for pid, cmd in children.items() if cmd.endswith("-m app worker")]
+        assert any("redis-server" in cmd for cmd in children.values())
+        assert _niceness(worker) > 0 == _niceness(web)  # on one machine the web comes first
+
+        os.kill(worker, signal.SIGKILL)  # the worker dies; the web keeps answering, a new worker starts
+        assert await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/healthz", process=process) == 200
+
+        def restarted() -> bool:
+            return any(cmd.endswith("-m app worker") and pid != worker for pid, cmd in _children(process.pid).items())
+
+        await eventually(restarted, timeout=20)
+        assert "worker.exited" in log.read_text() and _alive(web)
+        everything = list(_children(process.pid))
+    finally:
+        assert stop(process) == 0  # SIGTERM (Ctrl-C alike): web, worker and Redis stop, then the parent
+    await eventually(lambda: not any(_alive(pid) for pid in everything), timeout=10)
