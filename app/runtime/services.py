@@ -21,6 +21,7 @@ from app.relevance.reading import TextRelevance
 from app.runtime.config import Settings
 from app.runtime.crypto import TokenCipher, development_secret
 from app.runtime.directory import Directories
+from app.runtime.guard import ConnectionGuard
 from app.runtime.inflight import InFlight
 from app.runtime.jobs import job_handlers
 from app.runtime.logs import get_logger
@@ -76,6 +77,8 @@ class Runtime:
     inflight: InFlight = field(default_factory=InFlight)  # listeners still at work after their ack
     _session: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
+    _listener: asyncio.Server | None = None
+    _guard: ConnectionGuard | None = None
     _socket_handler: Any = None
 
     @property
@@ -105,23 +108,28 @@ class Runtime:
         if self.slack_directory is not None:
             self.slack_directory.use_session(self._session)
 
-    async def start_web(self, *, host: str = "0.0.0.0") -> int:
-        """Serve HTTP; returns the bound port (useful when PORT=0)."""
+    async def start_web(self, *, host: str = "0.0.0.0", guard: ConnectionGuard | None = None) -> int:
+        """Serve HTTP; returns the bound port (useful when PORT=0). ``guard``: the timeouts and the
+        connection cap against slow clients (the defaults when None)."""
         self._open_session()
+        self._guard = guard or ConnectionGuard()
         app = build_web_app(
+            guard=self._guard,
             metrics=self.metrics,
             redis=self.redis,
             queue=self.queue,
             counters=self.counters,
             slack_app=self.slack_app,
-            slack_over_http=bool(self.settings.slack.signing_secret),  # unsigned HTTP is never accepted
+            slack_signing_secret=self.settings.slack.signing_secret,  # unsigned HTTP is never accepted
         )
         # Bounded graceful stop: keep-alive clients must not hold a deploy for a minute.
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=False, shutdown_timeout=5.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, self.settings.port, backlog=1024)
-        await site.start()
-        port = int(self._runner.addresses[0][1])
+        server = self._runner.server
+        assert server is not None
+        factory = self._guard.factory(server)
+        self._listener = await asyncio.get_running_loop().create_server(factory, host, self.settings.port, backlog=1024)
+        port = int(self._listener.sockets[0].getsockname()[1])
         log.info("web.started", port=port, slack=self.settings.slack.describe())
         if self.slack_app is not None and self.settings.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -146,8 +154,11 @@ class Runtime:
             with contextlib.suppress(Exception):
                 await self._socket_handler.close_async()
             self._socket_handler = None
+        if self._listener is not None:
+            self._listener.close()  # no new connection from here on
+            self._listener = None
         if self._runner is not None:
-            await self._runner.cleanup()  # no new request from here on
+            await self._runner.cleanup()  # the requests under way finish (5 s at most), then no more
             self._runner = None
         if self.inflight.running:
             log.info("web.draining", listeners=self.inflight.running)

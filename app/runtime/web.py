@@ -11,10 +11,12 @@ from redis.exceptions import RedisError
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from app.runtime.guard import ConnectionGuard
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
 from app.store.counters import Counters
 from app.store.queue import JobQueue
+from handlers.slack.http import slack_events
 
 log = get_logger("app.runtime.web")
 
@@ -48,10 +50,11 @@ def build_web_app(
     queue: JobQueue,
     counters: Counters,
     slack_app: AsyncApp | None,
-    slack_over_http: bool = True,
+    guard: ConnectionGuard,
+    slack_signing_secret: str | None = None,
     started_at: float | None = None,
 ) -> web.Application:
-    app = web.Application(middlewares=[_metrics_middleware(metrics)], client_max_size=1024**2)
+    app = web.Application(middlewares=[guard.middleware(), _metrics_middleware(metrics)], client_max_size=1024**2)
     started = started_at or time.time()
 
     async def healthz(_: web.Request) -> web.Response:
@@ -78,7 +81,7 @@ def build_web_app(
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
 
-    if slack_app is None or not slack_over_http:
+    if slack_app is None or not slack_signing_secret:
         hint = (
             "set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN"
             if slack_app is None
@@ -94,10 +97,8 @@ def build_web_app(
         app.router.add_post("/slack/events", slack_not_configured)
         return app
 
-    async def slack_events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await slack_app.async_dispatch(await to_bolt_request(request)))
-
-    app.router.add_post("/slack/events", slack_events)
+    handler = slack_events(app=slack_app, signing_secret=slack_signing_secret, read_body=guard.read_body)
+    app.router.add_post("/slack/events", handler)
     flow = slack_app.oauth_flow
     if flow is not None:
 

@@ -83,6 +83,11 @@ def invitation(code: str) -> str:
     return f"{PREFIX}:invite:{code}"
 
 
+def wrong_codes(org_key: str) -> str:
+    """Counter of an organisation's wrong invitation codes in the current minute (a guessing guard)."""
+    return f"{PREFIX}:invite-wrong:{org_key}"
+
+
 def topic_mirrors(topic_id: str) -> str:
     """Hash: partner org key → JSON mirror record."""
     return f"{PREFIX}:{{t:{topic_id}}}:mirrors"

@@ -63,6 +63,17 @@ class RedisPartnerRepository:
         raw = await self._redis.getdel(keys.invitation(normalise_code(code)))
         return json.loads(raw) if raw else None
 
+    async def wrong_codes(self, *, org_key: str) -> int:
+        return int(await self._redis.get(keys.wrong_codes(org_key)) or 0)
+
+    async def note_wrong_code(self, *, org_key: str, window_s: float) -> int:
+        """One more wrong code; the count lasts ``window_s`` from the first of them."""
+        async with self._redis.pipeline(transaction=True) as pipe:  # Redis 6.2 has no EXPIRE ... NX
+            pipe.set(keys.wrong_codes(org_key), 0, ex=max(1, int(window_s)), nx=True)
+            pipe.incr(keys.wrong_codes(org_key))
+            _, count = await pipe.execute()
+        return int(count)
+
     async def link(self, *, a: str, b: str, by: str, now: float) -> None:
         record = json.dumps({"since": now, "by": by})
         async with self._redis.pipeline(transaction=True) as pipe:

@@ -21,6 +21,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.domain.errors import RetryLater
 from app.domain.ports import JobSpec
@@ -275,7 +276,14 @@ class Worker:
         """Keeps up to ``concurrency`` jobs in flight, taking a new one as soon as one ends: a job
         waiting on a channel's rate limit must not hold back the replies of other topics. Jobs in
         flight are kept alive, so that neither this worker nor another takes them for abandoned."""
-        await self._queue.ensure_group()
+        while not self._stopping.is_set():  # Redis may still be starting, or restarting
+            try:
+                await self._queue.ensure_group()
+                break
+            except (RedisConnectionError, RedisTimeoutError, OSError) as error:
+                log.warning("worker.redis_unavailable", error=str(error))
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), 1.0)
         log.info("worker.started", consumer=self._consumer_label())
         running: dict[asyncio.Task[None], tuple[str, float]] = {}  # task → (stream id, started)
         heartbeat_s = self._queue.claim_idle_ms / 3000
@@ -306,7 +314,7 @@ class Worker:
                     task = asyncio.create_task(self._run_one(job))
                     running[task] = (job.stream_id, time.monotonic())
                     task.add_done_callback(running.pop)
-            except (RedisConnectionError, OSError) as error:
+            except (RedisConnectionError, RedisTimeoutError, OSError) as error:  # Redis away, or slow: wait, resume
                 log.warning("worker.redis_unavailable", error=str(error))
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), 1.0)

@@ -14,6 +14,9 @@ from app.domain.ports import ChatPlatform
 from app.usecases.context import Context
 
 INVITATION_HOURS = 24
+# Codes are 8 characters of 32: guessing one takes millions of tries, and an organisation gets a few
+# a minute. A person who mistyped theirs is told to wait a minute, not refused for good.
+WRONG_CODES_PER_MINUTE = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class Said(StrEnum):
     OWN_CODE = "own_code"
     ALREADY_PARTNERS = "already_partners"  # name
     CODE_JUST_USED = "code_just_used"  # code
+    TOO_MANY_CODES = "too_many_codes"  # tries: wrong codes tried this minute
     NOW_PARTNERS = "now_partners"  # name, has_inbox
     REMOVED = "removed"  # name
     NO_SUCH_PARTNER = "no_such_partner"  # name
@@ -84,9 +88,12 @@ async def invite(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> Partner
 async def accept(*, chat: ChatPlatform, caller: Caller, code: str, ctx: Context) -> PartnerReply:
     if not await is_allowed(chat=chat, caller=caller, admins=ctx.admins):
         return PartnerReply(Said.NOT_ADMIN)
+    if await ctx.partners.wrong_codes(org_key=caller.org_key) >= WRONG_CODES_PER_MINUTE:
+        return PartnerReply(Said.TOO_MANY_CODES, {"tries": str(WRONG_CODES_PER_MINUTE)})
     invitation = await ctx.partners.peek_invitation(code=code)
     if invitation is None:
-        return PartnerReply(Said.UNKNOWN_CODE, {"code": code, "hours": str(INVITATION_HOURS)})
+        wrong = await ctx.partners.note_wrong_code(org_key=caller.org_key, window_s=60)
+        return PartnerReply(Said.UNKNOWN_CODE, {"code": code, "hours": str(INVITATION_HOURS), "wrong": str(wrong)})
     if invitation["from"] == caller.org_key:
         return PartnerReply(Said.OWN_CODE)
     org = await organisation_of(chat=chat, caller=caller, ctx=ctx)

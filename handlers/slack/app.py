@@ -20,6 +20,7 @@ from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
 from app.store.topics import Deduplicator
 from app.usecases.context import Context
+from handlers.slack import shapes
 from integrations.slack.chat import SlackChat
 from integrations.slack.client import build_client
 from integrations.slack.stores import RedisOAuthStateStore
@@ -95,6 +96,7 @@ def build_slack_app(
             client=client,
             request_verification_enabled=not settings.socket_mode or bool(settings.signing_secret),
         )
+    shapes.register(app=app)  # first: no listener, and no claim, for a request Slack would never send
     _register_exactly_once(app=app, services=services)
     _register_error_reply(app=app, services=services)
     from handlers.slack import actions, commands, events

@@ -12,7 +12,7 @@ from app.domain.models import Person, Place, Platform
 from app.runtime.logs import get_logger
 from app.usecases import partners as partner_cases
 from app.usecases.meeting import ask_to_end
-from app.usecases.partners import PartnerReply
+from app.usecases.partners import PartnerReply, Said
 from app.usecases.topics import Question, ask, list_open_topics
 from handlers.slack.app import SlackServices
 from integrations.slack.chat import SlackChat
@@ -83,6 +83,8 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
         reply = await _partner_command(
             services=services, chat=chat, caller=caller, kind=parsed.kind, arg=parsed.argument
         )
+        if reply.said in (Said.UNKNOWN_CODE, Said.TOO_MANY_CODES):  # someone may be guessing codes
+            bound.warning("partners.code_refused", said=str(reply.said), wrong=reply.values.get("wrong"))
         await respond(text=partner_text(reply), response_type="ephemeral")
 
 

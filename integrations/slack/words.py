@@ -81,6 +81,11 @@ def partner_text(reply: PartnerReply) -> str:
             return f"You are already partners with {v['name']}."
         case Said.CODE_JUST_USED:
             return f"The code `{v['code']}` has just been used."
+        case Said.TOO_MANY_CODES:
+            return (
+                f"{v['tries']} wrong codes in a minute: wait a minute before you try again, "
+                "and check the code with the admin who sent it."
+            )
         case Said.NOW_PARTNERS:
             tail = "" if v.get("has_inbox") else " Choose the channel that receives their questions with `/ask inbox`."
             return f"You are now partners with {v['name']}. Their questions will reach your inbox.{tail}"

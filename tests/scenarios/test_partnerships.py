@@ -107,6 +107,34 @@ async def test_bad_codes_are_refused_and_change_nothing(start_cercle, slack, red
     await redis.aclose()
 
 
+async def test_guessing_codes_is_slowed_down_and_logged(start_cercle, slack, redis_url, capsys):
+    organisation(slack, ALPHA, "Alpha Corp")
+    organisation(slack, BETA, "Beta Org")
+    cercle = await start_cercle(oauth=True)
+    for team in (ALPHA, BETA):
+        assert (await install(cercle, slack, team_id=team, user_id="U0ADMIN")).status == 200
+    invite = await command(cercle, slack, "partners invite", team_id=ALPHA, channel="C0MEET0001", user="U0ADMIN")
+    code = re.search(r"`([A-Z0-9]{4}-[A-Z0-9]{4})`", invite).group(1)
+
+    async def accept(code: str) -> str:
+        return await command(
+            cercle, slack, f"partners accept {code}", team_id=BETA, channel="C0MEET0001", user="U0ADMIN"
+        )
+
+    for n in range(5):
+        assert "unknown, expired" in await accept(f"ZZZZ-ZZZ{n}")
+    refused = await accept(code)  # even the right one, for a minute
+    assert "5 wrong codes in a minute: wait a minute" in refused
+    out = capsys.readouterr().out
+    assert out.count("partners.code_refused") == 6 and f"tenant={BETA}" in out  # who was guessing
+
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    assert 0 < await redis.ttl(keys.wrong_codes(f"slack:{BETA}")) <= 60
+    await redis.delete(keys.wrong_codes(f"slack:{BETA}"))  # a minute later
+    await redis.aclose()
+    assert "now partners" in await accept(code)
+
+
 async def test_inbox_in_a_private_channel_explains_how_to_invite(start_cercle, slack):
     alpha = organisation(slack, ALPHA, "Alpha Corp")
     alpha.add_channel("G0PRIVATE1", "private-inbox", private=True, bot_member=False)

@@ -208,3 +208,33 @@ async def test_make_run_runs_web_and_worker_apart_restarts_a_dead_worker_and_lea
     finally:
         assert stop(process) == 0  # SIGTERM (Ctrl-C alike): web, worker and Redis stop, then the parent
     await eventually(lambda: not any(_alive(pid) for pid in everything), timeout=10)
+
+
+async def test_a_redis_that_stops_answering_for_a_while_stops_neither_web_nor_worker(redis_url, tmp_path):
+    """Redis held (DEBUG SLEEP) for seconds: the web keeps answering what needs no Redis, the worker
+    waits and resumes, and neither process stops the other."""
+    import redis as sync_redis
+
+    port = free_port()
+    log = tmp_path / "run.log"
+    env = clean_env(PORT=str(port), REDIS_URL=redis_url, CERCLE_DATA_DIR=str(tmp_path / "data"))
+    process = start_app(env=env, log=log)
+    try:
+        assert await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=process) == 200
+        await asyncio.to_thread(wait_logged, log, "worker.started", process=process)
+        before = _children(process.pid)
+
+        def hold_redis() -> None:
+            client = sync_redis.Redis.from_url(redis_url, socket_timeout=30)
+            client.execute_command("DEBUG", "SLEEP", "6")
+            client.close()
+
+        held = asyncio.create_task(asyncio.to_thread(hold_redis))
+        await asyncio.sleep(0.5)
+        assert await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/healthz", timeout=2.0) == 200
+        await held
+        assert await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=process) == 200
+        assert _children(process.pid) == before  # nobody restarted
+        assert "worker.exited" not in log.read_text() and "web.exited" not in log.read_text()
+    finally:
+        assert stop(process) == 0

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.commands import MAX_QUESTION_CHARS, CommandKind, Problem, parse_command, question_key
 
@@ -96,3 +98,14 @@ def test_a_question_typed_again_is_the_same_question():
     assert question_key("How do we price a pilot?") == question_key("  how do we  price a PILOT ")
     assert question_key("Où trouver un avocat ?") == question_key("ou trouver un avocat")
     assert question_key("How do we price a pilot?") != question_key("How do we price a pilot for banks?")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=3000))
+def test_any_text_parses_into_a_command_or_a_reason(text):
+    command = parse_command(text)
+    assert isinstance(command.kind, CommandKind)
+    if command.kind is CommandKind.INVALID:
+        assert command.problem is not None
+    if command.kind is CommandKind.ASK:
+        assert 0 < len(command.argument) <= MAX_QUESTION_CHARS
