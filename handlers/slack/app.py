@@ -88,13 +88,18 @@ def build_slack_app(
         oauth.authorize.token_rotator = AsyncTokenRotator(  # type: ignore[attr-defined]
             client_id=settings.client_id, client_secret=settings.client_secret, client=client
         )
-        app = AsyncApp(signing_secret=settings.signing_secret or "", client=client, oauth_settings=oauth)
+        app = AsyncApp(
+            signing_secret=settings.signing_secret or "",
+            client=client,
+            oauth_settings=oauth,
+            request_verification_enabled=False,  # the HTTP gate checked it on the raw bytes (http.py)
+        )
         app.enable_token_revocation_listeners()
     else:
         app = AsyncApp(
             signing_secret=settings.signing_secret or "",
             client=client,
-            request_verification_enabled=not settings.socket_mode or bool(settings.signing_secret),
+            request_verification_enabled=False,  # the HTTP gate checked it on the raw bytes (http.py)
         )
     shapes.register(app=app)  # first: no listener, and no claim, for a request Slack would never send
     _register_exactly_once(app=app, services=services)

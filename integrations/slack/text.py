@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 import emoji
 
@@ -17,6 +18,7 @@ _SHORTCODE = re.compile(r"(?<![\w:]):([a-z0-9_+'-]+):(?::skin-tone-[2-6]:)?(?!\w
 _SKIN_TONE = re.compile(r"::skin-tone-[2-6]$")
 
 
+@lru_cache(maxsize=4096)  # a few dozen names in use; each lookup scans the emoji library's table
 def emoji_named(name: str) -> str:
     """A Slack emoji name ("+1", "thumbsup::skin-tone-2") as its Unicode character; a custom emoji
     Slack alone knows stays ":name:". Skin tones count as the emoji itself."""
