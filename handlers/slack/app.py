@@ -101,7 +101,8 @@ def build_slack_app(
             client=client,
             request_verification_enabled=False,  # the HTTP gate checked it on the raw bytes (http.py)
         )
-    shapes.register(app=app)  # first: no listener, and no claim, for a request Slack would never send
+    if settings.socket_mode:  # over HTTP the gate checked the shape already (handlers/slack/http.py)
+        shapes.register(app=app)  # first: no listener, and no claim, for a request Slack would never send
     _register_exactly_once(app=app, services=services)
     _register_error_reply(app=app, services=services)
     from handlers.slack import actions, commands, events
