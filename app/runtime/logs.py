@@ -22,7 +22,8 @@ def configure_logging(*, log_format: str | None, level: int = logging.INFO) -> N
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        # One write a line: the lines of web and worker, sharing a terminal under `make run`, never mix.
+        logger_factory=structlog.WriteLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
     # Route the SDKs' stdlib logging through the same renderer.
