@@ -56,12 +56,12 @@ async def post_mirror(job: PostMirror, ctx: Context) -> Mirror | None:
     )
     if partner is None or not still_partners:
         return await _skip(ctx=ctx, mirror=mirror, reason="no longer a partner")
+    chat = await ctx.directory.chat_for(platform=partner.platform, tenant=partner.tenant)
+    if chat is None:  # first: removing Cercle also forgets the inbox, and this is the reason to show
+        return await _skip(ctx=ctx, mirror=mirror, reason="Cercle removed")
     inbox = partner.inbox_place
     if inbox is None:
         return await _skip(ctx=ctx, mirror=mirror, reason="no inbox")
-    chat = await ctx.directory.chat_for(platform=partner.platform, tenant=partner.tenant)
-    if chat is None:
-        return await _skip(ctx=ctx, mirror=mirror, reason="Cercle removed")
 
     if mirror.status is MirrorStatus.POSTING:  # a previous attempt died after, or while, posting
         found = await chat.find_mirror(topic_id=topic.id, inbox=inbox, since=mirror.started_at)

@@ -5,7 +5,7 @@ own commands (integrations/<platform>/render.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from app.domain.errors import BotNotInChannel, PlatformError
@@ -165,3 +165,23 @@ async def set_inbox(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> Part
     org = await organisation_of(chat=chat, caller=caller, ctx=ctx)
     await ctx.partners.set_inbox(org=org, channel=caller.channel)
     return PartnerReply(Said.INBOX_SET)
+
+
+async def organisation_installed(*, platform: Platform, tenant: str, name: str, ctx: Context) -> Organisation:
+    """Cercle was added to the organisation: it is known by its name from now on (its inbox and
+    partnerships, if it had them before, stay as they were)."""
+    known = await ctx.partners.organisation(org_key=org_key(platform=platform, tenant=tenant))
+    org = replace(known, name=name or known.name) if known else Organisation(platform, tenant, name or tenant)
+    await ctx.partners.save_organisation(org=org)
+    return org
+
+
+async def organisation_removed(*, platform: Platform, tenant: str, ctx: Context) -> bool:
+    """Cercle was removed from the organisation: its inbox is forgotten, so that a later install
+    chooses its channel again; partnerships stay, and partners see "Cercle was removed from their
+    workspace" until it is back. False when the organisation was not known."""
+    known = await ctx.partners.organisation(org_key=org_key(platform=platform, tenant=tenant))
+    if known is None:
+        return False
+    await ctx.partners.save_organisation(org=replace(known, inbox=None))
+    return True

@@ -20,7 +20,7 @@ from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
 from app.store.topics import Deduplicator
 from app.usecases.context import Context
-from handlers.slack import shapes
+from handlers.slack import installs, shapes
 from integrations.slack.chat import SlackChat
 from integrations.slack.client import build_client
 from integrations.slack.stores import RedisOAuthStateStore
@@ -83,6 +83,7 @@ def build_slack_app(
             installation_store=installation_store,
             state_store=RedisOAuthStateStore(redis=redis, state_secret=settings.state_secret),
             authorization_url=settings.authorize_url,
+            callback_options=installs.callback_options(ctx=services.ctx),
         )
         # Bolt builds its token rotator with a default client: point it at SLACK_API_URL too.
         oauth.authorize.token_rotator = AsyncTokenRotator(  # type: ignore[attr-defined]
@@ -94,7 +95,7 @@ def build_slack_app(
             oauth_settings=oauth,
             request_verification_enabled=False,  # the HTTP gate checked it on the raw bytes (http.py)
         )
-        app.enable_token_revocation_listeners()
+        installs.register(app=app, installation_store=installation_store, ctx=services.ctx)
     else:
         app = AsyncApp(
             signing_secret=settings.signing_secret or "",

@@ -7,7 +7,7 @@ import re
 
 import redis.asyncio as aioredis
 
-from tests.flows import install
+from tests.flows import command, install, organisation, partner_up
 from tests.waiting import eventually
 
 
@@ -98,3 +98,24 @@ async def test_uninstall_forgets_the_workspace(start_cercle, slack, redis_url):
             await redis.aclose()
 
     await eventually(forgotten)
+
+
+async def test_an_install_names_the_organisation_and_an_uninstall_forgets_its_inbox(start_cercle, slack):
+    """Cercle added and removed are events of their own: the organisation is known by its name from the
+    install, and once Cercle is removed its partners' questions stop going to its old inbox."""
+    alpha, beta = organisation(slack, "TALPHA0001", "Alpha Corp"), organisation(slack, "TBETA00001", "Beta Org")
+    cercle = await start_cercle(oauth=True)
+    await partner_up(cercle, slack, alpha, beta)
+    beta_org = await cercle.runtime.partners.organisation(org_key="slack:TBETA00001")
+    assert beta_org is not None and beta_org.name == "Beta Org" and beta_org.inbox == "C0INBOX001"
+
+    response = await cercle.event({"type": "app_uninstalled", "event_ts": "1700000000.000100"}, team_id="TBETA00001")
+    assert response.status == 200
+
+    async def inbox_forgotten() -> bool:
+        org = await cercle.runtime.partners.organisation(org_key="slack:TBETA00001")
+        return org is not None and org.inbox is None
+
+    await eventually(inbox_forgotten)
+    listing = await command(cercle, slack, "partners", team_id="TALPHA0001", channel="C0MEET0001", user="U0MEMBER")
+    assert "Beta Org: Cercle was removed from their workspace" in listing
