@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from app.runtime.logs import get_logger
-from handlers.slack.shapes import problem
+from handlers.slack.shapes import refused
 
 log = get_logger("handlers.slack.http")
 
@@ -64,11 +64,8 @@ def slack_events(
         except (UnicodeDecodeError, ValueError, TypeError, AttributeError) as error:  # signed, not a body Slack sends
             warnings.warn("slack.request_unreadable", error=type(error).__name__, detail=str(error)[:80])
             return web.json_response({"ok": False, "error": "unreadable_request"}, status=400)
-        found = problem(bolt_request.body)  # before Bolt itself reads the body's fields
-        if found is not None:
-            kind, field = found
-            request_id = str(bolt_request.body.get("event_id") or bolt_request.body.get("trigger_id") or "-")[:40]
-            log.warning("slack.payload_refused", platform="slack", kind=kind, field=field, request=request_id)
+        field = refused(bolt_request.body)  # before Bolt itself reads the body's fields
+        if field is not None:
             return web.json_response({"ok": False, "error": "malformed_request", "field": field}, status=400)
         return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 

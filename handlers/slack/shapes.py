@@ -97,6 +97,17 @@ def problem(body: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def refused(body: Mapping[str, Any]) -> str | None:
+    """The field that makes Slack's request unreadable, logged once with the request's id; None when fine."""
+    found = problem(body)
+    if found is None:
+        return None
+    kind, field = found
+    request = str(body.get("event_id") or body.get("trigger_id") or "-")[:40]
+    log.warning("slack.payload_refused", platform="slack", kind=kind, field=field, request=request)
+    return field
+
+
 def register(*, app: AsyncApp) -> None:
     """For Socket Mode, whose requests do not pass the HTTP gate (handlers/slack/http.py)."""
 
@@ -104,10 +115,5 @@ def register(*, app: AsyncApp) -> None:
     async def validated_shape(
         req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse:
-        found = problem(req.body)
-        if found is None:
-            return await next()
-        kind, field = found
-        request = req.body.get("event_id") or req.body.get("trigger_id") or "-"
-        log.warning("slack.payload_refused", platform="slack", kind=kind, field=field, request=str(request)[:40])
-        return BoltResponse(status=400, body=f"malformed {kind}: {field}")
+        field = refused(req.body)
+        return await next() if field is None else BoltResponse(status=400, body=f"malformed request: {field}")
