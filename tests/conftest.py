@@ -17,6 +17,8 @@ import redis as sync_redis
 from app.runtime.config import load_settings
 from app.runtime.embedded_redis import EmbeddedRedis
 from app.runtime.services import Runtime, build_runtime
+from app.store.connection import RedisTarget
+from tests.redis_cluster import LocalCluster
 from tests.slack_signing import form_body, signed_headers
 from tests.standins.slack_api import SlackStandIn
 
@@ -31,13 +33,47 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedR
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    """A real Redis Cluster (three masters, three replicas), formed once for the session."""
+    cluster = LocalCluster(data_dir=tmp_path_factory.mktemp("cluster")).start()
+    yield cluster
+    cluster.stop()
+
+
+ON_BOTH = pytest.mark.parametrize("redis_kind", ["single", "cluster"], indirect=True)
+"""Runs a test module's scenarios on one Redis server and again on a Redis Cluster."""
+
+
 @pytest.fixture
-def redis_url(redis_server: EmbeddedRedis) -> str:
-    """A clean database for each test, on the one real server of the session."""
-    client = sync_redis.Redis.from_url(redis_server.url)
+def redis_kind(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "single"))
+
+
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest, redis_kind: str) -> str:
+    """A clean database for each test, on the one real server (or cluster) of the session."""
+    if redis_kind == "cluster":
+        cluster: LocalCluster = request.getfixturevalue("redis_cluster")
+        cluster.wait_ok()
+        cluster.flush()
+        return cluster.url
+    server: EmbeddedRedis = request.getfixturevalue("redis_server")
+    client = sync_redis.Redis.from_url(server.url)
     client.flushall()
     client.close()
-    return redis_server.url
+    return server.url
+
+
+@pytest.fixture
+def redis_env(redis_url: str, redis_kind: str) -> dict[str, str]:
+    """The variables that point a Cercle process at the test's Redis."""
+    return {"REDIS_URL": redis_url, **({"REDIS_CLUSTER": "true"} if redis_kind == "cluster" else {})}
+
+
+@pytest.fixture
+def redis_target(redis_url: str, redis_kind: str) -> RedisTarget:
+    return RedisTarget(url=redis_url, cluster=redis_kind == "cluster")
 
 
 @pytest.fixture
@@ -151,15 +187,15 @@ def cercle_env(slack: SlackStandIn, *, data_dir: Path, oauth: bool = False, **ex
 
 
 @pytest.fixture
-async def start_cercle(redis_url: str, slack: SlackStandIn, tmp_path: Path) -> AsyncIterator[Any]:
+async def start_cercle(redis_env: dict[str, str], slack: SlackStandIn, tmp_path: Path) -> AsyncIterator[Any]:
     """Start Cercle's web server and a worker in the same process (``worker=False``: the web alone);
     the stand-in then delivers Slack events to it as Slack would."""
     started: list[Cercle] = []
     workers: list[tuple[Any, asyncio.Task[None]]] = []
 
     async def start(*, oauth: bool = False, worker: bool = True, **extra: str) -> Cercle:
-        settings = load_settings(cercle_env(slack, data_dir=tmp_path, oauth=oauth, **extra))
-        runtime = build_runtime(settings=settings, redis_url=redis_url)
+        settings = load_settings(cercle_env(slack, data_dir=tmp_path, oauth=oauth, **{**redis_env, **extra}))
+        runtime = build_runtime(settings=settings)
         port = await runtime.start_web(host="127.0.0.1")
         cercle = Cercle(runtime=runtime, port=port, slack=slack, session=aiohttp.ClientSession())
         slack.events_url = f"{cercle.url}/slack/events"

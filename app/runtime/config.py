@@ -17,6 +17,7 @@ from app.domain.timings import MeetingTimings
 from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, base_emoji
 from app.relevance.multilingual import available as multilingual_available
 from app.relevance.semantic import available as semantic_available
+from app.store.connection import RedisTarget
 from integrations.slack.text import emoji_named
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -84,6 +85,9 @@ class Settings:
     meeting_idle_minutes: float = 90.0
     late_digest_minutes: float = 60.0
     share_outcome: bool = True
+    redis_cluster: bool = False
+    redis_cluster_nodes: tuple[str, ...] = ()
+    job_streams: int = 1
     relevance_model: str = "multilingual"  # auto: the heaviest text models whose extra is installed
 
     @property
@@ -101,7 +105,11 @@ class Settings:
 
     @property
     def embedded_redis(self) -> bool:
-        return self.redis_url is None
+        return self.redis_url is None and not self.redis_cluster
+
+    def redis_target(self, *, url: str | None = None) -> RedisTarget:
+        """Where the data lives; ``url`` is the embedded server's when there is one."""
+        return RedisTarget(url=url or self.redis_url, cluster=self.redis_cluster, nodes=self.redis_cluster_nodes)
 
     @property
     def timings(self) -> MeetingTimings:
@@ -127,6 +135,13 @@ def _emoji_list(text: str) -> frozenset[str]:
     core's form."""
     entries = (e.strip() for e in text.split(","))
     return frozenset(base_emoji(emoji_named(e) if e.isascii() else e) for e in entries if e.strip(":"))
+
+
+def _flag(env: Mapping[str, str], name: str, default: str = "false") -> bool:
+    text = (_get(env, name) or default).lower()
+    if text not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(name, f"must be true or false, got {text!r}")
+    return text in ("true", "1", "yes")
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -219,6 +234,29 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if redis_url and urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
         raise ConfigError("REDIS_URL", f"must start with redis://, rediss:// or unix://, got {redis_url!r}")
 
+    redis_cluster = _flag(env, "REDIS_CLUSTER")
+    redis_cluster_nodes = tuple(n.strip() for n in (_get(env, "REDIS_CLUSTER_NODES") or "").split(",") if n.strip())
+    for node in redis_cluster_nodes:
+        host, _, node_port = node.rpartition(":")
+        if not host or not node_port.isdigit():
+            raise ConfigError("REDIS_CLUSTER_NODES", f"must list host:port pairs separated by commas, got {node!r}")
+    if redis_cluster_nodes and not redis_cluster:
+        raise ConfigError("REDIS_CLUSTER_NODES", "is read only with REDIS_CLUSTER=true")
+    if redis_cluster and not (redis_url or redis_cluster_nodes):
+        raise ConfigError("REDIS_CLUSTER", "needs REDIS_URL (any node) or REDIS_CLUSTER_NODES (no embedded cluster)")
+    if redis_cluster and redis_url and urlparse(redis_url).scheme == "unix":
+        raise ConfigError("REDIS_URL", "a cluster is reached over TCP: redis:// or rediss://")
+    job_streams = int(
+        _number(
+            env,
+            "CERCLE_JOB_STREAMS",
+            "8" if redis_cluster else "1",
+            parse=int,
+            valid=lambda v: 1 <= v <= 64,
+            expected="a whole number from 1 to 64",
+        )
+    )
+
     cercle_env = (_get(env, "CERCLE_ENV") or "development").lower()
     if cercle_env not in ("development", "production"):
         raise ConfigError("CERCLE_ENV", f"must be development or production, got {cercle_env!r}")
@@ -260,9 +298,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("CERCLE_DOWNVOTE_EMOJI", f"shares {sorted(up & down)} with CERCLE_UPVOTE_EMOJI")
     idle = _number(env, "CERCLE_MEETING_IDLE_MINUTES", "90", parse=float, valid=lambda v: v > 0, expected=positive)
     late = _number(env, "CERCLE_LATE_DIGEST_MINUTES", "60", parse=float, valid=lambda v: v > 0, expected=positive)
-    share_text = (_get(env, "CERCLE_SHARE_OUTCOME") or "true").lower()
-    if share_text not in ("true", "false", "1", "0", "yes", "no"):
-        raise ConfigError("CERCLE_SHARE_OUTCOME", f"must be true or false, got {share_text!r}")
+    share_outcome = _flag(env, "CERCLE_SHARE_OUTCOME", "true")
 
     relevance_model = (_get(env, "CERCLE_RELEVANCE_MODEL") or "multilingual").lower()
     if relevance_model not in ("auto", "pure", "multilingual", "semantic"):
@@ -292,6 +328,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         downvote_emoji=down,
         meeting_idle_minutes=idle,
         late_digest_minutes=late,
-        share_outcome=share_text in ("true", "1", "yes"),
+        share_outcome=share_outcome,
         relevance_model=relevance_model,
+        redis_cluster=redis_cluster,
+        redis_cluster_nodes=redis_cluster_nodes,
+        job_streams=job_streams,
     )

@@ -64,6 +64,7 @@ class EmbeddedRedis:
     persistent: bool = True
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    extra_args: tuple[str, ...] = ()  # e.g. a Redis Cluster node's options
 
     @property
     def url(self) -> str:
@@ -107,6 +108,7 @@ class EmbeddedRedis:
             args += ["--appendonly", "yes", "--appendfsync", "everysec"]
         else:
             args += ["--appendonly", "no"]
+        args += self.extra_args
         self.process = subprocess.Popen(
             args,
             stdin=subprocess.DEVNULL,

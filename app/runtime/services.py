@@ -9,10 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
-import redis
-import redis.asyncio as aioredis
 from aiohttp import web
-from redis.driver_info import DriverInfo
 from slack_bolt.async_app import AsyncApp
 
 from app.domain.models import Platform
@@ -27,6 +24,7 @@ from app.runtime.jobs import job_handlers
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
 from app.runtime.web import build_web_app
+from app.store.connection import RedisClient, connect
 from app.store.counters import Counters
 from app.store.partners import RedisPartnerRepository
 from app.store.queue import JobQueue, Worker
@@ -42,30 +40,13 @@ from integrations.slack.stores import RedisInstallationStore
 
 log = get_logger("app.runtime.services")
 
-REDIS_POOL_SIZE = 256
 WORKER_MAX_WAIT_S = 1.0  # a longer wait for a channel's rate limit sends the job back to the queue
-
-
-def connect_redis(url: str, *, pool_size: int = REDIS_POOL_SIZE) -> aioredis.Redis:
-    """A blocking pool: past ``pool_size`` busy connections callers wait, instead of failing
-    (redis-py 8 raises MaxConnectionsError on a plain pool). redis-py reads its own version from the
-    package metadata on disk for each new connection unless told it: a burst of 200 requests opening
-    connections spent a third of the web's time there."""
-    pool = aioredis.BlockingConnectionPool.from_url(
-        url,
-        max_connections=pool_size,
-        timeout=10,
-        decode_responses=True,
-        health_check_interval=30,
-        driver_info=DriverInfo(lib_version=redis.__version__),
-    )
-    return aioredis.Redis(connection_pool=pool)
 
 
 @dataclass
 class Runtime:
     settings: Settings
-    redis: aioredis.Redis
+    redis: RedisClient
     ctx: Context  # the ports every use case reaches, on this Redis
     queue: JobQueue
     dedupe: Deduplicator
@@ -175,9 +156,9 @@ def _cipher(settings: Settings) -> TokenCipher:
     return TokenCipher(secret=settings.secret_key or development_secret(data_dir=settings.data_dir))
 
 
-def build_runtime(*, settings: Settings, redis_url: str, worker: bool = True) -> Runtime:
+def build_runtime(*, settings: Settings, redis_url: str | None = None, worker: bool = True) -> Runtime:
     """``worker``: this process runs jobs, so it loads the text models (the web never does)."""
-    redis = connect_redis(redis_url)
+    redis = connect(target=settings.redis_target(url=redis_url))
     store = RedisInstallationStore(redis=redis, cipher=_cipher(settings)) if settings.slack.oauth else None
     slack_directory = (
         SlackDirectory(settings=settings.slack, installation_store=store, rules=settings.delivery)
@@ -185,7 +166,7 @@ def build_runtime(*, settings: Settings, redis_url: str, worker: bool = True) ->
         else None
     )
     directories = Directories({Platform.SLACK: slack_directory} if slack_directory is not None else {})
-    queue = JobQueue(redis=redis, claim_idle_ms=int(settings.job_retry_seconds * 1000))
+    queue = JobQueue(redis=redis, streams=settings.job_streams, claim_idle_ms=int(settings.job_retry_seconds * 1000))
     ctx = Context(
         topics=RedisTopicRepository(redis=redis),
         partners=RedisPartnerRepository(redis=redis),

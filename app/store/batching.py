@@ -4,13 +4,15 @@ own write before it is acknowledged.
 
 A burst of 200 signed `/ask` spent about a quarter of the web's CPU in redis-py's per-command work
 (a connection from the pool, its health check, the retry wrapper) and opened up to 200 connections;
-a pipeline pays those once per batch."""
+a pipeline pays those once per batch. On a cluster each caller runs its script alone."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
 from typing import Any
+
+from app.store.connection import is_cluster
 
 
 class ScriptBatcher:
@@ -21,8 +23,11 @@ class ScriptBatcher:
         self._script = script
         self._pending: list[tuple[Sequence[str], Sequence[Any], asyncio.Future[Any]]] = []
         self._flushing: asyncio.Task[None] | None = None
+        self._cluster = is_cluster(redis)
 
     async def run(self, *, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        if self._cluster:  # redis-py runs no script in a cluster pipeline: the keys' nodes differ anyway
+            return await self._script(keys=keys, args=args)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((keys, args, future))
         if self._flushing is None or self._flushing.done():

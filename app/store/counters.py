@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from app.store import keys
+from app.store.connection import RedisClient
 
 
 class Counters:
-    def __init__(self, *, redis: aioredis.Redis) -> None:
+    def __init__(self, *, redis: RedisClient) -> None:
         self._redis: Any = redis
 
     async def incr(self, *, name: str, labels: tuple[str, ...]) -> None:

@@ -1,10 +1,22 @@
 """Every Redis key name Cercle uses, in one place.
 
-Keys of one topic share the hash tag ``{t:<id>}`` and keys of one meeting ``{m:<id>}``, so a
-Redis Cluster keeps each object's keys on one slot.
+On a Redis Cluster, the keys one command or script touches together must share a hash slot, so
+they share a hash tag: a topic's keys ``{t:<id>}``, a meeting's ``{m:<id>}``, a platform message's
+``{msg:<channel>:<id>}`` (its refs, reactions kept aside, latest words), one job stream's
+``{jobs:<n>}`` (the stream, its scheduled jobs and their marks), the authors' records ``{trust}``.
+
+Keys that are written together but cannot share a slot, each written in an order that a retried
+job repairs (see the store modules):
+- a channel's meeting pointer and the meeting: the channel is known before the meeting's id;
+- a message's ref and its answer or mirror: a message is looked up by its channel and id alone;
+- the two sides of a partnership: two organisations, each read on its own;
+- a topic and its meeting's list, and a question's index: a topic is found from each of them.
+The rest are single keys.
 """
 
 from __future__ import annotations
+
+import zlib
 
 PREFIX = "cercle"
 
@@ -65,8 +77,32 @@ def slack_oauth_state(state: str) -> str:
     return f"{PREFIX}:slack:oauth-state:{state}"
 
 
-JOBS_STREAM = f"{PREFIX}:jobs"
 JOBS_GROUP = "workers"
+JOBS_DEAD = f"{PREFIX}:jobs:dead"  # jobs given up on, from every stream, for an operator
+
+
+def job_stream(stream: int) -> str:
+    """One of the job streams: a job goes to ``job_stream_of(job_id)``; every worker reads them all.
+    On a cluster they sit on different slots, so no shard carries all the work."""
+    return f"{PREFIX}:{{jobs:{stream}}}:stream"
+
+
+def scheduled_jobs(stream: int) -> str:
+    """Sorted set of the stream's jobs to run later, scored by when."""
+    return f"{PREFIX}:{{jobs:{stream}}}:scheduled"
+
+
+def job_mark(stream: int, kind: str, job_id: str) -> str:
+    """``queued``: the job is in the stream (enqueued twice, it runs once); ``scheduled``: the job
+    is in the stream's scheduled set (the mark holds its entry, so that scheduling again moves it)."""
+    return f"{PREFIX}:{{jobs:{stream}}}:{kind}:{job_id}"
+
+
+def job_stream_of(job_id: str, *, streams: int) -> int:
+    return zlib.crc32(job_id.encode()) % streams
+
+
+LAYOUT = f"{PREFIX}:layout"  # the version of these names the data was written with (app/store/layout.py)
 
 
 def organisation(org_key: str) -> str:
@@ -112,25 +148,29 @@ def topic_replies_lock(topic_id: str) -> str:
     return f"{PREFIX}:{{t:{topic_id}}}:replies-lock"
 
 
+def _message(channel_key: str, message_id: str) -> str:
+    return f"{PREFIX}:{{msg:{channel_key}:{message_id}}}"
+
+
 def message_ref(kind: str, channel_key: str, message_id: str) -> str:
     """Which topic (and answer) a platform message belongs to: kind is mirror, source, injected,
     digest (several answers: the topic and its thread) or vote (a "+1" reply, with its voter)."""
-    return f"{PREFIX}:ref:{kind}:{channel_key}:{message_id}"
+    return f"{_message(channel_key, message_id)}:ref:{kind}"
 
 
 def reply_change(channel_key: str, message_id: str) -> str:
     """The latest words of a reply edited or deleted (empty) before a worker read it."""
-    return f"{PREFIX}:reply-change:{channel_key}:{message_id}"
+    return f"{_message(channel_key, message_id)}:change"
 
 
 def reply_edit(channel_key: str, message_id: str) -> str:
     """The version (Slack's edited.ts, in µs) of the latest edit of a reply that was applied."""
-    return f"{PREFIX}:reply-edit:{channel_key}:{message_id}"
+    return f"{_message(channel_key, message_id)}:edit"
 
 
 def parked_reactions(channel_key: str, message_id: str) -> str:
     """Vote reactions on a message Cercle does not know as an answer yet (it may be posting it)."""
-    return f"{PREFIX}:parked:{channel_key}:{message_id}"
+    return f"{_message(channel_key, message_id)}:parked"
 
 
 def rate_bucket(channel_key: str) -> str:

@@ -6,10 +6,9 @@ import json
 import secrets
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from app.domain.models import Organisation, Platform
 from app.store import keys
+from app.store.connection import RedisClient
 from app.usecases.partners import INVITATION_HOURS
 
 INVITATION_TTL_S = INVITATION_HOURS * 3600
@@ -27,7 +26,7 @@ def normalise_code(code: str) -> str:
 
 
 class RedisPartnerRepository:
-    def __init__(self, *, redis: aioredis.Redis) -> None:
+    def __init__(self, *, redis: RedisClient) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
 
     async def save_organisation(self, *, org: Organisation) -> None:
@@ -75,14 +74,16 @@ class RedisPartnerRepository:
         return int(count)
 
     async def link(self, *, a: str, b: str, by: str, now: float) -> None:
+        """Both sides, in one round trip; on a cluster they are two slots, and a failure between
+        them fails the command, which the person (or the retried job) sends again."""
         record = json.dumps({"since": now, "by": by})
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=False) as pipe:
             pipe.hset(keys.partners(a), b, record)
             pipe.hset(keys.partners(b), a, record)
             await pipe.execute()
 
     async def unlink(self, *, a: str, b: str) -> bool:
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=False) as pipe:  # two slots, as in link
             pipe.hdel(keys.partners(a), b)
             pipe.hdel(keys.partners(b), a)
             removed = await pipe.execute()

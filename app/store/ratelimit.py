@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from app.domain.errors import RetryLater
 from app.store import keys
+from app.store.connection import RedisClient
 
 # Returns the milliseconds to wait before posting, with the slot reserved (0: post now), or minus the
 # wait when it would exceed ARGV[3] ms (negative: no limit): then nothing is reserved.
@@ -47,7 +46,7 @@ class ChannelRateLimiter:
     process, answering a person, waits)."""
 
     def __init__(
-        self, *, redis: aioredis.Redis, per_second: float = 1.0, burst: int = 2, max_wait_s: float | None = None
+        self, *, redis: RedisClient, per_second: float = 1.0, burst: int = 2, max_wait_s: float | None = None
     ) -> None:
         self._take: Any = redis.register_script(_TAKE)
         self._per_second = per_second

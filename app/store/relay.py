@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from app.domain.models import (
     Answer,
     AnswerStatus,
@@ -24,6 +22,7 @@ from app.domain.models import (
 from app.domain.ports import AnswerField
 from app.domain.votes import Reaction
 from app.store import keys
+from app.store.connection import RedisClient
 
 REF_TTL_S = 90 * 24 * 3600
 PARKED_TTL_S = 3600  # long enough for a worker to restart and record the message it had posted
@@ -156,7 +155,6 @@ return {0, oldest[2]}
 
 # The message's answer (injected copy first, then source) or, when neither is known yet, the reaction
 # kept aside. Atomic, so a reaction either sees the answer or is in the list its recorder reads after.
-# Its keys share no hash tag (message refs predate it): fine on one Redis, not on a Cluster.
 _ANSWER_OR_PARK = """
 local ref = redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[2])
 if ref then return ref end
@@ -169,8 +167,7 @@ return false
 # A reply's latest words; once deleted (empty) it stays deleted: an edit event handled just after
 # the deletion (events are handled side by side) must not bring it back. An edit older than one
 # already seen (ARGV[3], Slack's edited.ts in µs; 0: unknown) leaves the words alone, and a newer
-# one also moves the version that edit jobs claim (_CLAIM_EDIT). The two keys share no hash tag:
-# fine on one Redis, not on a Cluster.
+# one also moves the version that edit jobs claim (_CLAIM_EDIT).
 _REMEMBER_CHANGE = """
 if redis.call('GET', KEYS[1]) == '' then return 0 end
 local version = tonumber(ARGV[3])
@@ -192,15 +189,14 @@ return 1
 
 # An answer just posted (alone, or in a digest) is recorded as such unless its author deleted it
 # meanwhile: then only the posted message's id is kept, for the clean-up. Atomic with _MARK_DELETED:
-# one of the two always sees the other. The ref key has no hash tag in common (as above): fine on
-# one Redis. A digest carries several answers: its message maps to its topic (and thread) only.
+# one of the two always sees the other. The message's ref is another slot's key: it is written just
+# before (a reaction then finds the answer) and taken back if the answer was deleted.
 _RECORD_POSTED = """
 if redis.call('HGET', KEYS[1], 'status') == 'deleted' then
-  redis.call('HSET', KEYS[1], 'injected_id', ARGV[3])
+  redis.call('HSET', KEYS[1], 'injected_id', ARGV[1])
   return 0
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[4], 'injected_id', ARGV[3])
-redis.call('SET', KEYS[2], ARGV[1], 'EX', tonumber(ARGV[2]))
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'injected_id', ARGV[1])
 return 1
 """
 
@@ -212,7 +208,7 @@ return previous
 
 
 class RedisRelayRepository:
-    def __init__(self, *, redis: aioredis.Redis) -> None:
+    def __init__(self, *, redis: RedisClient) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._reserve: Any = redis.register_script(_RESERVE_SLOT)
         self._answer_or_park: Any = redis.register_script(_ANSWER_OR_PARK)
@@ -283,7 +279,8 @@ class RedisRelayRepository:
 
     # --- mirrors ----------------------------------------------------------------------------
     async def save_mirror(self, *, mirror: Mirror) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
+        """The mirror, and its thread's ref (another slot: a retried job writes both again)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
             pipe.hset(keys.topic_mirrors(mirror.topic_id), mirror.partner, mirror_to_json(mirror))
             if mirror.status is MirrorStatus.POSTED and mirror.place and mirror.place.thread:
                 ref = keys.message_ref("mirror", mirror.place.channel_key, mirror.place.thread)
@@ -362,7 +359,7 @@ class RedisRelayRepository:
     async def update_answer(self, *, answer: Answer, live: Place, fields: Collection[AnswerField]) -> None:
         """Once injected, the live message maps back to the answer (for votes and edits)."""
         written = answer_to_hash(answer)
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=False) as pipe:  # the ref is another slot's key
             pipe.hset(keys.answer(answer.topic_id, answer.id), mapping={field: written[field] for field in fields})
             if answer.injected_id and answer.status is AnswerStatus.INJECTED:  # a digest carries several
                 ref = keys.message_ref("injected", live.channel_key, answer.injected_id)
@@ -376,11 +373,15 @@ class RedisRelayRepository:
         else:
             ref = keys.message_ref("injected", live.channel_key, answer.injected_id)
             value = f"{answer.topic_id}/{answer.id}"
-        found = await self._record_posted(
-            keys=[keys.answer(answer.topic_id, answer.id), ref],
-            args=[value, REF_TTL_S, answer.injected_id, str(answer.status)],
+        await self._redis.set(ref, value, ex=REF_TTL_S)
+        recorded = bool(
+            await self._record_posted(
+                keys=[keys.answer(answer.topic_id, answer.id)], args=[answer.injected_id, str(answer.status)]
+            )
         )
-        return bool(found)
+        if not recorded:
+            await self._redis.delete(ref)
+        return recorded
 
     async def digest_at(self, *, place: Place, message_id: str) -> tuple[str, str] | None:
         found = await self._redis.get(keys.message_ref("digest", place.channel_key, message_id))

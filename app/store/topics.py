@@ -6,9 +6,6 @@ import hashlib
 import secrets
 from typing import Any
 
-import redis.asyncio as aioredis
-from redis.exceptions import WatchError
-
 from app.domain.models import (
     Meeting,
     MeetingStatus,
@@ -21,6 +18,7 @@ from app.domain.models import (
     place_from_fields,
 )
 from app.store import keys
+from app.store.connection import RedisClient
 
 # Closes a topic only if it is open: the one caller that wins sees 1.
 _CLOSE_IF_OPEN = """
@@ -79,7 +77,17 @@ def topic_from_hash(data: dict[str, str]) -> Topic:
 _END_IF_OPEN = """
 if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'ended', 'ended_at', ARGV[1], 'ended_by', ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+# The channel's pointer is let go only if it still names this meeting (a new one may have begun).
+_RELEASE_POINTER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+# A topic is stored by the first hand only (a retried opening finds it there).
+_ADD_TOPIC = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
 """
 
@@ -100,10 +108,12 @@ QUESTION_INDEX_S = 24 * 3600  # how long a question typed again finds its open t
 class RedisTopicRepository:
     """Implements ``app.domain.ports.TopicRepository`` on Redis hashes and sorted sets."""
 
-    def __init__(self, *, redis: aioredis.Redis) -> None:
+    def __init__(self, *, redis: RedisClient) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._close_script: Any = redis.register_script(_CLOSE_IF_OPEN)
         self._end_script: Any = redis.register_script(_END_IF_OPEN)
+        self._release_pointer: Any = redis.register_script(_RELEASE_POINTER)
+        self._add_topic: Any = redis.register_script(_ADD_TOPIC)
 
     async def ensure_meeting(self, *, place: Place, now: float) -> Meeting:
         channel_place = Place(place.platform, place.tenant, place.channel)
@@ -145,9 +155,12 @@ class RedisTopicRepository:
         return [topic_from_hash(row) for row in rows if row]
 
     async def end_meeting(self, *, meeting: Meeting, by: str, at: float) -> bool:
-        """True for the one caller that ended it."""
+        """True for the one caller that ended it. The channel's pointer (another slot) goes first:
+        a crash in between leaves the meeting open but out of the channel's way, and the retried
+        ending job ends it."""
         pointer = keys.channel_meeting(meeting.place.channel_key)
-        return bool(await self._end_script(keys=[keys.meeting(meeting.id), pointer], args=[repr(at), by, meeting.id]))
+        await self._release_pointer(keys=[pointer], args=[meeting.id])
+        return bool(await self._end_script(keys=[keys.meeting(meeting.id)], args=[repr(at), by]))
 
     async def touch_meeting(self, *, meeting_id: str, at: float) -> None:
         await self._redis.hset(keys.meeting(meeting_id), "last_activity", repr(at))
@@ -164,22 +177,17 @@ class RedisTopicRepository:
         return str(value) if value else None
 
     async def add_topic(self, *, topic: Topic, question_key: str = "") -> bool:
-        stored = keys.topic(topic.id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            try:
-                await pipe.watch(stored)
-                if await pipe.exists(stored):
-                    return False
-                pipe.multi()
-                pipe.hset(stored, mapping=topic_to_hash(topic))
-                pipe.zadd(keys.meeting_topics(topic.meeting_id), {topic.id: topic.created_at})
-                if question_key:
-                    question = _question(topic.place, topic.asker.id, question_key, "topic")
-                    pipe.set(question, topic.id, ex=QUESTION_INDEX_S)
-                await pipe.execute()
-            except WatchError:
-                return False  # stored by another hand in between
-        return True
+        """True for the hand that stored it. The meeting's list and the question's index are other
+        slots' keys, written by every hand (idempotent), so a retried opening completes them."""
+        fields = [item for pair in topic_to_hash(topic).items() for item in pair]
+        created = bool(await self._add_topic(keys=[keys.topic(topic.id)], args=fields))
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(keys.meeting_topics(topic.meeting_id), {topic.id: topic.created_at}, nx=True)
+            if question_key:
+                question = _question(topic.place, topic.asker.id, question_key, "topic")
+                pipe.set(question, topic.id, ex=QUESTION_INDEX_S)
+            await pipe.execute()
+        return created
 
     async def get_topic(self, *, topic_id: str) -> Topic | None:
         data = await self._redis.hgetall(keys.topic(topic_id))
@@ -234,7 +242,7 @@ class RedisTopicRepository:
 class Deduplicator:
     """Exactly-once effects: the first caller to claim a key wins for ``ttl`` seconds."""
 
-    def __init__(self, *, redis: aioredis.Redis, ttl_seconds: int = 24 * 3600) -> None:
+    def __init__(self, *, redis: RedisClient, ttl_seconds: int = 24 * 3600) -> None:
         self._redis = redis
         self._ttl = ttl_seconds
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from app.domain.trust import author_trust
 from app.domain.votes import Reaction
 from app.store import keys
+from app.store.connection import RedisClient
 
 # A reaction's change is applied in the platform's order (ARGV[5], its time; 0: unknown): a worker may
 # run "added" and "removed" of one quick toggle side by side, and the later one must win.
@@ -82,7 +81,7 @@ return 1
 
 
 class RedisVoteRepository:
-    def __init__(self, *, redis: aioredis.Redis) -> None:
+    def __init__(self, *, redis: RedisClient) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._react: Any = redis.register_script(_REACT)
         self._record: Any = redis.register_script(_RECORD)

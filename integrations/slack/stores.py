@@ -13,13 +13,13 @@ import logging
 import secrets
 from typing import Any
 
-import redis.asyncio as aioredis
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from app.runtime.crypto import TokenCipher
 from app.store import keys
+from app.store.connection import RedisClient
 
 _logger = logging.getLogger("integrations.slack.stores")
 
@@ -29,7 +29,7 @@ def _team_key(team_id: str | None, is_enterprise_install: bool | None) -> str | 
 
 
 class RedisInstallationStore(AsyncInstallationStore):
-    def __init__(self, *, redis: aioredis.Redis, cipher: TokenCipher) -> None:
+    def __init__(self, *, redis: RedisClient, cipher: TokenCipher) -> None:
         self._redis: Any = redis  # redis-py's stubs do not model decode_responses=True
         self._cipher = cipher
 
@@ -48,7 +48,7 @@ class RedisInstallationStore(AsyncInstallationStore):
         latest = keys.slack_installation(installation.enterprise_id, team)
         per_user = keys.slack_installation(installation.enterprise_id, team, installation.user_id)
         sealed = self._seal(installation)
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=False) as pipe:  # three slots on a cluster
             pipe.set(latest, sealed)
             pipe.set(per_user, sealed)
             pipe.sadd(keys.slack_installation_index(installation.enterprise_id, team), latest, per_user)
@@ -112,7 +112,8 @@ class RedisInstallationStore(AsyncInstallationStore):
             await self._redis.srem(index, key)
             return
         members = await self._redis.smembers(index)
-        await self._redis.delete(index, keys.slack_installation(enterprise_id, team_id), *members)
+        for key in (keys.slack_installation(enterprise_id, team_id), *members, index):  # one slot each
+            await self._redis.delete(key)
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
@@ -122,7 +123,7 @@ class RedisInstallationStore(AsyncInstallationStore):
 class RedisOAuthStateStore(AsyncOAuthStateStore):
     """A state is ``<nonce>.<hmac>``: forged ones fail before Redis; real ones work once."""
 
-    def __init__(self, *, redis: aioredis.Redis, state_secret: str, expiration_seconds: int = 600) -> None:
+    def __init__(self, *, redis: RedisClient, state_secret: str, expiration_seconds: int = 600) -> None:
         self._redis = redis
         self._secret = state_secret.encode()
         self._ttl = expiration_seconds

@@ -6,6 +6,7 @@ import asyncio
 import json
 
 from app.domain.models import Place, Platform
+from tests.conftest import ON_BOTH
 from tests.flows import command, install, organisation, partner_up
 from tests.scenarios.test_delivery import GOOD, click
 from tests.scenarios.test_partner_relay import (
@@ -20,6 +21,8 @@ from tests.scenarios.test_partner_relay import (
     thread,
 )
 from tests.waiting import eventually
+
+pytestmark = ON_BOTH
 
 
 def summaries(slack) -> list[dict]:

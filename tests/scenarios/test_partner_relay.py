@@ -8,7 +8,7 @@ import re
 
 from app.runtime.config import load_settings
 from app.runtime.services import build_runtime
-from tests.conftest import cercle_env
+from tests.conftest import ON_BOTH, cercle_env
 from tests.flows import click_close, command, install, organisation, partner_up
 from tests.integrations.slack.test_sanitize import HOSTILE
 from tests.waiting import eventually
@@ -72,6 +72,7 @@ async def network(start_cercle, slack, *teams: tuple[str, str], **settings: str)
     return cercle, orgs
 
 
+@ON_BOTH  # the partner loop on a Redis Cluster too
 async def test_ask_mirror_reply_inject_edit_delete(start_cercle, slack):
     cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
     live = await asked(cercle, slack, "How do we price a pilot?")
@@ -122,6 +123,7 @@ async def test_asker_may_share_their_name(start_cercle, slack):
     assert "ada (Alpha Corp) is stuck on" in json.dumps(mirror["blocks"])
 
 
+@ON_BOTH  # the partner loop on a Redis Cluster too
 async def test_three_workspaces_and_no_loops(start_cercle, slack):
     cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"), (GAMMA, "Gamma Inc"))
     # Beta and Alpha are partners, and Gamma with Alpha: each mirrors to the other.
@@ -231,6 +233,7 @@ async def test_hostile_replies_never_ping_the_meeting(start_cercle, slack):
     assert times[-1] - times[0] >= len(HOSTILE) - 3
 
 
+@ON_BOTH  # the partner loop on a Redis Cluster too
 async def test_retried_event_and_rate_limited_post_inject_once(start_cercle, slack):
     cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
     live = await asked(cercle, slack, "Retry question?")
@@ -322,8 +325,9 @@ async def test_a_question_closed_while_its_mirror_waited_is_not_sent_or_is_close
     await eventually(lambda: "This topic is closed" in json.dumps(mirror_roots(slack, BETA)[0]["blocks"]))
 
 
+@ON_BOTH  # the partner loop on a Redis Cluster too
 async def test_a_reply_acknowledged_by_a_web_process_that_then_dies_is_not_lost(
-    start_cercle, slack, redis_url, tmp_path
+    start_cercle, slack, redis_env, tmp_path
 ):
     alpha, beta = organisation(slack, ALPHA, "Alpha Corp"), organisation(slack, BETA, "Beta Org")
     cercle = await start_cercle(oauth=True, worker=False, **EVERYTHING)  # web only; workers come and go below
@@ -349,7 +353,7 @@ async def test_a_reply_acknowledged_by_a_web_process_that_then_dies_is_not_lost(
     assert thread(slack, ALPHA, MEET, live["ts"]) == []
 
     later = build_runtime(
-        settings=load_settings(cercle_env(slack, data_dir=tmp_path, oauth=True, **EVERYTHING)), redis_url=redis_url
+        settings=load_settings(cercle_env(slack, data_dir=tmp_path, oauth=True, **EVERYTHING, **redis_env))
     )
     worker = later.worker()
     task = asyncio.create_task(worker.run())
@@ -362,6 +366,7 @@ async def test_a_reply_acknowledged_by_a_web_process_that_then_dies_is_not_lost(
         await later.close()
 
 
+@ON_BOTH  # the partner loop on a Redis Cluster too
 async def test_an_edit_that_arrives_late_does_not_undo_a_newer_one(start_cercle, slack):
     """Slack may send events out of order (a retry, or two quick edits handled side by side): the
     meeting shows the latest words, by Slack's edited.ts."""

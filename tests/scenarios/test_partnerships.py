@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-import redis.asyncio as aioredis
-
 from app.store import keys
+from app.store.connection import connect
 from app.store.partners import normalise_code
+from tests.conftest import ON_BOTH
 from tests.flows import command, install, organisation, partner_up
 from tests.waiting import eventually
+
+pytestmark = ON_BOTH
 
 ALPHA, BETA, GAMMA = "TALPHA0001", "TBETA00001", "TGAMMA0001"
 
@@ -49,14 +51,14 @@ async def test_invite_accept_announce_list_and_remove(start_cercle, slack):
     assert "No partner organisation receives it yet" in asked and "`/ask partners invite`" in asked
 
 
-async def test_only_admins_manage_partners(start_cercle, slack, redis_url):
+async def test_only_admins_manage_partners(start_cercle, slack, redis_target):
     alpha = organisation(slack, ALPHA, "Alpha Corp")
     cercle = await start_cercle(oauth=True)
     assert (await install(cercle, slack, team_id=ALPHA, user_id="U0ADMIN")).status == 200
     for text in ("partners invite", "partners accept ABCD-EFGH", "partners remove beta", "inbox"):
         reply = await command(cercle, slack, text, team_id=ALPHA, channel="C0INBOX001", user="U0MEMBER")
         assert "Only workspace admins and owners" in reply, text
-    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    redis = connect(target=redis_target)
     assert [k async for k in redis.scan_iter(match="cercle:invite:*")] == []
     assert await redis.hget(keys.organisation(f"slack:{ALPHA}"), "inbox") in (None, "")
     await redis.aclose()
@@ -71,7 +73,7 @@ async def test_cercle_admins_may_manage_without_being_workspace_admins(start_cer
     assert re.search(r"`[A-Z0-9]{4}-[A-Z0-9]{4}`", reply)
 
 
-async def test_bad_codes_are_refused_and_change_nothing(start_cercle, slack, redis_url):
+async def test_bad_codes_are_refused_and_change_nothing(start_cercle, slack, redis_target):
     organisation(slack, ALPHA, "Alpha Corp")
     organisation(slack, BETA, "Beta Org")
     organisation(slack, GAMMA, "Gamma Inc")
@@ -91,7 +93,7 @@ async def test_bad_codes_are_refused_and_change_nothing(start_cercle, slack, red
     assert "now partners" in await accept(BETA, code.lower().replace("-", ""))  # typed loosely, still works
     assert "unknown, expired" in await accept(GAMMA, code)  # single use
 
-    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    redis = connect(target=redis_target)
     invite = await command(cercle, slack, "partners invite", team_id=ALPHA, channel="C0MEET0001", user="U0ADMIN")
     expiring = re.search(r"`([A-Z0-9]{4}-[A-Z0-9]{4})`", invite).group(1)
     assert 0 < await redis.ttl(keys.invitation(normalise_code(expiring))) <= 24 * 3600
@@ -107,7 +109,7 @@ async def test_bad_codes_are_refused_and_change_nothing(start_cercle, slack, red
     await redis.aclose()
 
 
-async def test_guessing_codes_is_slowed_down_and_logged(start_cercle, slack, redis_url, capsys):
+async def test_guessing_codes_is_slowed_down_and_logged(start_cercle, slack, redis_target, capsys):
     organisation(slack, ALPHA, "Alpha Corp")
     organisation(slack, BETA, "Beta Org")
     cercle = await start_cercle(oauth=True)
@@ -128,7 +130,7 @@ async def test_guessing_codes_is_slowed_down_and_logged(start_cercle, slack, red
     out = capsys.readouterr().out
     assert out.count("partners.code_refused") == 6 and f"tenant={BETA}" in out  # who was guessing
 
-    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    redis = connect(target=redis_target)
     assert 0 < await redis.ttl(keys.wrong_codes(f"slack:{BETA}")) <= 60
     await redis.delete(keys.wrong_codes(f"slack:{BETA}"))  # a minute later
     await redis.aclose()

@@ -10,8 +10,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from app.runtime.embedded_redis import EmbeddedRedis
-from app.runtime.services import connect_redis
 from app.store import keys
+from app.store.connection import RedisTarget, connect
 from app.store.queue import Job, JobQueue, Worker
 from tests.slack_signing import signed_headers
 from tests.waiting import eventually
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 async def test_worker_carries_on_after_redis_restarts(tmp_path):
     server = EmbeddedRedis(data_dir=tmp_path / "redis", persistent=True).start()
-    redis = connect_redis(server.url)
+    redis = connect(target=RedisTarget(url=server.url))
     done: list[str] = []
 
     async def record(job: Job) -> None:

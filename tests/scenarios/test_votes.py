@@ -10,12 +10,14 @@ import aiohttp
 import pytest
 
 from app.runtime.embedded_redis import free_port
-from tests.conftest import SIGNING_SECRET, cercle_env
+from tests.conftest import ON_BOTH, SIGNING_SECRET, cercle_env
 from tests.processes import clean_env, start_app, stop, wait_http
 from tests.scenarios.test_delivery import GOOD, click, setup
 from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, MEET, asked, mirror_roots, settled_answers, thread
 from tests.slack_signing import signed_headers
 from tests.waiting import eventually
+
+pytestmark = ON_BOTH
 
 SECOND = "Run a fixed-price pilot of six weeks with success criteria agreed up front, then convert to the annual plan."
 THIRD = "Offer thirty days free, with a signed order form that starts the annual plan if the criteria are met."
@@ -104,11 +106,11 @@ async def test_vote_rules_through_reactions(start_cercle, slack):
 
 @pytest.mark.slow
 async def test_200_concurrent_reactions_over_three_processes_give_the_exact_count(
-    start_cercle, slack, redis_url, tmp_path
+    start_cercle, slack, redis_env, tmp_path
 ):
     cercle = await setup(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
     injected, _, topic_id, answer = await answered(cercle, slack)
-    env = clean_env(**{**cercle_env(slack, data_dir=tmp_path, oauth=True), "REDIS_URL": redis_url})
+    env = clean_env(**{**cercle_env(slack, data_dir=tmp_path, oauth=True), **redis_env})
     ports = [free_port(), free_port()]
     others = [start_app("web", env={**env, "PORT": str(p)}, log=tmp_path / f"web-{p}.log") for p in ports]
     try:
@@ -183,7 +185,12 @@ async def test_answers_in_a_digest_are_voted_with_their_own_buttons(start_cercle
     chosen = buttons[0]["value"]
     answer_id = chosen.split("/")[1]
     answers = {a.id: a for a in await settled_answers(cercle, topic_id, count=3)}
-    assert answers[answer_id].status == "digested"
+
+    async def recorded() -> bool:  # the digest is seen in the channel just before its answers are marked
+        answer = await cercle.runtime.relay.answer(topic_id=topic_id, answer_id=answer_id)
+        return answer is not None and answer.status == "digested"
+
+    await eventually(recorded)
 
     async def press(user: str, *, team: str = ALPHA) -> str:
         before = len(slack.responses)

@@ -10,6 +10,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from app.domain.errors import RetryLater
+from app.store import keys
 from app.store.queue import Job, JobQueue, Worker
 from tests.waiting import eventually
 
@@ -32,11 +33,11 @@ async def test_a_job_the_stream_refused_can_be_enqueued_again(redis_url):
     """The "already queued" mark and the job are written together: a mark without its job (the
     process or the connection lost between the two writes) would swallow every later enqueue."""
     redis = await _redis(redis_url)
-    queue = JobQueue(redis=redis, stream="cercle:test:refusing")
-    await redis.set(queue.stream, "not a stream")  # XADD fails: WRONGTYPE
+    queue = JobQueue(redis=redis)
+    await redis.set(queue.streams[0], "not a stream")  # XADD fails: WRONGTYPE
     with pytest.raises(ResponseError):
         await queue.put(kind="k", payload={"n": 1}, job_id="once")
-    await redis.delete(queue.stream)
+    await redis.delete(queue.streams[0])
     await queue.ensure_group()
     await queue.put(kind="k", payload={"n": 1}, job_id="once")
     assert await queue.depth() == 1
@@ -46,11 +47,11 @@ async def test_a_job_the_stream_refused_can_be_enqueued_again(redis_url):
 async def test_a_scheduled_job_refused_can_be_scheduled_again(redis_url):
     """The same for a scheduled job: its mark alone would hold off "once per period" jobs for a month."""
     redis = await _redis(redis_url)
-    queue = JobQueue(redis=redis, stream="cercle:test:refusing-later")
-    await redis.set(queue.scheduled, "not a sorted set")  # ZADD fails: WRONGTYPE
+    queue = JobQueue(redis=redis)
+    await redis.set(keys.scheduled_jobs(0), "not a sorted set")  # ZADD fails: WRONGTYPE
     with pytest.raises(ResponseError):
         await queue.put_at(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
-    await redis.delete(queue.scheduled)
+    await redis.delete(keys.scheduled_jobs(0))
     await queue.put_at(kind="k", payload={}, at=time.time(), job_id="score:a1", move=False)
     assert await queue.scheduled_count() == 1
     await queue.drop(job_id="score:a1")
@@ -108,7 +109,7 @@ async def test_a_job_an_older_worker_does_not_know_waits_for_one_that_does(redis
     await queue.put(kind="reply.edited", payload={"n": 1})
 
     async def taken_by_the_old_one() -> bool:
-        return (await redis.xpending(queue.stream, queue.group))["pending"] == 1
+        return (await redis.xpending(queue.streams[0], queue.group))["pending"] == 1
 
     await eventually(taken_by_the_old_one, timeout=5)
     old.stop()

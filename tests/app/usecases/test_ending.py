@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from app.domain.models import Person, Place, Platform, Topic
 from app.store import keys
-from app.store.queue import JobQueue
 from app.store.topics import RedisTopicRepository
 from app.usecases.jobs import CheckEnding, PostSummary
 from app.usecases.meeting import end_meeting, finish_ending
@@ -33,7 +32,7 @@ def _ctx(connected, topics):
 
 
 async def _queued_kinds(connected) -> list[str]:
-    return [fields["kind"] for _, fields in await connected.redis.xrange(keys.JOBS_STREAM)]
+    return [fields["kind"] for _, fields in await connected.redis.xrange(keys.job_stream(0))]
 
 
 async def test_an_ending_whose_process_died_before_it_began_is_done_by_its_check(connected, slack):
@@ -53,9 +52,9 @@ async def test_an_ending_whose_process_died_before_it_began_is_done_by_its_check
 
 async def test_an_ending_that_finished_cancels_its_check(connected, slack):
     topics, meeting = await _meeting_with_a_topic(connected)
-    queue = JobQueue(redis=connected.redis)
+
     assert await end_meeting(meeting=meeting, by="U0ASKER", ctx=_ctx(connected, topics)) == 1
-    scheduled = await connected.redis.zrange(queue.scheduled, 0, -1)
+    scheduled = await connected.redis.zrange(keys.scheduled_jobs(0), 0, -1)
     assert not [m for m in scheduled if CheckEnding.kind in m]
     assert not await finish_ending(CheckEnding(meeting_id=meeting.id, by="U0ASKER"), _ctx(connected, topics))
 

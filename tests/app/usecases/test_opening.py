@@ -47,7 +47,7 @@ def roots(slack) -> list[dict]:
 
 
 async def queued(connected) -> list[dict]:
-    return [fields for _, fields in await connected.redis.xrange(keys.JOBS_STREAM)]
+    return [fields for _, fields in await connected.redis.xrange(keys.job_stream(0))]
 
 
 def test_the_question_travels_whole_in_its_job():
