@@ -168,6 +168,16 @@ class LocalCluster:
                     return next(node for node in self.nodes if node.port == port)
         raise ClusterNotReady(f"no master serves {key!r}")
 
+    def replica_of(self, master: EmbeddedRedis) -> EmbeddedRedis:
+        for node in self.nodes:
+            if node is master or not self.alive(node):
+                continue
+            with self.client(node) as client:
+                role = client.execute_command("ROLE")
+                if role[0] == "slave" and int(role[2]) == master.port:
+                    return node
+        raise ClusterNotReady(f"no live replica of the node on port {master.port}")
+
     def kill(self, node: EmbeddedRedis) -> None:
         """As a crash: SIGKILL, no goodbye to the other nodes."""
         assert node.process is not None

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
 from redis.exceptions import RedisError
 
@@ -30,8 +31,10 @@ SLACK_HINT = (
 )
 
 
-def _redis_url(settings: Settings, mode: str) -> tuple[str, EmbeddedRedis | None]:
-    if settings.redis_url:
+def _redis_url(settings: Settings, mode: str) -> tuple[str | None, EmbeddedRedis | None]:
+    """The Redis to share with the child processes: the one configured (a server, or a cluster
+    through any node or REDIS_CLUSTER_NODES), or an embedded server started here."""
+    if settings.redis_url or settings.redis_cluster:
         return settings.redis_url, None
     if mode in ("web", "worker"):
         raise ConfigError(
@@ -50,8 +53,8 @@ WORKER_RESTART_S = 1.0  # a worker that died is started again after this pause (
 WORKER_NICENESS = 10  # on one machine the web must answer within Slack's 3 s; the worker's work can wait
 
 
-def _child(mode: str, *, redis_url: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "REDIS_URL": redis_url}
+def _child(mode: str, *, redis_url: str | None) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **({"REDIS_URL": redis_url} if redis_url else {})}
 
     def prepare() -> None:  # in the child, before exec
         die_with_parent()  # SIGTERM if this process dies, even by SIGKILL: nothing outlives `make run`
@@ -61,7 +64,7 @@ def _child(mode: str, *, redis_url: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "app", mode], env=env, preexec_fn=prepare)
 
 
-def _supervise(redis_url: str) -> int:
+def _supervise(redis_url: str | None) -> int:
     """Run web and worker as children until a signal; the web's exit ends the run, a worker's
     death restarts it. Returns the exit status."""
     stopping: list[int] = []
@@ -136,11 +139,12 @@ async def _serve(runtime: Runtime, mode: str) -> None:
 async def _check(runtime: Runtime) -> int:
     settings = runtime.settings
     print(f"environment: {settings.env}")
-    where = f"embedded (data in {settings.data_dir})" if settings.embedded_redis else settings.redis_url
+    where = f"embedded (data in {settings.data_dir})" if settings.embedded_redis else settings.redis_target().describe()
     print(f"redis: {where}")
     try:
         info = await runtime.redis.info("server")
-        print(f"redis: reachable, version {info.get('redis_version')}")
+        versions = sorted({str(v) for k, v in _flat(info) if k == "redis_version"})  # a cluster answers per node
+        print(f"redis: reachable, version {', '.join(versions)}")
     except (RedisError, OSError) as error:
         print(f"redis: UNREACHABLE ({error})")
         return 1
@@ -159,6 +163,14 @@ async def _check(runtime: Runtime) -> int:
     }
     print(f"relevance: {models[settings.text_models]} (CERCLE_RELEVANCE_MODEL={settings.relevance_model})")
     return 0
+
+
+def _flat(info: Any) -> list[tuple[str, Any]]:
+    if not isinstance(info, dict):
+        return []
+    return [
+        pair for key, value in info.items() for pair in (_flat(value) if isinstance(value, dict) else [(key, value)])
+    ]
 
 
 def main(argv: list[str]) -> int:

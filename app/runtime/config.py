@@ -88,6 +88,7 @@ class Settings:
     redis_cluster: bool = False
     redis_cluster_nodes: tuple[str, ...] = ()
     job_streams: int = 1
+    replica_acks: int = 0
     relevance_model: str = "multilingual"  # auto: the heaviest text models whose extra is installed
 
     @property
@@ -256,6 +257,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             expected="a whole number from 1 to 64",
         )
     )
+    replica_acks = int(
+        _number(
+            env,
+            "CERCLE_REPLICA_ACKS",
+            "1" if redis_cluster else "0",
+            parse=int,
+            valid=lambda v: 0 <= v <= 5,
+            expected="a whole number from 0 to 5",
+        )
+    )
 
     cercle_env = (_get(env, "CERCLE_ENV") or "development").lower()
     if cercle_env not in ("development", "production"):
@@ -333,4 +344,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_cluster=redis_cluster,
         redis_cluster_nodes=redis_cluster_nodes,
         job_streams=job_streams,
+        replica_acks=replica_acks,
     )

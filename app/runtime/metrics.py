@@ -57,6 +57,10 @@ class Metrics:
         self.registry.register(self.errors)
         self.queue_depth = Gauge("cercle_job_queue_depth", "Jobs waiting or running", registry=self.registry)
         self.scheduled = Gauge("cercle_jobs_scheduled", "Jobs scheduled for later", registry=self.registry)
+        self.pending = Gauge(
+            "cercle_jobs_pending", "Jobs a worker took and has not finished (or died holding)", registry=self.registry
+        )
+        self.dead = Gauge("cercle_jobs_dead", "Jobs given up on, kept for an operator", registry=self.registry)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -24,7 +24,7 @@ from app.runtime.jobs import job_handlers
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
 from app.runtime.web import build_web_app
-from app.store.connection import RedisClient, connect
+from app.store.connection import RedisClient, Replication, connect
 from app.store.counters import Counters
 from app.store.partners import RedisPartnerRepository
 from app.store.queue import JobQueue, Worker
@@ -166,7 +166,12 @@ def build_runtime(*, settings: Settings, redis_url: str | None = None, worker: b
         else None
     )
     directories = Directories({Platform.SLACK: slack_directory} if slack_directory is not None else {})
-    queue = JobQueue(redis=redis, streams=settings.job_streams, claim_idle_ms=int(settings.job_retry_seconds * 1000))
+    queue = JobQueue(
+        redis=redis,
+        streams=settings.job_streams,
+        replication=Replication(replicas=settings.replica_acks),
+        claim_idle_ms=int(settings.job_retry_seconds * 1000),
+    )
     ctx = Context(
         topics=RedisTopicRepository(redis=redis),
         partners=RedisPartnerRepository(redis=redis),

@@ -71,6 +71,8 @@ def build_web_app(
         try:
             metrics.queue_depth.set(await queue.depth())
             metrics.scheduled.set(await queue.scheduled_count())
+            metrics.pending.set(await queue.pending())
+            metrics.dead.set(await queue.dead_count())
             metrics.asks.shared = await counters.read(name="asks")
             metrics.errors.shared = await counters.read(name="errors")
         except (RedisError, OSError):

@@ -12,21 +12,27 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from app.store.connection import is_cluster
+from app.store.connection import Replication, is_cluster, run_replicated
 
 
 class ScriptBatcher:
-    """Runs one registered Lua script for many callers, batched by event-loop turn."""
+    """Runs one registered Lua script for many callers, batched by event-loop turn; with
+    ``replication``, a batch is acknowledged once replicas hold it (one WAIT per batch)."""
 
-    def __init__(self, *, redis: Any, script: Any) -> None:
+    def __init__(self, *, redis: Any, script: Any, replication: Replication | None = None) -> None:
         self._redis = redis
         self._script = script
+        self._replication = replication or Replication()
         self._pending: list[tuple[Sequence[str], Sequence[Any], asyncio.Future[Any]]] = []
         self._flushing: asyncio.Task[None] | None = None
         self._cluster = is_cluster(redis)
 
     async def run(self, *, keys: Sequence[str], args: Sequence[Any]) -> Any:
         if self._cluster:  # redis-py runs no script in a cluster pipeline: the keys' nodes differ anyway
+            if self._replication.replicas:
+                return await run_replicated(
+                    cluster=self._redis, script=self._script, keys=keys, args=args, replication=self._replication
+                )
             return await self._script(keys=keys, args=args)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((keys, args, future))
@@ -42,7 +48,11 @@ class ScriptBatcher:
                 async with self._redis.pipeline(transaction=False) as pipe:
                     for keys, args, _ in batch:
                         await self._script(keys=keys, args=args, client=pipe)
+                    if self._replication.replicas:
+                        pipe.execute_command("WAIT", self._replication.replicas, self._replication.timeout_ms)
                     results = await pipe.execute(raise_on_error=False)
+                    if self._replication.replicas:
+                        self._replication.check(results.pop())
             except Exception as error:  # the connection failed: every caller of the batch hears it
                 for _, _, future in batch:
                     if not future.done():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.driver_info import DriverInfo
-from redis.exceptions import ClusterDownError, SlotNotCoveredError, TryAgainError
+from redis.exceptions import ClusterDownError, NoScriptError, RedisError, SlotNotCoveredError, TryAgainError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
@@ -100,6 +101,53 @@ def connect(*, target: RedisTarget, pool_size: int = POOL_SIZE) -> RedisClient:
 def _node(address: str) -> ClusterNode:
     host, _, port = address.rpartition(":")
     return ClusterNode(host or "127.0.0.1", int(port))
+
+
+@dataclass
+class Replication:
+    """How many replicas must hold a write before it is acknowledged to a person (0: none; Redis
+    replicates asynchronously, so a master that dies just after a write may take it along)."""
+
+    replicas: int = 0
+    timeout_ms: int = 100
+    _warned_at: float = -60.0
+
+    def check(self, acked: Any) -> None:
+        if isinstance(acked, int) and acked < self.replicas and time.monotonic() - self._warned_at >= 60:
+            self._warned_at = time.monotonic()  # once a minute: a replica down is one fact, not one per write
+            log.warning("redis.write_not_replicated", wanted=self.replicas, acked=acked, timeout_ms=self.timeout_ms)
+
+
+async def run_replicated(
+    *, cluster: RedisCluster, script: Any, keys: Sequence[str], args: Sequence[Any], replication: Replication
+) -> Any:
+    """Runs ``script`` on its keys' master, then WAITs on the same connection (WAIT counts the
+    writes of its own connection). On a redirection or a lost connection, it runs the script the
+    usual, patient way: the scripts given here are idempotent."""
+    try:
+        await cluster.initialize()  # the slot map, on first use or after a failover (a no-op otherwise)
+        node = cluster.get_node_from_key(keys[0])
+    except (RedisError, OSError):
+        node = None
+    if node is None:  # no map to go by yet: the usual, patient way
+        return await script(keys=keys, args=args)
+    connection = node.acquire_connection()
+    try:
+        try:
+            await connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            result = await connection.read_response()
+        except NoScriptError:
+            await connection.send_command("EVAL", script.script, len(keys), *keys, *args)
+            result = await connection.read_response()
+        await connection.send_command("WAIT", replication.replicas, replication.timeout_ms)
+        replication.check(await connection.read_response())
+        return result
+    except (RedisError, OSError) as error:
+        await connection.disconnect()
+        log.warning("redis.replicated_write_retried", error=str(error)[:200])
+    finally:
+        node.release(connection)
+    return await script(keys=keys, args=args)
 
 
 def is_cluster(client: Any) -> bool:

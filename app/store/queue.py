@@ -27,7 +27,8 @@ from app.domain.ports import JobSpec
 from app.runtime.logs import get_logger
 from app.store import keys
 from app.store.batching import ScriptBatcher
-from app.store.connection import is_cluster
+from app.store.connection import Replication, is_cluster
+from app.store.layout import upgrade
 
 log = get_logger("app.store.queue")
 
@@ -106,6 +107,7 @@ class JobQueue:
         *,
         redis: Any,
         streams: int = 1,
+        replication: Replication | None = None,
         group: str = keys.JOBS_GROUP,
         claim_idle_ms: int = 30_000,
         max_deliveries: int = 20,
@@ -118,12 +120,20 @@ class JobQueue:
         self.max_deliveries = max_deliveries
         self._cluster = is_cluster(redis)
         self._promote: Any = redis.register_script(_PROMOTE_DUE)
-        self._enqueue_batch = ScriptBatcher(redis=redis, script=redis.register_script(_ENQUEUE_ONCE))
+        # A job enqueued is what the web acknowledged to a person: it waits for the replicas asked for.
+        self._enqueue_batch = ScriptBatcher(
+            redis=redis, script=redis.register_script(_ENQUEUE_ONCE), replication=replication
+        )
         self._schedule: Any = redis.register_script(_SCHEDULE)
         self._cancel: Any = redis.register_script(_CANCEL)
 
     def _number(self, job_id: str) -> int:
         return keys.job_stream_of(job_id, streams=len(self.streams))
+
+    async def prepare(self) -> None:
+        """Before reading: data of an earlier layout moved (app/store/layout.py), the groups made."""
+        await upgrade(redis=self._redis, streams=len(self.streams))
+        await self.ensure_group()
 
     async def ensure_group(self) -> None:
         for stream in self.streams:
@@ -180,6 +190,20 @@ class JobQueue:
     async def depth(self) -> int:
         """Jobs waiting or running (acknowledged ones are deleted from the stream)."""
         return sum(int(n) for n in await asyncio.gather(*(self._redis.xlen(s) for s in self.streams)))
+
+    async def pending(self) -> int:
+        """Jobs delivered to a worker and not acknowledged yet: running, or waiting to be taken over."""
+        summaries = await asyncio.gather(*(self._pending_summary(s) for s in self.streams))
+        return sum(summaries)
+
+    async def _pending_summary(self, stream: str) -> int:
+        try:
+            return int((await self._redis.xpending(stream, self.group))["pending"])
+        except ResponseError:  # no group yet: no worker ever started
+            return 0
+
+    async def dead_count(self) -> int:
+        return int(await self._redis.xlen(self.dead))
 
     async def scheduled_count(self) -> int:
         counts = await asyncio.gather(*(self._redis.zcard(keys.scheduled_jobs(n)) for n in range(len(self.streams))))
@@ -342,7 +366,7 @@ class Worker:
         flight are kept alive, so that neither this worker nor another takes them for abandoned."""
         while not self._stopping.is_set():  # Redis may still be starting, or restarting
             try:
-                await self._queue.ensure_group()
+                await self._queue.prepare()
                 break
             except (RedisConnectionError, RedisTimeoutError, OSError) as error:
                 log.warning("worker.redis_unavailable", error=str(error))

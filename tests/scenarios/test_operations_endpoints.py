@@ -58,6 +58,8 @@ async def test_metrics_count_requests_asks_errors_and_queue_depth(start_cercle, 
     assert 'cercle_asks_total{outcome="refused",platform="slack"} 1.0' in text
     assert 'cercle_errors_total{kind="slack_api"} 1.0' in text
     assert "cercle_job_queue_depth 1.0" in text
+    assert re.search(r"^cercle_jobs_pending [01]\.0$", text, re.M)  # the worker may have taken it (it knows no "demo")
+    assert "cercle_jobs_dead 0.0" in text
 
 
 async def test_slack_endpoint_without_configuration_says_so(redis_url, tmp_path):

@@ -10,7 +10,7 @@ import signal
 import pytest
 
 from app.domain.models import MirrorStatus, Place, Platform
-from tests.conftest import cercle_env
+from tests.conftest import ON_BOTH, cercle_env
 from tests.flows import command, install, organisation
 from tests.processes import clean_env, start_app, stop
 from tests.waiting import eventually
@@ -25,7 +25,8 @@ def mirrors_in(slack, team: str) -> list[dict]:
     return [m for m in slack.channel_messages(team, "C0INBOX001") if "stuck on" in m.get("text", "")]
 
 
-async def test_sigkill_mid_fan_out_leaves_each_partner_exactly_one_mirror(start_cercle, slack, redis_url, tmp_path):
+@ON_BOTH  # on a Redis Cluster too
+async def test_sigkill_mid_fan_out_leaves_each_partner_exactly_one_mirror(start_cercle, slack, redis_env, tmp_path):
     organisation(slack, ALPHA, "Alpha Corp")
     others = [organisation(slack, f"TPART{i:05d}", f"Partner {i}") for i in range(PARTNERS)]
     cercle = await start_cercle(oauth=True, worker=False)  # web only: the workers are real processes below
@@ -41,9 +42,7 @@ async def test_sigkill_mid_fan_out_leaves_each_partner_exactly_one_mirror(start_
 
     # Slack posts each mirror at once but answers slowly: a killed worker never learns the ts.
     slack.latency_after_s["chat.postMessage"] = 0.6
-    env = clean_env(
-        **{**cercle_env(slack, data_dir=tmp_path, oauth=True), "REDIS_URL": redis_url, "LOG_FORMAT": "json"}
-    )
+    env = clean_env(**{**cercle_env(slack, data_dir=tmp_path, oauth=True), **redis_env, "LOG_FORMAT": "json"})
     first = start_app("worker", env=env, log=tmp_path / "worker-1.log")
     await command(
         cercle, slack, "Who can review our pricing page?", team_id=ALPHA, channel="C0MEET0001", user="U0MEMBER"

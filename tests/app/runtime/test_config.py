@@ -43,3 +43,33 @@ def test_production_requires_a_secret_key_and_accepts_a_long_one():
 
 def test_admins_list():
     assert load_settings({"CERCLE_ADMINS": "U1, U2,,"}).admins == frozenset({"U1", "U2"})
+
+
+def test_one_server_by_default_and_a_cluster_when_asked():
+    single = load_settings({"REDIS_URL": "redis://db:6379/0"})
+    assert not single.redis_cluster and single.job_streams == 1 and single.replica_acks == 0
+    cluster = load_settings({"REDIS_CLUSTER": "true", "REDIS_CLUSTER_NODES": "10.0.0.1:7000, 10.0.0.2:7000"})
+    assert cluster.redis_cluster and not cluster.embedded_redis
+    assert cluster.redis_cluster_nodes == ("10.0.0.1:7000", "10.0.0.2:7000")
+    assert cluster.job_streams == 8 and cluster.replica_acks == 1  # spread over the shards; one replica holds a write
+    assert cluster.redis_target().describe() == "cluster via 10.0.0.1:7000, 10.0.0.2:7000"
+    tuned = load_settings({"REDIS_CLUSTER": "1", "REDIS_URL": "redis://node:7000", "CERCLE_JOB_STREAMS": "3"})
+    assert tuned.job_streams == 3 and tuned.redis_target().url == "redis://node:7000"
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"REDIS_CLUSTER": "true"}, "REDIS_CLUSTER"),  # no node to start from
+        ({"REDIS_CLUSTER": "maybe"}, "REDIS_CLUSTER"),
+        ({"REDIS_CLUSTER": "true", "REDIS_CLUSTER_NODES": "10.0.0.1"}, "REDIS_CLUSTER_NODES"),
+        ({"REDIS_CLUSTER_NODES": "10.0.0.1:7000"}, "REDIS_CLUSTER_NODES"),  # without REDIS_CLUSTER
+        ({"REDIS_CLUSTER": "true", "REDIS_URL": "unix:///tmp/r.sock"}, "REDIS_URL"),
+        ({"CERCLE_JOB_STREAMS": "0"}, "CERCLE_JOB_STREAMS"),
+        ({"CERCLE_REPLICA_ACKS": "-1"}, "CERCLE_REPLICA_ACKS"),
+    ],
+)
+def test_a_wrong_redis_setting_names_its_variable(env, variable):
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env)
+    assert raised.value.args[0] == variable or variable in str(raised.value)

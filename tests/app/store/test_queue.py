@@ -104,6 +104,7 @@ async def test_a_job_an_older_worker_does_not_know_waits_for_one_that_does(redis
     """A rolling deploy: the new web queues a new kind of job while an old worker still runs."""
     redis = await _redis(redis_url)
     queue = JobQueue(redis=redis, claim_idle_ms=50, max_deliveries=20)
+    await queue.ensure_group()
     old = Worker(queue=queue, handlers={}, clock=time.time, block_ms=20)
     old_task = asyncio.create_task(old.run())
     await queue.put(kind="reply.edited", payload={"n": 1})
