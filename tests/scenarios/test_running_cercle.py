@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,7 +124,9 @@ async def test_a_topic_survives_a_restart(how, slack, workspace, tmp_path):
     finally:
         first.send_signal(how)
         first.wait(15)
-
+    # Its web child, told by the kernel that its parent died, may still be finishing its requests:
+    # the second run must not mistake it for itself.
+    await asyncio.to_thread(_port_released, port)
     second = start_app(env=env, log=tmp_path / "second.log")
     try:
         await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", process=second)
@@ -238,3 +242,14 @@ async def test_a_redis_that_stops_answering_for_a_while_stops_neither_web_nor_wo
         assert "worker.exited" not in log.read_text() and "web.exited" not in log.read_text()
     finally:
         assert stop(process) == 0
+
+
+def _port_released(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+        except OSError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"port {port} still answered {timeout}s after the first run was stopped")
