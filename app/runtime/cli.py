@@ -185,7 +185,7 @@ def main(argv: list[str]) -> int:
         url, embedded = _redis_url(settings, mode)
         if mode == "all":
             return _supervise(url)
-        runtime = build_runtime(settings=settings, redis_url=url, worker=mode == "worker")
+        runtime = build_runtime(settings=settings, redis_url=url, worker=mode == "worker", web=mode != "worker")
         if mode == "check":
             return asyncio.run(_check(runtime))
         asyncio.run(_serve(runtime, mode))

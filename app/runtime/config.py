@@ -138,6 +138,11 @@ def _emoji_list(text: str) -> frozenset[str]:
     return frozenset(base_emoji(emoji_named(e) if e.isascii() else e) for e in entries if e.strip(":"))
 
 
+def _whole(env: Mapping[str, str], name: str, *, default: int, low: int, high: int) -> int:
+    expected = f"a whole number from {low} to {high}"
+    return int(_number(env, name, str(default), parse=int, valid=lambda v: low <= v <= high, expected=expected))
+
+
 def _flag(env: Mapping[str, str], name: str, default: str = "false") -> bool:
     text = (_get(env, name) or default).lower()
     if text not in ("true", "false", "1", "0", "yes", "no"):
@@ -247,26 +252,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("REDIS_CLUSTER", "needs REDIS_URL (any node) or REDIS_CLUSTER_NODES (no embedded cluster)")
     if redis_cluster and redis_url and urlparse(redis_url).scheme == "unix":
         raise ConfigError("REDIS_URL", "a cluster is reached over TCP: redis:// or rediss://")
-    job_streams = int(
-        _number(
-            env,
-            "CERCLE_JOB_STREAMS",
-            "8" if redis_cluster else "1",
-            parse=int,
-            valid=lambda v: 1 <= v <= 64,
-            expected="a whole number from 1 to 64",
-        )
-    )
-    replica_acks = int(
-        _number(
-            env,
-            "CERCLE_REPLICA_ACKS",
-            "1" if redis_cluster else "0",
-            parse=int,
-            valid=lambda v: 0 <= v <= 5,
-            expected="a whole number from 0 to 5",
-        )
-    )
+    job_streams = _whole(env, "CERCLE_JOB_STREAMS", default=8 if redis_cluster else 1, low=1, high=64)
+    replica_acks = _whole(env, "CERCLE_REPLICA_ACKS", default=1 if redis_cluster else 0, low=0, high=5)
 
     cercle_env = (_get(env, "CERCLE_ENV") or "development").lower()
     if cercle_env not in ("development", "production"):

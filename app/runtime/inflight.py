@@ -5,13 +5,52 @@ posted, the topic never stored, the partners never asked)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 Listener = TypeVar("Listener", bound=Callable[..., Awaitable[Any]])
 
+LISTENER_START_TURNS = 20
 DRAIN_S = 10.0  # within the 30 s most platforms leave between SIGTERM and SIGKILL
+
+
+_REQUEST_LISTENERS: contextvars.ContextVar[list[asyncio.Future[None]] | None] = contextvars.ContextVar(
+    "request_listeners", default=None
+)
+
+
+@contextlib.contextmanager
+def listeners_of_this_request() -> Iterator[list[asyncio.Future[None]]]:
+    """How the tracked listeners Bolt starts for one request end (their tasks inherit this context):
+    each future is done when its listener is, with its exception (Bolt's own task swallows it)."""
+    started: list[asyncio.Future[None]] = []
+    token = _REQUEST_LISTENERS.set(started)
+    try:
+        yield started
+    finally:
+        _REQUEST_LISTENERS.reset(token)
+
+
+async def first_failure(outcomes: list[asyncio.Future[None]], *, within_s: float) -> str | None:
+    """Why the first listener that ended within ``within_s`` failed, if one did; past that time the
+    rest are left to finish on their own. Bolt starts a listener's task without waiting for it: a few
+    turns of the loop let it begin (an event no listener takes never adds one)."""
+    for _ in range(LISTENER_START_TURNS):
+        if outcomes:
+            break
+        await asyncio.sleep(0)
+    if not outcomes:
+        return None
+    done, _ = await asyncio.wait(outcomes, timeout=within_s)
+    for outcome in done:
+        if outcome.cancelled():
+            return "cancelled"
+        if outcome.exception() is not None:
+            return repr(outcome.exception())[:200]
+    return None
 
 
 class InFlight:
@@ -26,8 +65,22 @@ class InFlight:
             task = asyncio.current_task()
             if task is not None:
                 self._tasks.add(task)
+            outcome: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            outcome.add_done_callback(lambda done: done.cancelled() or done.exception())  # read, even if nobody waits
+            request = _REQUEST_LISTENERS.get()
+            if request is not None:
+                request.append(outcome)
             try:
-                return await listener(**kwargs)
+                result = await listener(**kwargs)
+            except asyncio.CancelledError:
+                outcome.cancel()
+                raise
+            except Exception as error:
+                outcome.set_exception(error)
+                raise
+            else:
+                outcome.set_result(None)
+                return result
             finally:
                 if task is not None:
                     self._tasks.discard(task)

@@ -187,9 +187,9 @@ def answer_votes(topic_id: str, answer_id: str) -> str:
     return f"{PREFIX}:{{t:{topic_id}}}:votes:{answer_id}"
 
 
-def voter_emoji(topic_id: str, answer_id: str, voter: str) -> str:
-    """Set of "+emoji" / "-emoji" one voter has on any copy of one answer."""
-    return f"{PREFIX}:{{t:{topic_id}}}:voter-emoji:{answer_id}:{voter}"
+def vote_emoji(topic_id: str, answer_id: str) -> str:
+    """Hash: voter key → the vote emoji they have on any copy of one answer, "+👍,-👎"."""
+    return f"{PREFIX}:{{t:{topic_id}}}:vote-emoji:{answer_id}"
 
 
 def vote_times(topic_id: str, answer_id: str) -> str:

@@ -1,6 +1,7 @@
 """Moves data written under earlier key names to the current ones (app/store/keys.py), once.
 
-Layout 2 gave a platform message's keys and each job stream's marks a hash tag, for Redis Cluster.
+Layout 2 gave a platform message's keys and each job stream's marks a hash tag, for Redis Cluster,
+and keeps each answer's vote emoji in one hash instead of one set per voter.
 A server that ran an earlier Cercle keeps its message refs (votes on old answers still count),
 its queued and scheduled jobs and their marks (nothing runs twice, nothing is dropped). A cluster
 never ran the earlier layout: there is nothing to move. Safe to run from several processes at
@@ -40,6 +41,7 @@ async def upgrade(*, redis: Any, streams: int) -> int:
     moved = 0
     if not is_cluster(redis):
         moved += await _message_keys(redis)
+        moved += await _vote_emoji(redis)
         moved += await _job_marks(redis, streams)
         moved += await _jobs(redis, streams)
     await redis.set(keys.LAYOUT, LAYOUT_VERSION)
@@ -70,6 +72,22 @@ async def _message_keys(redis: Any) -> int:
             channel, _, message = rest.rpartition(":")
             if channel:
                 moved += await _rename(redis, key, name(kind, channel, message))
+    return moved
+
+
+async def _vote_emoji(redis: Any) -> int:
+    """Layout 1 kept one set per voter per answer; layout 2 one hash per answer (far smaller)."""
+    moved = 0
+    async for key in redis.scan_iter(match=f"{keys.PREFIX}:{{t:*}}:voter-emoji:*", count=1000):
+        head, _, rest = key.partition(":voter-emoji:")
+        topic_id = head.split("{t:", 1)[1].rstrip("}")
+        answer_id, _, voter = rest.partition(":")
+        held = sorted(await redis.smembers(key))
+        if held:
+            await redis.hset(keys.vote_emoji(topic_id, answer_id), voter, ",".join(held))
+            await redis.expire(keys.vote_emoji(topic_id, answer_id), 90 * 24 * 3600)
+        await redis.delete(key)
+        moved += 1
     return moved
 
 

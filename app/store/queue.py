@@ -59,7 +59,7 @@ local id = redis.call('XADD', KEYS[2], '*', 'kind', ARGV[1], 'payload', ARGV[2],
 redis.call('SET', KEYS[1], '1', 'EX', tonumber(ARGV[4]))
 return id
 """
-ENQUEUED_MARK_S = 7 * 24 * 3600
+ENQUEUED_MARK_S = 24 * 3600  # Slack retries an event for about an hour; the handlers are idempotent beyond
 # Likewise a scheduled job and its mark (which holds the job, so that scheduling again moves it):
 # the job first, then the mark. Without ``move`` (ARGV[3] == '0'), a job already due stands.
 _SCHEDULE = """

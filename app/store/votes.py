@@ -1,8 +1,9 @@
 """Votes on answers, in Redis, exact under concurrency (one Lua script per reaction).
 
-For each answer: a hash voter → direction (the vote), and per voter a set of the vote emoji they
-have on any copy of the answer. Adding an emoji sets the vote to its direction (the latest wins);
-removing one removes the vote only when none of that voter's emoji of that direction remain.
+For each answer: a hash voter → direction (the vote), and a hash voter → the vote emoji they have
+on any copy of the answer ("+👍,+⭐": one small hash per answer, not one set per voter). Adding an
+emoji sets the vote to its direction (the latest wins); removing one removes the vote only when
+none of that voter's emoji of that direction remain.
 Each author's record (answers given, answers voted up) grows once per ended meeting.
 """
 
@@ -19,7 +20,7 @@ from app.store.connection import RedisClient
 # A reaction's change is applied in the platform's order (ARGV[5], its time; 0: unknown): a worker may
 # run "added" and "removed" of one quick toggle side by side, and the later one must win.
 _REACT = """
-local votes, emoji_set, times = KEYS[1], KEYS[2], KEYS[3]
+local votes, emoji_held, times = KEYS[1], KEYS[2], KEYS[3]
 local voter, emoji, direction, action, at = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local member = (direction > 0 and '+' or '-') .. emoji
 local field = voter .. '|' .. member
@@ -29,16 +30,25 @@ elseif at > 0 then
   redis.call('HSET', times, field, ARGV[5])
   redis.call('EXPIRE', times, 7776000)
 end
+local held = {}
+for m in string.gmatch(redis.call('HGET', emoji_held, voter) or '', '[^,]+') do
+  if m ~= member then table.insert(held, m) end
+end
 if action == 'stale' then
 elseif action == 'add' then
-  redis.call('SADD', emoji_set, member)
+  table.insert(held, member)
+  redis.call('HSET', emoji_held, voter, table.concat(held, ','))
   redis.call('HSET', votes, voter, direction)
 else
-  redis.call('SREM', emoji_set, member)
+  if #held > 0 then
+    redis.call('HSET', emoji_held, voter, table.concat(held, ','))
+  else
+    redis.call('HDEL', emoji_held, voter)
+  end
   local prefix = direction > 0 and '+' or '-'
   local other = direction > 0 and '-' or '+'
   local same_left, other_left = 0, 0
-  for _, m in ipairs(redis.call('SMEMBERS', emoji_set)) do
+  for _, m in ipairs(held) do
     local p = string.sub(m, 1, 1)
     if p == prefix then same_left = same_left + 1 elseif p == other then other_left = other_left + 1 end
   end
@@ -48,7 +58,7 @@ else
   end
 end
 redis.call('EXPIRE', votes, 7776000)
-redis.call('EXPIRE', emoji_set, 7776000)
+if redis.call('EXISTS', emoji_held) == 1 then redis.call('EXPIRE', emoji_held, 7776000) end
 local total = 0
 for _, v in ipairs(redis.call('HVALS', votes)) do total = total + tonumber(v) end
 return total
@@ -91,7 +101,7 @@ class RedisVoteRepository:
         """Apply one reaction change (unless a later one of the same emoji was applied already);
         returns the answer's new tally."""
         votes_key = keys.answer_votes(topic_id, answer_id)
-        emoji_key = keys.voter_emoji(topic_id, answer_id, reaction.voter)
+        emoji_key = keys.vote_emoji(topic_id, answer_id)
         return int(
             await self._react(
                 keys=[votes_key, emoji_key, keys.vote_times(topic_id, answer_id)],

@@ -14,12 +14,14 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from app.runtime.inflight import first_failure, listeners_of_this_request
 from app.runtime.logs import get_logger
 from handlers.slack.shapes import refused
 
 log = get_logger("handlers.slack.http")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+EVENT_RECORD_S = 2.5  # within Slack's 3 s: past it, the 200 goes and the listener finishes on its own
 SIGNATURE_WINDOW_S = 300  # Slack's rule: a request older (or newer) than five minutes is a replay
 
 
@@ -67,7 +69,18 @@ def slack_events(
         field = refused(bolt_request.body)  # before Bolt itself reads the body's fields
         if field is not None:
             return web.json_response({"ok": False, "error": "malformed_request", "field": field}, status=400)
-        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        if bolt_request.body.get("type") != "event_callback":
+            return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        # Bolt acknowledges an event before its listener runs, and an event's listener only records it
+        # (a job): wait for that write, so that a 200 means recorded. When it failed (Redis away, or
+        # failing over), 503: Slack sends the event again, and its job id keeps it from running twice.
+        with listeners_of_this_request() as listeners:
+            response = await app.async_dispatch(bolt_request)
+        failure = await first_failure(listeners, within_s=EVENT_RECORD_S)
+        if failure is not None:
+            log.warning("slack.event_not_recorded", platform="slack", error=failure)
+            return web.Response(status=503)
+        return await to_aiohttp_response(response)
 
     return handle
 

@@ -21,6 +21,7 @@ async def _layout_one(redis) -> None:
     await redis.set(f"cercle:ref:injected:{CHANNEL}:1800000000.000100", "topic1/answer1", ex=3600)
     await redis.rpush(f"cercle:parked:{CHANNEL}:1800000000.000200", json.dumps(["U1", "+1", 1, True, 1.0]))
     await redis.set(f"cercle:reply-edit:{CHANNEL}:1800000000.000300", "17")
+    await redis.sadd("cercle:{t:topic1}:voter-emoji:answer1:slack:TALPHA0001:U0VOTER", "+👍", "+⭐")
     await redis.xgroup_create("cercle:jobs", keys.JOBS_GROUP, id="0", mkstream=True)
     await redis.xadd("cercle:jobs", {"kind": "echo", "payload": json.dumps({"n": 1}), "job_id": "old-queued"})
     await redis.set("cercle:dedupe:job:old-queued", "1", ex=3600)
@@ -52,8 +53,10 @@ async def test_an_earlier_layout_is_moved_once_and_its_jobs_still_run_once(redis
     assert 0 < await redis.ttl(keys.message_ref("injected", CHANNEL, "1800000000.000100")) <= 3600
     assert await redis.llen(keys.parked_reactions(CHANNEL, "1800000000.000200")) == 1
     assert await redis.get(keys.reply_edit(CHANNEL, "1800000000.000300")) == "17"
+    held = await redis.hget(keys.vote_emoji("topic1", "answer1"), "slack:TALPHA0001:U0VOTER")
+    assert sorted(held.split(",")) == ["+⭐", "+👍"]
     left = [key async for key in redis.scan_iter(match="cercle:*") if "{" not in key and key != keys.LAYOUT]
-    assert left == []
+    assert left == [] and [key async for key in redis.scan_iter(match="*voter-emoji*")] == []
     assert await redis.get(keys.LAYOUT) == LAYOUT_VERSION
     assert await upgrade(redis=redis, streams=1) == 0  # once
     await redis.aclose()
