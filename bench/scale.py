@@ -36,7 +36,15 @@ from app.domain.models import Meeting, Person, Place, Platform, Topic
 from app.store import keys
 from app.store.connection import RedisTarget, connect
 from app.store.topics import RedisTopicRepository
-from bench.harness import SIGNING_SECRET, free_port, oauth_cercle_env, process, redis_server, write_results
+from bench.harness import (
+    SIGNING_SECRET,
+    free_port,
+    oauth_cercle_env,
+    process,
+    redis_server,
+    summary_ms,
+    write_results,
+)
 from bench.relay import Driver, mirror_roots, wait_for, workspace
 from tests.redis_cluster import LocalCluster
 from tests.slack_signing import signed_headers
@@ -323,6 +331,7 @@ async def _react_through_failover(http, slack, cluster, port, injected, reaction
     url = f"http://127.0.0.1:{port}/slack/events"
     bot = slack.workspaces["TASK000000"].bot_user_id
     results: list[tuple[float, float, int]] = []  # (sent, took, status)
+    acknowledged: set[int] = set()
 
     async def react(n: int) -> None:
         body = json.dumps(
@@ -350,6 +359,7 @@ async def _react_through_failover(http, slack, cluster, port, injected, reaction
                 async with http.post(url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=3)) as r:
                     results.append((sent, time.monotonic() - sent, r.status))
                     if r.status == 200:
+                        acknowledged.add(n)
                         return
             except (TimeoutError, aiohttp.ClientError):
                 results.append((sent, time.monotonic() - sent, 0))
@@ -367,6 +377,7 @@ async def _react_through_failover(http, slack, cluster, port, injected, reaction
             cluster.kill(doomed)
             killed_at = time.monotonic()
         await asyncio.sleep(0.01)
+    sending_s = time.monotonic() - start
     await asyncio.gather(*tasks)
     promoted_s = await asyncio.to_thread(_promotion_time, cluster, killed_at)
     redis = connect(target=RedisTarget(url=None, cluster=True, nodes=tuple(cluster.node_list.split(","))))
@@ -375,20 +386,84 @@ async def _react_through_failover(http, slack, cluster, port, injected, reaction
     tally = 0
     while time.monotonic() < deadline:
         tally = sum(int(v) for v in await redis.hvals(keys.answer_votes(ref_topic, answer_ids[0])))
-        if tally >= reactions:
+        if tally >= len(acknowledged):
             break
         await asyncio.sleep(0.2)
     await redis.aclose()
     during = [r for r in results if r[0] >= killed_at - 0.5]
     return {
-        "sent_per_s": round(reactions / (time.monotonic() - start), 1),
+        "sent_per_s": round(reactions / sending_s, 1),
         "replica_promoted_after_s": promoted_s,
         "longest_ack_s": round(max(took for _, took, _ in results), 2),
         "acks_over_3s_or_failed": sum(1 for _, took, status in results if status != 200 or took > 3),
         "p50_ack_ms_around_the_kill": round(sorted(t for _, t, _ in during)[len(during) // 2] * 1000, 1),
+        "acknowledged": len(acknowledged),
         "tally": tally,
-        "tally_exact": tally == reactions,
+        "tally_exact": tally == len(acknowledged),  # every reaction acknowledged with a 200 counted once
+        "refused_503": sum(1 for _, _, status in results if status == 503),
     }
+
+
+async def replication_cost(*, requests: int) -> dict:
+    """The acknowledgement of reaction events on a cluster, without and with waiting for a replica
+    (CERCLE_REPLICA_ACKS 0 and 1), in alternating rounds of 50 concurrent requests."""
+    slack = await SlackStandIn().start()
+    slack.signing_secret = SIGNING_SECRET
+    workspace(slack, "TASK000000", "Asker")
+    latencies: dict[int, list[float]] = {0: [], 1: []}
+    try:
+        with a_redis("cluster") as (redis_env, _cluster):
+            webs = {}
+            with contextlib.ExitStack() as stack:
+                for acks in (0, 1):
+                    port = free_port()
+                    env = _env(slack, port, redis_env, CERCLE_REPLICA_ACKS=str(acks))
+                    ready = f"http://127.0.0.1:{port}/readyz"
+                    stack.enter_context(process([sys.executable, "-m", "app", "web"], env=env, ready_url=ready))
+                    webs[acks] = f"http://127.0.0.1:{port}/slack/events"
+                async with aiohttp.ClientSession() as http:
+                    for n in range(0, requests, 50):
+                        for acks in (0, 1) if n % 100 == 0 else (1, 0):
+                            batch = [_reaction_event(f"Ev{acks}{m:07d}", f"U0R{m:06d}") for m in range(n, n + 50)]
+                            latencies[acks] += await asyncio.gather(*(_timed_post(http, webs[acks], b) for b in batch))
+    finally:
+        await slack.stop()
+    without, with_wait = summary_ms(latencies[0]), summary_ms(latencies[1])
+    return {
+        "without_wait": without,
+        "with_wait": with_wait,
+        "ratio_p50": round(with_wait["p50_ms"] / without["p50_ms"], 2),
+    }
+
+
+def _reaction_event(event_id: str, user: str) -> str:
+    return json.dumps(
+        {
+            "token": "t",
+            "team_id": "TASK000000",
+            "api_app_id": "A0CERCLE",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {
+                "type": "reaction_added",
+                "user": user,
+                "reaction": "+1",
+                "event_ts": f"{time.time():.6f}",
+                "item": {"type": "message", "channel": "C0LIVE0000", "ts": "1800000000.000100"},
+            },
+            "authorizations": [{"enterprise_id": None, "team_id": "TASK000000", "user_id": "U0BOT", "is_bot": True}],
+        }
+    )
+
+
+async def _timed_post(http: aiohttp.ClientSession, url: str, body: str) -> float:
+    headers = signed_headers(secret=SIGNING_SECRET, body=body, content_type="application/json")
+    started = time.monotonic()
+    async with http.post(url, data=body, headers=headers) as response:
+        await response.read()
+        assert response.status == 200, response.status
+    return time.monotonic() - started
 
 
 async def _topic_of(cluster: LocalCluster, injected: dict) -> str:
@@ -410,6 +485,7 @@ async def main(*, replies: int, topics: int, reactions: int) -> dict:
         figures[f"throughput_{kind}"] = await throughput(kind, replies=replies)
     figures["memory"] = await memory(topics=topics)
     figures["failover"] = await failover(reactions=reactions)
+    figures["replication_cost"] = await replication_cost(requests=1000)
     return figures
 
 
@@ -434,5 +510,10 @@ if __name__ == "__main__":
     print(
         f"failover: replica promoted after {f['replica_promoted_after_s']} s; longest ack {f['longest_ack_s']} s; "
         f"{f['acks_over_3s_or_failed']} acks over 3 s or failed (Slack retries them); tally exact: {f['tally_exact']}"
+    )
+    r = result["replication_cost"]
+    print(
+        f"waiting for a replica: ack p50 {r['without_wait']['p50_ms']} -> {r['with_wait']['p50_ms']} ms, "
+        f"p99 {r['without_wait']['p99_ms']} -> {r['with_wait']['p99_ms']} ms (x{r['ratio_p50']} at p50)"
     )
     print(f"figures in {path}")

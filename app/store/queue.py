@@ -395,7 +395,8 @@ class Worker:
                     last_promote = now
                 jobs: list[Job] = []
                 if now - last_claim >= claim_every_s:
-                    in_flight = {job.stream_id for job, _ in running.values()}
+                    # A task just ended leaves ``running`` a turn later: its job, failed and pending, is fair game.
+                    in_flight = {job.stream_id for task, (job, _) in running.items() if not task.done()}
                     stale = await self._queue.claim_stale(consumer=self.consumer, count=free)
                     jobs = [j for j in stale if j.stream_id not in in_flight]
                     last_claim = now
