@@ -334,24 +334,7 @@ async def _react_through_failover(http, slack, cluster, port, injected, reaction
     acknowledged: set[int] = set()
 
     async def react(n: int) -> None:
-        body = json.dumps(
-            {
-                "token": "t",
-                "team_id": "TASK000000",
-                "api_app_id": "A0CERCLE",
-                "type": "event_callback",
-                "event_id": f"Ev{n:08d}",
-                "event_time": int(time.time()),
-                "event": {
-                    "type": "reaction_added",
-                    "user": f"U0R{n:06d}",
-                    "reaction": "+1",
-                    "event_ts": f"{time.time():.6f}",
-                    "item": {"type": "message", "channel": "C0LIVE0000", "ts": injected["ts"]},
-                },
-                "authorizations": [{"enterprise_id": None, "team_id": "TASK000000", "user_id": bot, "is_bot": True}],
-            }
-        )
+        body = _reaction_event(f"Ev{n:08d}", f"U0R{n:06d}", message_ts=injected["ts"], bot=bot)
         for attempt in range(4):  # Slack retries a request that failed or took over 3 s
             headers = signed_headers(secret=SIGNING_SECRET, body=body, content_type="application/json")
             sent = time.monotonic()
@@ -436,7 +419,8 @@ async def replication_cost(*, requests: int) -> dict:
     }
 
 
-def _reaction_event(event_id: str, user: str) -> str:
+def _reaction_event(event_id: str, user: str, *, message_ts: str = "1800000000.000100", bot: str = "U0BOT") -> str:
+    """A signed-to-be reaction_added as Slack sends it, on a message of the asker's live channel."""
     return json.dumps(
         {
             "token": "t",
@@ -450,9 +434,9 @@ def _reaction_event(event_id: str, user: str) -> str:
                 "user": user,
                 "reaction": "+1",
                 "event_ts": f"{time.time():.6f}",
-                "item": {"type": "message", "channel": "C0LIVE0000", "ts": "1800000000.000100"},
+                "item": {"type": "message", "channel": "C0LIVE0000", "ts": message_ts},
             },
-            "authorizations": [{"enterprise_id": None, "team_id": "TASK000000", "user_id": "U0BOT", "is_bot": True}],
+            "authorizations": [{"enterprise_id": None, "team_id": "TASK000000", "user_id": bot, "is_bot": True}],
         }
     )
 
