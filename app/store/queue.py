@@ -220,9 +220,11 @@ class JobQueue:
         )
 
     async def claim_stale(self, *, consumer: str, count: int = 10) -> list[Job]:
-        """Take over jobs whose worker went silent, from every stream."""
+        """Take over jobs whose worker went silent, from every stream. All of them are returned, even past
+        ``count``: a job claimed and then left aside would wait another ``claim_idle_ms``, one
+        delivery further on its way to the dead letters."""
         found = await asyncio.gather(*(self._claim_stale(s, consumer=consumer, count=count) for s in self.streams))
-        return [job for jobs in found for job in jobs][:count] if len(found) > 1 else found[0]
+        return [job for jobs in found for job in jobs]
 
     async def _claim_stale(self, stream: str, *, consumer: str, count: int) -> list[Job]:
         """XAUTOCLAIM answers 2 items on Redis 6.2, 3 on 7."""
