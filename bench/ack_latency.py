@@ -21,16 +21,16 @@ from pathlib import Path
 import aiohttp
 
 from bench.harness import (
-    SIGNING_SECRET,
     bare_bolt_process,
     cercle_as_make_run,
     free_port,
     slack_standin,
     standin_stats,
     summary_ms,
+    timed_signed_post,
     write_results,
 )
-from tests.slack_signing import form_body, signed_headers
+from tests.slack_signing import form_body
 
 QUESTION = "Benchmark question number {i}?"
 
@@ -57,12 +57,7 @@ async def burst(url: str, slack: dict, concurrency: int, *, label: str) -> list[
         async def one(i: int) -> float:
             response_url = f"{slack['base_url']}/commands/TBENCH0000/{i}/{secrets.token_hex(4)}"
             body = command(QUESTION.format(i=f"{label}.{i}"), response_url)  # each one new: a repeat is refused
-            headers = signed_headers(secret=SIGNING_SECRET, body=body, content_type="application/x-www-form-urlencoded")
-            started = time.perf_counter()
-            async with http.post(url, data=body, headers=headers) as response:
-                await response.read()
-                assert response.status == 200, response.status
-            return time.perf_counter() - started
+            return await timed_signed_post(http, url, body, content_type="application/x-www-form-urlencoded")
 
         return list(await asyncio.gather(*(one(i) for i in range(concurrency))))
 

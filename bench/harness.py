@@ -21,6 +21,7 @@ RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
 from app.runtime.embedded_redis import EmbeddedRedis, free_port  # noqa: E402
+from tests.slack_signing import signed_headers  # noqa: E402
 
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
 
@@ -184,6 +185,16 @@ def bare_bolt_process(*, port: int, api_url: str, bot_token: str, relay_to: str 
     )
 
 
+async def timed_signed_post(http: Any, url: str, body: str, *, content_type: str) -> float:
+    """Seconds until Slack's 200 for one request signed as Slack signs it."""
+    headers = signed_headers(secret=SIGNING_SECRET, body=body, content_type=content_type)
+    started = time.perf_counter()
+    async with http.post(url, data=body, headers=headers) as response:
+        await response.read()
+        assert response.status == 200, response.status
+    return time.perf_counter() - started
+
+
 def write_results(name: str, figures: dict) -> Path:
     """Into bench/results, or CERCLE_BENCH_RESULTS (tests run the benchmarks without touching the figures)."""
     results = Path(os.environ.get("CERCLE_BENCH_RESULTS") or RESULTS)
@@ -209,5 +220,6 @@ __all__ = [
     "slack_standin",
     "standin_stats",
     "summary_ms",
+    "timed_signed_post",
     "write_results",
 ]

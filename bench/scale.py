@@ -43,6 +43,7 @@ from bench.harness import (
     process,
     redis_server,
     summary_ms,
+    timed_signed_post,
     write_results,
 )
 from bench.relay import Driver, mirror_roots, wait_for, workspace
@@ -408,7 +409,12 @@ async def replication_cost(*, requests: int) -> dict:
                     for n in range(0, requests, 50):
                         for acks in (0, 1) if n % 100 == 0 else (1, 0):
                             batch = [_reaction_event(f"Ev{acks}{m:07d}", f"U0R{m:06d}") for m in range(n, n + 50)]
-                            latencies[acks] += await asyncio.gather(*(_timed_post(http, webs[acks], b) for b in batch))
+                            latencies[acks] += await asyncio.gather(
+                                *(
+                                    timed_signed_post(http, webs[acks], b, content_type="application/json")
+                                    for b in batch
+                                )
+                            )
     finally:
         await slack.stop()
     without, with_wait = summary_ms(latencies[0]), summary_ms(latencies[1])
@@ -439,15 +445,6 @@ def _reaction_event(event_id: str, user: str, *, message_ts: str = "1800000000.0
             "authorizations": [{"enterprise_id": None, "team_id": "TASK000000", "user_id": bot, "is_bot": True}],
         }
     )
-
-
-async def _timed_post(http: aiohttp.ClientSession, url: str, body: str) -> float:
-    headers = signed_headers(secret=SIGNING_SECRET, body=body, content_type="application/json")
-    started = time.monotonic()
-    async with http.post(url, data=body, headers=headers) as response:
-        await response.read()
-        assert response.status == 200, response.status
-    return time.monotonic() - started
 
 
 async def _topic_of(cluster: LocalCluster, injected: dict) -> str:
