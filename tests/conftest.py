@@ -20,6 +20,7 @@ from app.runtime.services import Runtime, build_runtime
 from app.store.connection import RedisTarget
 from tests.redis_cluster import LocalCluster
 from tests.slack_signing import form_body, signed_headers
+from tests.standins.bot_connector import BotConnectorStandIn
 from tests.standins.slack_api import SlackStandIn
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -82,6 +83,15 @@ async def slack() -> AsyncIterator[SlackStandIn]:
     yield standin
     await standin.stop()
     assert standin.violations == [], "calls Slack would reject:\n" + "\n".join(standin.violations)
+
+
+@pytest.fixture
+async def teams() -> AsyncIterator[BotConnectorStandIn]:
+    """Microsoft Teams: the Bot Connector at the activities' serviceUrl, and their delivery."""
+    standin = await BotConnectorStandIn().start()
+    yield standin
+    await standin.stop()
+    assert standin.violations == [], "calls Teams would reject:\n" + "\n".join(standin.violations)
 
 
 @dataclass

@@ -45,6 +45,28 @@ COPIED = (
     "slack/payloads/interactivity.bolt-python.json",
     "slack/payloads/socket_mode.slash_command.python-slack-sdk.json",
     "slack/events-api/slack_common_event_wrapper_schema.json",
+    "teams/MicrosoftTeams.schema.json",
+    "teams/adaptive-cards/adaptive-card.1.5.0.json",
+    "teams/activities/conversationUpdate.channelCreated.json",
+    "teams/activities/conversationUpdate.membersAdded.personal.json",
+    "teams/activities/conversationUpdate.membersRemoved.team.json",
+    "teams/activities/event.meetingEnd.2022-doc.json",
+    "teams/activities/event.meetingEnd.2023-doc.json",
+    "teams/activities/message.channel.outbound-with-mention.json",
+    "teams/activities/message.personal.inbound.json",
+    "teams/activities/messageReaction.reactionsAdded.json",
+    "teams/activities/messageReaction.reactionsRemoved.json",
+)
+# The Bot Connector routes Cercle calls (and the stand-in serves), with the definitions they reference.
+CONNECTOR_PATHS = (
+    "/v3/conversations",
+    "/v3/conversations/{conversationId}/activities",
+    "/v3/conversations/{conversationId}/activities/{activityId}",
+    "/v3/conversations/{conversationId}/members/{memberId}",
+)
+CONNECTOR_SOURCE = (
+    "microsoft/botframework-sdk specs/botframework-protocol/botframework-channel.json (Connector API v3.1.12) "
+    "@ ed8adc25069b8f94c18ff34cf834741f993dc360 (via shared/specs/teams/botframework)"
 )
 
 
@@ -63,6 +85,16 @@ def _refs(node: Any, found: set[str]) -> None:
 def slim_web_api(source: Path) -> dict[str, Any]:
     spec = json.loads(source.read_text())
     paths = {f"/{m}": spec["paths"][f"/{m}"] for m in SLACK_METHODS if f"/{m}" in spec["paths"]}
+    return _slim(spec, paths, source=WEB_API_SOURCE, what=f"paths limited to {len(paths)} methods the tests use")
+
+
+def slim_connector(source: Path) -> dict[str, Any]:
+    spec = json.loads(source.read_text())
+    paths = {p: spec["paths"][p] for p in CONNECTOR_PATHS}
+    return _slim(spec, paths, source=CONNECTOR_SOURCE, what=f"paths limited to the {len(paths)} routes Cercle calls")
+
+
+def _slim(spec: dict[str, Any], paths: dict[str, Any], *, source: str, what: str) -> dict[str, Any]:
     wanted: set[str] = set()
     _refs(paths, wanted)
     definitions: dict[str, Any] = {}
@@ -71,8 +103,8 @@ def slim_web_api(source: Path) -> dict[str, Any]:
             definitions[name] = spec["definitions"][name]
             _refs(definitions[name], wanted)
     return {
-        "_source": WEB_API_SOURCE,
-        "_slimmed": f"paths limited to {len(paths)} methods the tests use, with the definitions they reference",
+        "_source": source,
+        "_slimmed": f"{what}, with the definitions they reference",
         "swagger": spec["swagger"],
         "info": spec["info"],
         "paths": paths,
@@ -84,6 +116,9 @@ def main(shared_specs: Path, target: Path) -> None:
     (target / "slack").mkdir(parents=True, exist_ok=True)
     slim = slim_web_api(shared_specs / "slack/web-api/slack_web_openapi_v2_without_examples.json")
     (target / "slack/web-api.slim.json").write_text(json.dumps(slim, indent=1, sort_keys=True) + "\n")
+    connector = slim_connector(shared_specs / "teams/botframework/botframework-channel.connector-api-v3.1.swagger.json")
+    (target / "teams").mkdir(parents=True, exist_ok=True)
+    (target / "teams/connector-api.slim.json").write_text(json.dumps(connector, indent=1, sort_keys=True) + "\n")
     for relative in COPIED:
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)

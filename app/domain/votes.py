@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DEFAULT_UP = ("👍", "⭐", "🔥", "➕")
+DEFAULT_UP = ("👍", "⭐", "🔥", "➕", "❤")  # ❤: a heart, like Teams' second reaction
 DEFAULT_DOWN = ("👎",)
 # Skin tones, the emoji-style selector and joiners: "👍🏽" is a "👍".
 _MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")

@@ -153,7 +153,7 @@ async def _check(runtime: Runtime) -> int:
     print(f"slack: {settings.slack.describe()}")
     if not settings.slack.enabled:
         print(f"  {SLACK_HINT}")
-    print(f"teams: {'configured' if settings.microsoft_app_id else 'not configured'}")
+    print(f"teams: {settings.teams.describe()}")
     key_state = "set" if settings.secret_key else "not set (development: generated into the data folder when needed)"
     print(f"secret key: {key_state}")
     models = {

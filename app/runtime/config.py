@@ -17,6 +17,7 @@ from app.domain.timings import MeetingTimings
 from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, base_emoji
 from app.relevance.multilingual import available as multilingual_available
 from app.relevance.semantic import available as semantic_available
+from app.runtime.teams_settings import TeamsConfigError, TeamsSettings, teams_settings
 from app.store.connection import RedisTarget
 from integrations.slack.text import emoji_named
 
@@ -75,7 +76,7 @@ class Settings:
     log_format: str | None
     slack: SlackSettings
     admins: frozenset[str] = field(default_factory=frozenset)
-    microsoft_app_id: str | None = None
+    teams: TeamsSettings = field(default_factory=TeamsSettings)
     job_retry_seconds: float = 30.0
     max_inject: int = 3
     inject_window_s: float = 300.0
@@ -273,9 +274,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if cercle_env == "production" and slack.enabled and not slack.socket_mode and not slack.signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET", "is required when CERCLE_ENV=production")
 
-    microsoft_app_id = _get(env, "MICROSOFT_APP_ID")
-    if _get(env, "MICROSOFT_APP_PASSWORD") and not microsoft_app_id:
-        raise ConfigError("MICROSOFT_APP_ID", "is required when MICROSOFT_APP_PASSWORD is set")
+    try:
+        teams = teams_settings(env, production=cercle_env == "production")
+    except TeamsConfigError as error:
+        raise ConfigError(error.variable, error.problem) from error
 
     positive = "a number above 0"
     job_retry_seconds = _number(
@@ -317,7 +319,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_format=log_format,
         slack=slack,
         admins=admins,
-        microsoft_app_id=microsoft_app_id,
+        teams=teams,
         job_retry_seconds=job_retry_seconds,
         max_inject=max_inject,
         inject_window_s=inject_window_s,

@@ -8,8 +8,12 @@ import asyncio
 import contextlib
 import contextvars
 import functools
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
+
+from app.runtime.logs import get_logger
+
+log = get_logger("app.runtime.inflight")
 
 Listener = TypeVar("Listener", bound=Callable[..., Awaitable[Any]])
 
@@ -97,3 +101,16 @@ class InFlight:
         if pending:
             await asyncio.wait(pending, timeout=within_s)
         return self.running
+
+    def spawn(self, work: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+        """Run ``work`` after the response, tracked like a listener; its failure is logged, not lost."""
+        task = asyncio.get_running_loop().create_task(work, name=name)
+        self._tasks.add(task)
+
+        def done(finished: asyncio.Task[Any]) -> None:
+            self._tasks.discard(finished)
+            if not finished.cancelled() and finished.exception() is not None:
+                log.warning("web.after_ack_failed", task=name, error=repr(finished.exception())[:200])
+
+        task.add_done_callback(done)
+        return task

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 import structlog
 
@@ -37,3 +38,22 @@ def configure_logging(*, log_format: str | None, level: int = logging.INFO) -> N
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
     return structlog.get_logger(name)  # type: ignore[no-any-return]
+
+
+class EverySecond:
+    """A warning per kind of refusal at most once a second: a flood of forged or broken requests must
+    not flood the logs; the ones left out are counted in the next line."""
+
+    def __init__(self, logger: structlog.stdlib.BoundLogger, **context: object) -> None:
+        self._log = logger
+        self._context = context
+        self._last: dict[str, float] = {}
+        self._skipped: dict[str, int] = {}
+
+    def warn(self, event: str, **context: object) -> None:
+        now = time.monotonic()
+        if now - self._last.get(event, 0.0) < 1.0:
+            self._skipped[event] = self._skipped.get(event, 0) + 1
+            return
+        self._last[event] = now
+        self._log.warning(event, also_refused=self._skipped.pop(event, 0), **self._context, **context)

@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from app.domain.models import Platform
-from app.domain.ports import PartnerRepository, RelayRepository, TopicRepository, VoteRepository
+from app.domain.ports import ChatDirectory, PartnerRepository, RelayRepository, TopicRepository, VoteRepository
 from app.relevance.reading import TextRelevance
 from app.runtime.config import Settings
 from app.runtime.crypto import TokenCipher, development_secret
@@ -34,9 +34,12 @@ from app.usecases.context import Context
 from integrations.slack.client import new_session
 from integrations.slack.directory import SlackDirectory
 from integrations.slack.stores import RedisInstallationStore
+from integrations.teams.directory import TeamsDirectory
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
+
+    from app.runtime.web import TeamsEndpoint
 
 log = get_logger("app.runtime.services")
 
@@ -54,6 +57,7 @@ class Runtime:
     counters: Counters
     slack_app: AsyncApp | None = None
     slack_directory: SlackDirectory | None = None
+    teams_directory: TeamsDirectory | None = None
     matcher: TextRelevance | None = None  # the optional text models (CERCLE_RELEVANCE_MODEL)
     inflight: InFlight = field(default_factory=InFlight)  # listeners still at work after their ack
     _session: aiohttp.ClientSession | None = None
@@ -96,7 +100,9 @@ class Runtime:
 
         self._open_session()
         self._guard = guard or ConnectionGuard()
+        teams = self._teams_endpoint(guard=self._guard)
         app = build_web_app(
+            teams=teams,
             guard=self._guard,
             metrics=self.metrics,
             redis=self.redis,
@@ -113,7 +119,9 @@ class Runtime:
         factory = self._guard.factory(server)
         self._listener = await asyncio.get_running_loop().create_server(factory, host, self.settings.port, backlog=1024)
         port = int(self._listener.sockets[0].getsockname()[1])
-        log.info("web.started", port=port, slack=self.settings.slack.describe())
+        log.info("web.started", port=port, slack=self.settings.slack.describe(), teams=self.settings.teams.describe())
+        if self.settings.teams.emulator:
+            log.warning("teams.emulator_mode", platform="teams", detail=self.settings.teams.describe())
         if self.slack_app is not None and self.settings.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -121,6 +129,19 @@ class Runtime:
             await self._socket_handler.connect_async()
             log.info("slack.socket_mode_connected")
         return port
+
+    def _teams_endpoint(self, *, guard: ConnectionGuard) -> TeamsEndpoint | None:
+        """POST /api/messages with the SDK's JWT check, when Teams is on (credentials, or the emulator mode)."""
+        if self.teams_directory is None:
+            return None
+        from app.runtime.web import TeamsEndpoint
+        from handlers.teams.http import teams_messages
+        from handlers.teams.turns import TeamsServices
+        from integrations.teams.auth import auth_configuration
+
+        services = TeamsServices(ctx=self.ctx, directory=self.teams_directory, inflight=self.inflight)
+        handler = teams_messages(services=services, emulator=self.settings.teams.emulator, read_body=guard.read_body)
+        return TeamsEndpoint(handler=handler, auth=auth_configuration(self.settings.teams))
 
     def worker(self, *, concurrency: int = 8) -> Worker:
         self._open_session()
@@ -150,12 +171,24 @@ class Runtime:
                 log.warning("web.drain_timed_out", listeners=left)
         if self._session is not None and not self._session.closed:
             await self._session.close()
+        if self.teams_directory is not None:
+            await self.teams_directory.close()
         await self.redis.aclose()
         await asyncio.sleep(0)
 
 
 def _cipher(settings: Settings) -> TokenCipher:
     return TokenCipher(secret=settings.secret_key or development_secret(data_dir=settings.data_dir))
+
+
+def _teams_directory(*, settings: Settings, redis: RedisClient) -> TeamsDirectory | None:
+    if not settings.teams.enabled:
+        return None
+    from integrations.teams.auth import token_source
+    from integrations.teams.connector import Connector
+
+    connector = Connector(redis=redis, tokens=token_source(settings.teams))
+    return TeamsDirectory(redis=redis, connector=connector, rules=settings.delivery)
 
 
 def build_runtime(
@@ -170,7 +203,13 @@ def build_runtime(
         if settings.slack.enabled
         else None
     )
-    directories = Directories({Platform.SLACK: slack_directory} if slack_directory is not None else {})
+    teams_directory = _teams_directory(settings=settings, redis=redis)
+    by_platform: dict[Platform, ChatDirectory] = {}
+    if slack_directory is not None:
+        by_platform[Platform.SLACK] = slack_directory
+    if teams_directory is not None:
+        by_platform[Platform.TEAMS] = teams_directory
+    directories = Directories(by_platform)
     queue = JobQueue(
         redis=redis,
         streams=settings.job_streams,
@@ -199,6 +238,7 @@ def build_runtime(
         metrics=Metrics(),
         counters=Counters(redis=redis),
         slack_directory=slack_directory,
+        teams_directory=teams_directory,
         matcher=TextRelevance(models=settings.text_models) if worker and settings.text_models != "pure" else None,
     )
     if settings.slack.enabled and web:

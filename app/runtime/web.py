@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -21,6 +22,14 @@ from handlers.slack.http import slack_events
 log = get_logger("app.runtime.web")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsEndpoint:
+    """POST /api/messages, and what the Agents SDK's JWT check reads from the app."""
+
+    handler: Handler
+    auth: Any  # the SDK's AgentAuthConfiguration
 
 
 def _metrics_middleware(metrics: Metrics) -> Any:
@@ -51,6 +60,7 @@ def build_web_app(
     counters: Counters,
     slack_app: AsyncApp | None,
     guard: ConnectionGuard,
+    teams: TeamsEndpoint | None = None,
     slack_signing_secret: str | None = None,
     started_at: float | None = None,
 ) -> web.Application:
@@ -82,6 +92,7 @@ def build_web_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
+    _add_teams(app, teams)
 
     if slack_app is None or not slack_signing_secret:
         hint = (
@@ -113,3 +124,16 @@ def build_web_app(
         app.router.add_get(flow.install_path, slack_install)
         app.router.add_get(flow.redirect_uri_path, slack_oauth_redirect)
     return app
+
+
+def _add_teams(app: web.Application, teams: TeamsEndpoint | None) -> None:
+    if teams is not None:
+        app["agent_configuration"] = teams.auth  # the key the SDK's JWT check reads
+        app.router.add_post("/api/messages", teams.handler)
+        return
+
+    async def teams_not_configured(_: web.Request) -> web.Response:
+        hint = "set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (CERCLE_ENV=production has no emulator mode)"
+        return web.json_response({"error": "teams_not_configured", "hint": hint}, status=503)
+
+    app.router.add_post("/api/messages", teams_not_configured)

@@ -209,3 +209,28 @@ def author_record(author: str) -> str:
 def trust_counted(meeting_id: str) -> str:
     """Set once a meeting's outcome went into the authors' records, so a retried job adds nothing."""
     return f"{PREFIX}:{{trust}}:counted:{meeting_id}"
+
+
+def teams_tenant(tenant: str) -> str:
+    """Hash: a Teams tenant's installation (its serviceUrl, the bot, the team's name, when)."""
+    return f"{PREFIX}:{{teams:{tenant}}}:tenant"
+
+
+def teams_conversations(tenant: str) -> str:
+    """Hash: conversation id → JSON of where Cercle is installed in the tenant (team channels, chats)."""
+    return f"{PREFIX}:{{teams:{tenant}}}:conversations"
+
+
+def teams_installers(tenant: str) -> str:
+    """Set: who added Cercle to a team of the tenant (their aadObjectId): they manage its partners."""
+    return f"{PREFIX}:{{teams:{tenant}}}:installers"
+
+
+def teams_people(tenant: str) -> str:
+    """Hash: user id → display name, as activities name them (Teams sends names; nothing to look up)."""
+    return f"{PREFIX}:{{teams:{tenant}}}:people"
+
+
+def teams_summary_parts(tenant: str, marker: str) -> str:
+    """Hash: part index → message id of a summary being posted: a retried job posts only the rest."""
+    return f"{PREFIX}:{{teams:{tenant}}}:summary:{marker}"

@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from app.runtime.inflight import first_failure, listeners_of_this_request
-from app.runtime.logs import get_logger
+from app.runtime.logs import EverySecond, get_logger
 from handlers.slack.shapes import refused
 
 log = get_logger("handlers.slack.http")
@@ -25,29 +25,12 @@ EVENT_RECORD_S = 2.5  # within Slack's 3 s: past it, the 200 goes and the listen
 SIGNATURE_WINDOW_S = 300  # Slack's rule: a request older (or newer) than five minutes is a replay
 
 
-class _EverySecond:
-    """A warning per kind of refusal at most once a second: a flood of forged requests must not
-    flood the logs; the ones left out are counted in the next line."""
-
-    def __init__(self) -> None:
-        self._last: dict[str, float] = {}
-        self._skipped: dict[str, int] = {}
-
-    def warn(self, event: str, **context: object) -> None:
-        now = time.monotonic()
-        if now - self._last.get(event, 0.0) < 1.0:
-            self._skipped[event] = self._skipped.get(event, 0) + 1
-            return
-        self._last[event] = now
-        log.warning(event, platform="slack", also_refused=self._skipped.pop(event, 0), **context)
-
-
 def slack_events(
     *, app: AsyncApp, signing_secret: str, read_body: Callable[[web.Request], Awaitable[bytes]]
 ) -> Handler:
     """``read_body``: the request's raw bytes, within the server's body timeout and size limit."""
     secret = signing_secret.encode()
-    warnings = _EverySecond()
+    warnings = EverySecond(log, platform="slack")
 
     async def handle(request: web.Request) -> web.StreamResponse:
         raw = await read_body(request)  # too slow: 408; over the app's 1 MiB: 413

@@ -1,0 +1,240 @@
+"""Each Teams activity becomes one neutral event and one use case: a command, a reply in a partner's
+thread, its edit or deletion, a reaction, a card button, the end of a meeting, Cercle added or
+removed. What must be said back goes as a reply after the acknowledgement (Teams has no way to
+answer in the HTTP response, except to a card button's invoke)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.commands import CommandKind, parse_command
+from app.domain.models import Person, Platform
+from app.runtime.inflight import InFlight
+from app.runtime.logs import get_logger
+from app.usecases import partners as partner_cases
+from app.usecases.context import Context
+from app.usecases.incoming import IncomingReply
+from app.usecases.jobs import CountReaction
+from app.usecases.meeting import ask_to_end
+from app.usecases.partners import PartnerReply, Said, organisation_installed, organisation_removed
+from app.usecases.relay import accept_reply
+from app.usecases.reply_changes import accept_deletion, accept_edit
+from app.usecases.topics import Question, ask, list_open_topics
+from app.usecases.votes import accept_reaction
+from handlers.teams.activities import MEETING_END, Turn, micros
+from integrations.teams import words
+from integrations.teams.chat import TeamsChat
+from integrations.teams.directory import TeamsDirectory
+from integrations.teams.text import readable
+
+log = get_logger("handlers.teams")
+
+# Teams' reaction types as the core's emoji (app/domain/votes.py decides which are votes).
+REACTION_EMOJI = {"like": "👍", "heart": "❤", "laugh": "😆", "surprised": "😮", "sad": "😢", "angry": "😠"}
+_NOT_YET = {CommandKind.NETWORKS: "Public networks are not available in this version of Cercle yet."}
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsServices:
+    ctx: Context
+    directory: TeamsDirectory
+    inflight: InFlight
+
+
+class TeamsTurns:
+    def __init__(self, *, services: TeamsServices) -> None:
+        self._s = services
+        self._ctx = services.ctx
+        self._installs = services.directory.installs
+
+    async def handle(self, turn: Turn) -> None:
+        """Everything but a card's invoke (handlers/teams/buttons.py answers those)."""
+        kind = str(turn.activity.type)
+        if kind == "message":
+            await self._message(turn)
+        elif kind == "messageUpdate":
+            await self._edited(turn)
+        elif kind == "messageDelete":
+            await self._deleted(turn)
+        elif kind == "messageReaction":
+            await self._reactions(turn)
+        elif kind in ("conversationUpdate", "installationUpdate"):
+            await self._installation(turn)
+        elif kind == "event" and turn.event_name == MEETING_END:
+            await self._meeting_ended(turn)
+
+    # --- messages: commands and replies --------------------------------------------------------
+    async def _message(self, turn: Turn) -> None:
+        if turn.from_a_bot or not turn.tenant:
+            return
+        await self._installs.remember_name(tenant=turn.tenant, user_id=turn.user_id, name=turn.user_name)
+        if turn.addressed_to_bot and turn.activity.text:
+            await self._command(turn)
+            return
+        if turn.thread is None or turn.thread == turn.activity.id:
+            return  # a new post that is not for Cercle; only replies inside threads answer questions
+        reply = IncomingReply(
+            place=turn.place.in_thread(turn.thread),
+            message_id=str(turn.activity.id or ""),
+            user_id=turn.user_id,
+            text=readable(str(turn.activity.text or "")),
+            from_a_bot=False,
+            at=turn.at,
+        )
+        if await accept_reply(reply=reply, ctx=self._ctx):
+            log.info("reply.accepted", platform="teams", tenant=turn.tenant, message=reply.message_id)
+
+    async def _command(self, turn: Turn) -> None:
+        await self._installs.seen(
+            tenant=turn.tenant, service_url=str(turn.activity.service_url or ""), conversation=turn.conversation
+        )
+        parsed = parse_command(turn.command_text())
+        bound = log.bind(platform="teams", tenant=turn.tenant, channel=turn.channel[:60], command=str(parsed.kind))
+        if parsed.kind is CommandKind.ASK:
+            question = Question(
+                place=turn.place,
+                asker=Person(turn.user_id, turn.user_name),
+                text=parsed.argument,
+                share_asker=parsed.share_asker,
+                reply_to=turn.reply_to,
+                request_id=str(turn.activity.id or ""),
+            )
+            bound.info("topic.asked", topic=await ask(question=question, ctx=self._ctx))
+            return
+        self._answer(turn, await self._words_for(turn, parsed))  # recorded before the acknowledgement
+
+    async def _words_for(self, turn: Turn, parsed: Any) -> str:
+        kind = parsed.kind
+        if kind is CommandKind.HELP:
+            return words.help_text(rules=self._ctx.rules)
+        if kind is CommandKind.INVALID:
+            return words.problem_text(parsed)
+        if kind is CommandKind.LIST:
+            return words.topic_list_text(await list_open_topics(place=turn.place, ctx=self._ctx))
+        if kind is CommandKind.END:
+            if await ask_to_end(place=turn.place, by=turn.user_id, ctx=self._ctx) is None:
+                return "There is no meeting going on here: it starts with the first question."
+            return "Ending the meeting: closing its topics and writing the summary…"
+        if kind in _NOT_YET:
+            return _NOT_YET[kind]
+        if kind is CommandKind.INBOX and turn.kind != "channel":
+            return words.NOT_A_CHANNEL_INBOX
+        chat = await self._chat(turn)
+        if chat is None:
+            return words.NOT_INSTALLED
+        caller = partner_cases.Caller(Platform.TEAMS, turn.tenant, turn.user_id, turn.channel)
+        reply = await _partner_command(chat=chat, caller=caller, kind=kind, arg=parsed.argument, ctx=self._ctx)
+        if reply.said in (Said.UNKNOWN_CODE, Said.TOO_MANY_CODES):
+            log.warning("partners.code_refused", platform="teams", tenant=turn.tenant, said=str(reply.said))
+        return words.partner_text(reply)
+
+    async def _chat(self, turn: Turn) -> TeamsChat | None:
+        return await self._s.directory.chat_for(platform=Platform.TEAMS, tenant=turn.tenant)
+
+    def _answer(self, turn: Turn, said: str) -> None:
+        """Reply to the person's message once the request is acknowledged (a tracked task: a stopping
+        web process lets it finish)."""
+
+        async def reply() -> None:
+            chat = await self._chat(turn)
+            if chat is None:
+                log.warning("teams.reply_without_install", platform="teams", tenant=turn.tenant)
+                return
+            await chat.say(place=turn.place, reply_to=turn.reply_to, text=said)
+
+        self._s.inflight.spawn(reply(), name="teams.reply")
+
+    # --- edits, deletions, reactions ----------------------------------------------------------
+    async def _edited(self, turn: Turn) -> None:
+        if turn.thread is None or turn.from_a_bot:
+            return
+        edited = IncomingReply(
+            place=turn.place.in_thread(turn.thread),
+            message_id=str(turn.activity.id or ""),
+            user_id=turn.user_id,
+            text=readable(str(turn.activity.text or "")),
+            from_a_bot=False,
+            at=turn.at,
+        )
+        if await accept_edit(reply=edited, version=micros(turn.at), ctx=self._ctx):
+            log.info("reply.edit_accepted", platform="teams", tenant=turn.tenant, message=edited.message_id)
+
+    async def _deleted(self, turn: Turn) -> None:
+        if turn.thread is None:
+            return
+        place = turn.place.in_thread(turn.thread)
+        if await accept_deletion(place=place, message_id=str(turn.activity.id or ""), ctx=self._ctx):
+            log.info("reply.deletion_accepted", platform="teams", tenant=turn.tenant, message=turn.activity.id)
+
+    async def _reactions(self, turn: Turn) -> None:
+        """Teams reports reactions on the bot's own messages only: the injected answers."""
+        if turn.from_a_bot or not turn.activity.reply_to_id:
+            return
+        for field, added in (("reactions_added", True), ("reactions_removed", False)):
+            for reaction in getattr(turn.activity, field) or []:
+                kind = str(reaction.type or "")
+                job = CountReaction(
+                    place=turn.place,
+                    message_id=str(turn.activity.reply_to_id),
+                    voter=turn.voter,
+                    user_id=turn.user_id,
+                    emoji=REACTION_EMOJI.get(kind, f":{kind}:"),
+                    added=added,
+                    at=turn.at,
+                    event_id=f"{turn.activity.id or ''}:{kind}:{int(added)}",
+                )
+                await accept_reaction(job=job, ctx=self._ctx)
+
+    # --- meetings and installations -------------------------------------------------------------
+    async def _meeting_ended(self, turn: Turn) -> None:
+        meeting_id = str((turn.data.get("meeting") or {}).get("id") or "")
+        ended = await ask_to_end(place=turn.place, by="teams:meeting-end", ctx=self._ctx)
+        log.info(
+            "teams.meeting_ended",
+            platform="teams",
+            tenant=turn.tenant,
+            meeting=meeting_id,
+            had_topics=ended is not None,
+        )
+
+    async def _installation(self, turn: Turn) -> None:
+        if not turn.tenant:
+            return
+        action = str(getattr(turn.activity, "action", "") or "")
+        added = turn.bot_id in turn.members("members_added") or action == "add"
+        removed = (
+            turn.bot_id in turn.members("members_removed") or action == "remove" or turn.event_kind == "teamDeleted"
+        )
+        team_id, team_name = turn.team
+        if added:
+            first = await self._installs.installed(
+                tenant=turn.tenant,
+                service_url=str(turn.activity.service_url or ""),
+                bot_id=turn.bot_id,
+                conversation=turn.conversation,
+                installer=turn.user_id,
+            )
+            if first or team_name:
+                await organisation_installed(
+                    platform=Platform.TEAMS, tenant=turn.tenant, name=team_name or turn.tenant, ctx=self._ctx
+                )
+            log.info("organisation.installed", platform="teams", tenant=turn.tenant, team=team_id, kind=turn.kind)
+        elif removed:
+            if await self._installs.removed(tenant=turn.tenant, conversation_id=turn.channel, team_id=team_id):
+                await organisation_removed(platform=Platform.TEAMS, tenant=turn.tenant, ctx=self._ctx)
+                log.info("organisation.removed", platform="teams", tenant=turn.tenant)
+
+
+async def _partner_command(
+    *, chat: TeamsChat, caller: partner_cases.Caller, kind: CommandKind, arg: str, ctx: Context
+) -> PartnerReply:
+    if kind is CommandKind.PARTNERS:
+        return await partner_cases.list_partners(chat=chat, caller=caller, ctx=ctx)
+    if kind is CommandKind.INBOX:
+        return await partner_cases.set_inbox(chat=chat, caller=caller, ctx=ctx)
+    if kind is CommandKind.PARTNERS_INVITE:
+        return await partner_cases.invite(chat=chat, caller=caller, ctx=ctx)
+    if kind is CommandKind.PARTNERS_ACCEPT:
+        return await partner_cases.accept(chat=chat, caller=caller, code=arg, ctx=ctx)
+    return await partner_cases.remove(chat=chat, caller=caller, name=arg, ctx=ctx)

@@ -1,0 +1,1 @@
+"""Microsoft Teams: sending through the Bot Connector, Adaptive Cards, installations."""
