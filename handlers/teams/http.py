@@ -6,6 +6,7 @@ and at most one warning line a second, never a 5xx or a traceback."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -23,6 +24,11 @@ log = get_logger("handlers.teams.http")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CHANNELS = frozenset({"msteams"})
+# Fields Cercle never reads, which the SDK's model refuses when malformed: the 2023 documentation's own
+# meeting-end sample has "localTimestamp": "…07.478-8". They are dropped rather than the activity refused.
+UNREAD = ("localTimestamp", "localTimezone")
+# The SDK logs a refused activity with its traceback; Cercle logs one warning line of its own instead.
+logging.getLogger("microsoft_agents.activity").setLevel(logging.CRITICAL)
 EMULATOR_CHANNELS = frozenset({"msteams", "emulator"})
 
 
@@ -40,6 +46,8 @@ def teams_messages(
             body = json.loads(raw)
             if not isinstance(body, dict):
                 raise ValueError(f"a {type(body).__name__} body")
+            for field in UNREAD:
+                body.pop(field, None)
             activity = Activity.model_validate(body)
         except (UnicodeDecodeError, ValueError, ValidationError) as error:
             warnings.warn("teams.request_unreadable", error=type(error).__name__, detail=str(error)[:120])

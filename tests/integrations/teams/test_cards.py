@@ -10,7 +10,18 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from app.domain.models import Answer, AnswerStatus, Credit, Meeting, Mirror, MirrorStatus, Person, Place, Platform, Topic
+from app.domain.models import (
+    Answer,
+    AnswerStatus,
+    Credit,
+    Meeting,
+    Mirror,
+    MirrorStatus,
+    Person,
+    Place,
+    Platform,
+    Topic,
+)
 from app.domain.summary import outcome_for, summarise
 from integrations.teams import cards
 from tests.integrations.slack.test_sanitize import HOSTILE
@@ -19,7 +30,12 @@ SCHEMA = json.loads((Path(__file__).parents[2] / "specs/teams/adaptive-cards/ada
 VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
 LIVE = Place(Platform.TEAMS, "tenant-1", "19:meeting@thread.tacv2", "1700000000000")
 TOPIC = Topic(
-    id="t1", meeting_id="m1", question="How do we price a pilot?", asker=Person("aad-1", "ada"), place=LIVE, created_at=0
+    id="t1",
+    meeting_id="m1",
+    question="How do we price a pilot?",
+    asker=Person("aad-1", "ada"),
+    place=LIVE,
+    created_at=0,
 )
 
 
