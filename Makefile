@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 ALL_STAMP := $(VENV)/.installed-all
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean teams-package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(ALL_STAMP)
 	$(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.votes
 	$(BIN)/python bench/relevance.py
+
+# The Teams app package (manifest and icons at the zip's root), with MICROSOFT_APP_ID as its ids.
+teams-package: $(RUN_STAMP)
+	$(BIN)/python tools/teams_package.py dist/cercle-teams.zip
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -73,3 +73,60 @@ def test_a_wrong_redis_setting_names_its_variable(env, variable):
     with pytest.raises(ConfigError) as raised:
         load_settings(env)
     assert raised.value.args[0] == variable or variable in str(raised.value)
+
+
+def test_teams_runs_in_the_emulator_mode_without_credentials_in_development_only():
+    development = load_settings({})
+    assert development.teams.emulator and development.teams.enabled and "emulator" in development.teams.describe()
+    production = load_settings({"CERCLE_ENV": "production", "CERCLE_SECRET_KEY": "k" * 32})
+    assert not production.teams.enabled and "not configured" in production.teams.describe()
+
+
+def test_teams_credentials_are_read_and_checked():
+    settings = load_settings({"MICROSOFT_APP_ID": "app-1", "MICROSOFT_APP_PASSWORD": "secret"})
+    assert settings.teams.credentials and not settings.teams.emulator and settings.teams.app_type == "MultiTenant"
+    single = load_settings(
+        {
+            "MICROSOFT_APP_ID": "a",
+            "MICROSOFT_APP_PASSWORD": "p",
+            "MICROSOFT_APP_TENANT_ID": "t",
+            "MICROSOFT_APP_TYPE": "singletenant",
+        }
+    )
+    assert single.teams.app_type == "SingleTenant" and single.teams.tenant_id == "t"
+    msi = load_settings(
+        {"MICROSOFT_APP_ID": "a", "MICROSOFT_APP_TYPE": "UserAssignedMSI", "MICROSOFT_APP_TENANT_ID": "t"}
+    )
+    assert msi.teams.credentials and msi.teams.password is None
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"MICROSOFT_APP_PASSWORD": "p"}, "MICROSOFT_APP_ID"),
+        ({"MICROSOFT_APP_ID": "a"}, "MICROSOFT_APP_PASSWORD"),
+        ({"MICROSOFT_APP_ID": "a", "MICROSOFT_APP_PASSWORD": "p", "MICROSOFT_APP_TYPE": "Both"}, "MICROSOFT_APP_TYPE"),
+        (
+            {"MICROSOFT_APP_ID": "a", "MICROSOFT_APP_PASSWORD": "p", "MICROSOFT_APP_TYPE": "SingleTenant"},
+            "MICROSOFT_APP_TENANT_ID",
+        ),
+    ],
+)
+def test_a_wrong_teams_setting_names_its_variable(env, variable):
+    with pytest.raises(ConfigError) as refused:
+        load_settings(env)
+    assert refused.value.variable == variable
+
+
+def test_teams_settings_map_onto_the_agents_sdk_connection():
+    from integrations.teams.auth import auth_configuration, sdk_environment
+
+    settings = load_settings(
+        {"MICROSOFT_APP_ID": "app-1", "MICROSOFT_APP_PASSWORD": "secret", "MICROSOFT_APP_TENANT_ID": "t"}
+    )
+    env = sdk_environment(settings.teams)
+    assert env["CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"] == "app-1"
+    assert env["CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"] == "secret"
+    configuration = auth_configuration(settings.teams)
+    assert configuration.CLIENT_ID == "app-1" and configuration.TENANT_ID == "t" and not configuration.ANONYMOUS_ALLOWED
+    assert auth_configuration(load_settings({}).teams).ANONYMOUS_ALLOWED
