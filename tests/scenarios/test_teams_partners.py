@@ -4,6 +4,7 @@ crossing back; the meeting's end thanking the partner on the other platform."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -111,13 +112,15 @@ async def test_a_teams_topic_reaches_slack_and_votes_count_from_teams_reactions(
     mirror = (await eventually(lambda: [m for m in slack_roots(slack, INBOX) if "pricing pilot" in m["text"]]))[0]
     assert mirror["text"] == "Contoso is stuck on: Who has run a pricing pilot with a bank?"
 
-    slack.user_post(
+    reply_ts = slack.user_post(
         ALPHA, INBOX, "U0ADMIN", "We did, with <https://example.com|our case study>.", thread_ts=mirror["ts"]
     )
     [answer] = await eventually(lambda: teams.thread(TEAMS_MEETING, root.id))
     assert "grace" in answer.words and "Alpha Corp" in answer.words and "our case study" in answer.words
     topic = (await cercle.runtime.topics.open_topics(place=_place()))[0]
     stored = await eventually(lambda: _injected(cercle, topic.id))
+    slack.user_edit(ALPHA, INBOX, reply_ts, "We did, twice, with <https://example.com|our case study>.")
+    await eventually(lambda: "twice" in teams.message(answer.id).words)
 
     for voter in (ADA, LINUS, LINUS):  # one vote a person, however often they react
         await teams.deliver(reaction(teams, team, TEAMS_MEETING, message_id=answer.id, kind="like", by=voter))
@@ -134,6 +137,28 @@ async def test_a_teams_topic_reaches_slack_and_votes_count_from_teams_reactions(
     assert "Who has run a pricing pilot with a bank?" in summary[0].words and "+1 vote" in summary[0].words
     thanks = await eventually(lambda: [m for m in slack_thread(slack, INBOX, mirror["ts"]) if "Thank you" in m["text"]])
     assert "Contoso's meeting has ended" in thanks[0]["text"]
+    slack.user_delete(ALPHA, INBOX, reply_ts)  # its author takes it back: the copy in Teams goes too
+    await eventually(lambda: teams.message(answer.id).deleted)
+
+
+async def test_votes_from_many_people_at_once_are_counted_exactly(partners, slack, teams) -> None:
+    cercle, _, team = partners
+    await teams_says(teams, team, TEAMS_MEETING, "ask Which CRM do partners use?", by=ADA)
+    root = next(p for p in teams.in_conversation(TEAMS_MEETING) if "Which CRM" in p.words)
+    mirror = (await eventually(lambda: [m for m in slack_roots(slack, INBOX) if "Which CRM" in m["text"]]))[0]
+    slack.user_post(ALPHA, INBOX, "U0ADMIN", "We moved to an open-source CRM last year.", thread_ts=mirror["ts"])
+    [answer] = await eventually(lambda: teams.thread(TEAMS_MEETING, root.id))
+    topic = next(t for t in await cercle.runtime.topics.open_topics(place=_place()) if "CRM" in t.question)
+    stored = await eventually(lambda: _injected(cercle, topic.id))
+    voters = [person(f"voter{n}") for n in range(30)]
+    kinds = ["like", "heart"]
+    await asyncio.gather(
+        *(
+            teams.deliver(reaction(teams, team, TEAMS_MEETING, message_id=answer.id, kind=kinds[n % 2], by=v))
+            for n, v in enumerate(voters)
+        )
+    )
+    assert await eventually(lambda: _tally(cercle, topic.id, stored.id, 30), timeout=20) == 30
 
 
 def _place():
