@@ -39,6 +39,7 @@ bench: $(ALL_STAMP)
 	$(BIN)/python -m bench.ack_latency
 	$(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.votes
+	$(BIN)/python -m bench.teams
 	$(BIN)/python bench/relevance.py
 
 # The Teams app package (manifest and icons at the zip's root), with MICROSOFT_APP_ID as its ids.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from app.domain.commands import CommandKind
 from app.domain.errors import BotNotInChannel, PlatformError
 from app.domain.models import Organisation, Platform, org_key
 from app.domain.ports import ChatPlatform
@@ -165,6 +166,20 @@ async def set_inbox(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> Part
     org = await organisation_of(chat=chat, caller=caller, ctx=ctx)
     await ctx.partners.set_inbox(org=org, channel=caller.channel)
     return PartnerReply(Said.INBOX_SET)
+
+
+async def run_command(*, kind: CommandKind, chat: ChatPlatform, caller: Caller, arg: str, ctx: Context) -> PartnerReply:
+    """The partner commands (``partners``, ``inbox``, ``partners invite|accept|remove``), the same on
+    every platform."""
+    if kind is CommandKind.PARTNERS:
+        return await list_partners(chat=chat, caller=caller, ctx=ctx)
+    if kind is CommandKind.INBOX:
+        return await set_inbox(chat=chat, caller=caller, ctx=ctx)
+    if kind is CommandKind.PARTNERS_INVITE:
+        return await invite(chat=chat, caller=caller, ctx=ctx)
+    if kind is CommandKind.PARTNERS_ACCEPT:
+        return await accept(chat=chat, caller=caller, code=arg, ctx=ctx)
+    return await remove(chat=chat, caller=caller, name=arg, ctx=ctx)
 
 
 async def organisation_installed(*, platform: Platform, tenant: str, name: str, ctx: Context) -> Organisation:

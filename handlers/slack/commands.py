@@ -12,10 +12,9 @@ from app.domain.models import Person, Place, Platform
 from app.runtime.logs import get_logger
 from app.usecases import partners as partner_cases
 from app.usecases.meeting import ask_to_end
-from app.usecases.partners import PartnerReply, Said
+from app.usecases.partners import Said
 from app.usecases.topics import Question, ask, list_open_topics
 from handlers.slack.app import SlackServices
-from integrations.slack.chat import SlackChat
 from integrations.slack.render import topic_list_text
 from integrations.slack.text import neutral
 from integrations.slack.words import help_text, partner_text, problem_text
@@ -80,24 +79,9 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             return
         caller = partner_cases.Caller(Platform.SLACK, team_id, command["user_id"], place.channel)
         chat = services.chat(client=client, team_id=team_id)
-        reply = await _partner_command(
-            services=services, chat=chat, caller=caller, kind=parsed.kind, arg=parsed.argument
+        reply = await partner_cases.run_command(
+            kind=parsed.kind, chat=chat, caller=caller, arg=parsed.argument, ctx=ctx
         )
         if reply.said in (Said.UNKNOWN_CODE, Said.TOO_MANY_CODES):  # someone may be guessing codes
             bound.warning("partners.code_refused", said=str(reply.said), wrong=reply.values.get("wrong"))
         await respond(text=partner_text(reply), response_type="ephemeral")
-
-
-async def _partner_command(
-    *, services: SlackServices, chat: SlackChat, caller: partner_cases.Caller, kind: CommandKind, arg: str
-) -> PartnerReply:
-    ctx = services.ctx
-    if kind is CommandKind.PARTNERS:
-        return await partner_cases.list_partners(chat=chat, caller=caller, ctx=ctx)
-    if kind is CommandKind.INBOX:
-        return await partner_cases.set_inbox(chat=chat, caller=caller, ctx=ctx)
-    if kind is CommandKind.PARTNERS_INVITE:
-        return await partner_cases.invite(chat=chat, caller=caller, ctx=ctx)
-    if kind is CommandKind.PARTNERS_ACCEPT:
-        return await partner_cases.accept(chat=chat, caller=caller, code=arg, ctx=ctx)
-    return await partner_cases.remove(chat=chat, caller=caller, name=arg, ctx=ctx)

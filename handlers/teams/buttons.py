@@ -7,6 +7,7 @@ from typing import Any
 
 from app.usecases.context import Context
 from app.usecases.delivery import other_replies, review_decision, set_review_mode
+from app.usecases.meeting import ask_to_end
 from app.usecases.topics import Closing, close_asked
 from app.usecases.votes import vote_with_button
 from handlers.teams.activities import Turn
@@ -70,6 +71,11 @@ async def pressed(turn: Turn, *, ctx: Context) -> dict[str, Any]:
             return message("This answer can no longer be voted on.")
         state = "counts" if vote.counted else "is taken back"
         return message(f"Your vote for {vote.answer.author.name}'s answer {state} ({vote.tally:+d} in all).")
+    if verb == cards.END_MEETING_VERB:
+        ended = await ask_to_end(place=turn.place, by=user, ctx=ctx)
+        return message(
+            "This meeting has already ended." if ended is None else "Ending the meeting: the summary follows."
+        )
     if verb == cards.OTHER_REPLIES_VERB:
         below = await other_replies(topic_id=topic_id, tenant=tenant, ctx=ctx)
         return message("These replies are not available here." if below is None else cards.other_replies_text(below))

@@ -6,9 +6,8 @@ answer in the HTTP response, except to a card button's invoke)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from app.domain.commands import CommandKind, parse_command
+from app.domain.commands import Command, CommandKind, parse_command
 from app.domain.models import Person, Platform
 from app.runtime.inflight import InFlight
 from app.runtime.logs import get_logger
@@ -17,7 +16,7 @@ from app.usecases.context import Context
 from app.usecases.incoming import IncomingReply
 from app.usecases.jobs import CountReaction
 from app.usecases.meeting import ask_to_end
-from app.usecases.partners import PartnerReply, Said, organisation_installed, organisation_removed
+from app.usecases.partners import Said, organisation_installed, organisation_removed
 from app.usecases.relay import accept_reply
 from app.usecases.reply_changes import accept_deletion, accept_edit
 from app.usecases.topics import Question, ask, list_open_topics
@@ -68,26 +67,22 @@ class TeamsTurns:
     async def _message(self, turn: Turn) -> None:
         if turn.from_a_bot or not turn.tenant:
             return
-        await self._installs.remember_name(tenant=turn.tenant, user_id=turn.user_id, name=turn.user_name)
         if turn.addressed_to_bot and turn.activity.text:
             await self._command(turn)
             return
         if turn.thread is None or turn.thread == turn.activity.id:
             return  # a new post that is not for Cercle; only replies inside threads answer questions
-        reply = IncomingReply(
-            place=turn.place.in_thread(turn.thread),
-            message_id=str(turn.activity.id or ""),
-            user_id=turn.user_id,
-            text=readable(str(turn.activity.text or "")),
-            from_a_bot=False,
-            at=turn.at,
-        )
+        await self._installs.remember_name(tenant=turn.tenant, user_id=turn.user_id, name=turn.user_name)
+        reply = _reply(turn, thread=turn.thread)
         if await accept_reply(reply=reply, ctx=self._ctx):
             log.info("reply.accepted", platform="teams", tenant=turn.tenant, message=reply.message_id)
 
     async def _command(self, turn: Turn) -> None:
         await self._installs.seen(
-            tenant=turn.tenant, service_url=str(turn.activity.service_url or ""), conversation=turn.conversation
+            tenant=turn.tenant,
+            service_url=str(turn.activity.service_url or ""),
+            conversation=turn.conversation,
+            person=(turn.user_id, turn.user_name),
         )
         parsed = parse_command(turn.command_text())
         bound = log.bind(platform="teams", tenant=turn.tenant, channel=turn.channel[:60], command=str(parsed.kind))
@@ -104,7 +99,7 @@ class TeamsTurns:
             return
         self._answer(turn, await self._words_for(turn, parsed))  # recorded before the acknowledgement
 
-    async def _words_for(self, turn: Turn, parsed: Any) -> str:
+    async def _words_for(self, turn: Turn, parsed: Command) -> str:
         kind = parsed.kind
         if kind is CommandKind.HELP:
             return words.help_text(rules=self._ctx.rules)
@@ -124,7 +119,7 @@ class TeamsTurns:
         if chat is None:
             return words.NOT_INSTALLED
         caller = partner_cases.Caller(Platform.TEAMS, turn.tenant, turn.user_id, turn.channel)
-        reply = await _partner_command(chat=chat, caller=caller, kind=kind, arg=parsed.argument, ctx=self._ctx)
+        reply = await partner_cases.run_command(kind=kind, chat=chat, caller=caller, arg=parsed.argument, ctx=self._ctx)
         if reply.said in (Said.UNKNOWN_CODE, Said.TOO_MANY_CODES):
             log.warning("partners.code_refused", platform="teams", tenant=turn.tenant, said=str(reply.said))
         return words.partner_text(reply)
@@ -149,14 +144,7 @@ class TeamsTurns:
     async def _edited(self, turn: Turn) -> None:
         if turn.thread is None or turn.from_a_bot:
             return
-        edited = IncomingReply(
-            place=turn.place.in_thread(turn.thread),
-            message_id=str(turn.activity.id or ""),
-            user_id=turn.user_id,
-            text=readable(str(turn.activity.text or "")),
-            from_a_bot=False,
-            at=turn.at,
-        )
+        edited = _reply(turn, thread=turn.thread)
         if await accept_edit(reply=edited, version=micros(turn.at), ctx=self._ctx):
             log.info("reply.edit_accepted", platform="teams", tenant=turn.tenant, message=edited.message_id)
 
@@ -226,15 +214,13 @@ class TeamsTurns:
                 log.info("organisation.removed", platform="teams", tenant=turn.tenant)
 
 
-async def _partner_command(
-    *, chat: TeamsChat, caller: partner_cases.Caller, kind: CommandKind, arg: str, ctx: Context
-) -> PartnerReply:
-    if kind is CommandKind.PARTNERS:
-        return await partner_cases.list_partners(chat=chat, caller=caller, ctx=ctx)
-    if kind is CommandKind.INBOX:
-        return await partner_cases.set_inbox(chat=chat, caller=caller, ctx=ctx)
-    if kind is CommandKind.PARTNERS_INVITE:
-        return await partner_cases.invite(chat=chat, caller=caller, ctx=ctx)
-    if kind is CommandKind.PARTNERS_ACCEPT:
-        return await partner_cases.accept(chat=chat, caller=caller, code=arg, ctx=ctx)
-    return await partner_cases.remove(chat=chat, caller=caller, name=arg, ctx=ctx)
+def _reply(turn: Turn, *, thread: str) -> IncomingReply:
+    """A person's message in a channel thread, in the core's neutral form."""
+    return IncomingReply(
+        place=turn.place.in_thread(thread),
+        message_id=str(turn.activity.id or ""),
+        user_id=turn.user_id,
+        text=readable(str(turn.activity.text or "")),
+        from_a_bot=False,
+        at=turn.at,
+    )

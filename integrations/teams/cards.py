@@ -94,6 +94,8 @@ def topic_card(topic: Topic, *, mirrors: Sequence[Mirror] = ()) -> Card:
             execute(review[0], REVIEW_MODE_VERB, topic=topic.id, review=review[1]),
         ]
     actions.append(execute("Other replies", OTHER_REPLIES_VERB, topic=topic.id))
+    if topic.is_open:
+        actions.append(execute("End meeting & summarise", END_MEETING_VERB, topic=topic.id))
     return card(body, actions=actions)
 
 

@@ -1,10 +1,11 @@
 """The Bot Connector, through the Agents SDK's ConnectorClient: paced to Teams' limits, retried as
 Teams asks, and its refusals told in the core's words.
 
-Teams' limits (FACTS #24): per bot per conversation 7 sends a second, 8 in two, 60 in thirty; 30
-requests a second per app per tenant. A token bucket per conversation of 1.75 a second with a
-burst of 4 stays under the first three; one per tenant of 15 a second with a burst of 15 under the
-last. 429, 412, 502 and 504 are retried with exponential backoff and jitter (Retry-After first)."""
+Teams' limits (FACTS #24): per bot per conversation (a 1:1 chat, a group chat, or a channel with all
+its threads) 7 sends a second, 8 in two, 60 in thirty; 30 requests a second per app per tenant. A
+token bucket per conversation of 1.75 a second with a burst of 4 stays under the first three; one
+per tenant of 15 a second with a burst of 15 under the last. 429, 412, 502 and 504 are retried with
+exponential backoff and jitter (Retry-After first)."""
 
 from __future__ import annotations
 
@@ -123,7 +124,9 @@ class Connector:
         bound = log.bind(platform="teams", tenant=tenant, conversation=conversation[:80])
         for attempt in range(1, ATTEMPTS + 1):
             await self._tenant_pace.acquire(channel_key=f"teams-tenant:{tenant}")
-            await self._conversation_pace.acquire(channel_key=f"teams:{tenant}:{conversation}")
+            # Teams counts a channel's threads together ("a conversation is … a channel in a team").
+            channel = conversation.split(";", 1)[0]
+            await self._conversation_pace.acquire(channel_key=f"teams:{tenant}:{channel}")
             try:
                 return await call(await self._client(service_url))
             except aiohttp.ClientResponseError as error:

@@ -15,8 +15,6 @@ from typing import Any
 from app.store import keys
 from app.store.connection import RedisClient
 
-NAMES_KEPT = 5000  # names of people seen in a tenant; past that, new ones are not kept (ids shown instead)
-
 
 @dataclass(frozen=True, slots=True)
 class TenantInstall:
@@ -73,10 +71,14 @@ class TeamsInstallations:
         await self._redis.delete(keys.teams_tenant(tenant), keys.teams_installers(tenant))
         return True
 
-    async def seen(self, *, tenant: str, service_url: str, conversation: Conversation) -> None:
-        """A command from a conversation: the serviceUrl may have moved, and a channel of a team Cercle
-        is in needs no installation of its own."""
+    async def seen(
+        self, *, tenant: str, service_url: str, conversation: Conversation, person: tuple[str, str]
+    ) -> None:
+        """A command from a conversation, in one round trip: the serviceUrl may have moved, a channel of
+        a team Cercle is in needs no installation of its own, and the person is named."""
         async with self._redis.pipeline(transaction=True) as pipe:
+            if person[0] and person[1]:
+                pipe.hset(keys.teams_people(tenant), person[0], person[1])
             pipe.hset(keys.teams_tenant(tenant), "service_url", service_url)
             pipe.hset(keys.teams_conversations(tenant), conversation.id, _dump(conversation))
             if conversation.team_name:
@@ -97,7 +99,9 @@ class TeamsInstallations:
         return bool(await self._redis.sismember(keys.teams_installers(tenant), user_id))
 
     async def remember_name(self, *, tenant: str, user_id: str, name: str) -> None:
-        if user_id and name and await self._redis.hlen(keys.teams_people(tenant)) < NAMES_KEPT:
+        """Teams names people in each activity: the name a reply is credited with (one per person in
+        the tenant who wrote in a thread Cercle reads; it follows a change of name)."""
+        if user_id and name:
             await self._redis.hset(keys.teams_people(tenant), user_id, name)
 
     async def name(self, *, tenant: str, user_id: str) -> str | None:

@@ -67,3 +67,26 @@ async def test_an_event_is_acknowledged_only_once_recorded_and_slack_sends_it_ag
     again = await cercle.event(reaction, team_id="TALPHA0001", event_id="Ev0RETRIED", **{"X-Slack-Retry-Num": "2"})
     assert again.status == 200
     assert await cercle.runtime.queue.depth() == 1  # recorded, once
+
+
+async def test_a_teams_activity_gets_503_while_redis_is_away_and_its_retry_is_taken(
+    start_cercle, slack, workspace, teams, own_redis
+):
+    """Teams sends an activity again when it gets no 200: a 503 (never a 500) while Redis is away, and
+    the retry, once Redis is back, opens the topic once."""
+    from tests.standins.teams_activities import bot_added, channel_message, person
+
+    cercle = await start_cercle()
+    teams.messages_url = f"{cercle.url}/api/messages"
+    team = teams.add_team("tenant-redis-down", "Contoso", channels={"19:meeting@thread.tacv2": "meeting"})
+    assert (await teams.deliver(bot_added(teams, team, by=person("grace")))).status == 200
+    asked = channel_message(teams, team, "19:meeting@thread.tacv2", "ask Is anyone there?", by=person("ada"))
+    own_redis.stop()
+    try:
+        assert (await teams.deliver(asked)).status == 503
+    finally:
+        own_redis.start()
+    assert (await teams.deliver(asked)).status == 200
+    await eventually(lambda: [p for p in teams.in_conversation("19:meeting@thread.tacv2") if p.card], timeout=15)
+    await eventually(lambda: [p for p in teams.posted if p.reply_to == asked["id"]], timeout=15)
+    assert len([p for p in teams.in_conversation("19:meeting@thread.tacv2") if p.card]) == 1

@@ -220,7 +220,9 @@ class BotConnectorStandIn:
                 self.violations.append(f"{where}: message over Teams' 28 KB")
 
     def _count_send(self, conversation: str, tenant: str) -> None:
+        """Teams' per-conversation limits count a channel with all its threads."""
         now = time.monotonic()
+        conversation = conversation.split(";", 1)[0]
         sends = self._sends[conversation]
         sends.append(now)
         while sends and now - sends[0] > 30:
