@@ -3,7 +3,8 @@ Teams asks, and its refusals told in the core's words.
 
 Teams' limits (FACTS #24): per bot per conversation (a 1:1 chat, a group chat, or a channel with all
 its threads) 7 sends a second, 8 in two, 60 in thirty; 30 requests a second per app per tenant. A
-token bucket per conversation of 1.75 a second with a burst of 4 stays under the first three; one
+token bucket per conversation of 1.75 a second with a burst of 2 stays under the first three, with
+room for sends that reach Teams later than they left (a busy machine bunches them); one
 per tenant of 15 a second with a burst of 15 under the last. 429, 412, 502 and 504 are retried with
 exponential backoff and jitter (Retry-After first)."""
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
@@ -26,6 +28,7 @@ from app.domain.errors import (
     MessageGone,
     PlatformError,
     RateLimited,
+    RetryLater,
     TooLong,
 )
 from app.runtime.logs import get_logger
@@ -39,6 +42,8 @@ RETRIED = frozenset({429, 412, 502, 504})
 ATTEMPTS = 5
 BACKOFF_S = 0.5
 BACKOFF_CAP_S = 8.0
+STALE_GRANT_S = 0.25  # a token that took longer to come back may be seconds old when the send leaves
+STALE_RETRIES = 3  # a Redis that is itself slow to answer still lets the send go
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
 
 
@@ -60,8 +65,10 @@ class Connector:
     ) -> None:
         self._tokens = tokens
         self._clients: dict[str, ConnectorClient] = {}
-        self._conversation_pace = ChannelRateLimiter(redis=redis, per_second=1.75, burst=4)
-        self._tenant_pace = ChannelRateLimiter(redis=redis, per_second=15, burst=15)
+        # max_wait_s=0: a slot is taken only when it is free now, never reserved ahead; a reserved slot
+        # would go out late on a busy worker (its loop wakes sleepers late) and bunch with the next ones.
+        self._conversation_pace = ChannelRateLimiter(redis=redis, per_second=1.75, burst=2, max_wait_s=0)
+        self._tenant_pace = ChannelRateLimiter(redis=redis, per_second=15, burst=15, max_wait_s=0)
         self._sleep = sleep or asyncio.sleep
 
     async def _client(self, service_url: str) -> ConnectorClient:
@@ -112,6 +119,22 @@ class Connector:
 
         await self._call(call, service_url=service_url, tenant=tenant, conversation=conversation, gone=MessageGone)
 
+    async def _pace(self, limiter: ChannelRateLimiter, key: str) -> None:
+        """Wait until the bucket has a token now, and take it. A token granted while this process was
+        stalled (a niced worker starved of CPU by a burst) is not used: the sends granted over the
+        stall would all leave together when it ends, as Teams would count them. A fresh one is taken."""
+        stale = 0
+        while True:
+            asked = time.monotonic()
+            try:
+                await limiter.acquire(channel_key=key)
+            except RetryLater as later:
+                await asyncio.sleep(max(later.delay_s, 0.005))
+                continue
+            if time.monotonic() - asked < STALE_GRANT_S or stale == STALE_RETRIES:
+                return
+            stale += 1
+
     async def _call(
         self,
         call: Callable[[ConnectorClient], Awaitable[T]],
@@ -123,10 +146,10 @@ class Connector:
     ) -> T:
         bound = log.bind(platform="teams", tenant=tenant, conversation=conversation[:80])
         for attempt in range(1, ATTEMPTS + 1):
-            await self._tenant_pace.acquire(channel_key=f"teams-tenant:{tenant}")
+            await self._pace(self._tenant_pace, f"teams-tenant:{tenant}")  # the core paces its own keys
             # Teams counts a channel's threads together ("a conversation is … a channel in a team").
             channel = conversation.split(";", 1)[0]
-            await self._conversation_pace.acquire(channel_key=f"teams:{tenant}:{channel}")
+            await self._pace(self._conversation_pace, f"teams-conversation:{tenant}:{channel}")
             try:
                 return await call(await self._client(service_url))
             except aiohttp.ClientResponseError as error:

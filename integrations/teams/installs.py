@@ -71,9 +71,7 @@ class TeamsInstallations:
         await self._redis.delete(keys.teams_tenant(tenant), keys.teams_installers(tenant))
         return True
 
-    async def seen(
-        self, *, tenant: str, service_url: str, conversation: Conversation, person: tuple[str, str]
-    ) -> None:
+    async def seen(self, *, tenant: str, service_url: str, conversation: Conversation, person: tuple[str, str]) -> None:
         """A command from a conversation, in one round trip: the serviceUrl may have moved, a channel of
         a team Cercle is in needs no installation of its own, and the person is named."""
         async with self._redis.pipeline(transaction=True) as pipe:
