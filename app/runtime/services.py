@@ -139,7 +139,9 @@ class Runtime:
         from handlers.teams.turns import TeamsServices
         from integrations.teams.auth import auth_configuration
 
-        services = TeamsServices(ctx=self.ctx, directory=self.teams_directory, inflight=self.inflight)
+        services = TeamsServices(
+            ctx=self.ctx, directory=self.teams_directory, inflight=self.inflight, dedupe=self.dedupe
+        )
         handler = teams_messages(services=services, emulator=self.settings.teams.emulator, read_body=guard.read_body)
         return TeamsEndpoint(handler=handler, auth=auth_configuration(self.settings.teams))
 

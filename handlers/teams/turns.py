@@ -11,6 +11,7 @@ from app.domain.commands import Command, CommandKind, parse_command
 from app.domain.models import Person, Platform
 from app.runtime.inflight import InFlight
 from app.runtime.logs import get_logger
+from app.store.topics import Deduplicator
 from app.usecases import partners as partner_cases
 from app.usecases.context import Context
 from app.usecases.incoming import IncomingReply
@@ -39,6 +40,7 @@ class TeamsServices:
     ctx: Context
     directory: TeamsDirectory
     inflight: InFlight
+    dedupe: Deduplicator
 
 
 class TeamsTurns:
@@ -97,7 +99,12 @@ class TeamsTurns:
             )
             bound.info("topic.asked", topic=await ask(question=question, ctx=self._ctx))
             return
-        self._answer(turn, await self._words_for(turn, parsed))  # recorded before the acknowledgement
+        said = await self._words_for(turn, parsed)  # done before the acknowledgement
+        # The connector sends an activity again when it missed the 200: the command ran again (its
+        # effects are idempotent), but its reply is posted once. Claimed after it ran, so that a
+        # command that failed half-way runs again in full.
+        if await self._s.dedupe.claim(scope=f"teams:{turn.tenant}", key=f"reply:{turn.activity.id}"):
+            self._answer(turn, said)
 
     async def _words_for(self, turn: Turn, parsed: Command) -> str:
         kind = parsed.kind

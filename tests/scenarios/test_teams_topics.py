@@ -74,6 +74,16 @@ async def test_the_same_activity_delivered_twice_opens_one_topic(cercle_in_teams
     assert len(replies_to(teams, message)) == 1
 
 
+async def test_a_command_delivered_twice_is_answered_once(cercle_in_teams, teams) -> None:
+    _, team = cercle_in_teams
+    message = channel_message(teams, team, MEETING, "help", by=ADA)
+    assert (await teams.deliver(message)).status == 200
+    assert (await teams.deliver(message)).status == 200  # the connector's retry
+    await eventually(lambda: replies_to(teams, message))
+    await teams_settle()
+    assert len(replies_to(teams, message)) == 1
+
+
 async def test_end_without_a_meeting_and_a_mistyped_command_are_answered(cercle_in_teams, teams) -> None:
     _, team = cercle_in_teams
     message, _ = await say(teams, team, "end")
