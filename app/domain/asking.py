@@ -13,6 +13,7 @@ from app.domain.models import Topic
 class Opened:
     topic: Topic
     partners: int  # how many partner organisations the question is on its way to
+    networks: int = 0  # how many public networks it is being published on
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,22 +44,33 @@ class Command:
     problem: Problem | None = None
     detail: str = ""
     share_asker: bool = False
+    public: bool | None = None  # --public or --partners-only; None: the organisation's default reach
 
 
 SHARE_NAME_FLAG = "--with-name"
+PUBLIC_FLAG = "--public"  # the question goes to the connected public networks too
+PARTNERS_ONLY_FLAG = "--partners-only"
 
 
 def _question(text: str) -> Command:
     share_asker = False
-    if text.strip().lower().startswith(SHARE_NAME_FLAG):
-        share_asker = True
-        text = text.strip()[len(SHARE_NAME_FLAG) :]
+    public: bool | None = None
+    while True:  # the flags, in any order, before the question; they are not part of it
+        head = text.strip().lower()
+        if head.startswith(SHARE_NAME_FLAG):
+            share_asker, text = True, text.strip()[len(SHARE_NAME_FLAG) :]
+        elif head.startswith(PARTNERS_ONLY_FLAG):
+            public, text = False, text.strip()[len(PARTNERS_ONLY_FLAG) :]
+        elif head.startswith(PUBLIC_FLAG):
+            public, text = True, text.strip()[len(PUBLIC_FLAG) :]
+        else:
+            break
     if not text.strip():
         return Command(CommandKind.INVALID, problem=Problem.EMPTY)
     question = " ".join(text.split()) if "\n" not in text else text.strip()
     if len(question) > MAX_QUESTION_CHARS:
         return Command(CommandKind.INVALID, problem=Problem.TOO_LONG, detail=str(len(question)))
-    return Command(CommandKind.ASK, argument=question, share_asker=share_asker)
+    return Command(CommandKind.ASK, argument=question, share_asker=share_asker, public=public)
 
 
 def parse_command(text: str) -> Command:

@@ -18,6 +18,7 @@ from app.domain.models import (
     PostedMessage,
     Topic,
 )
+from app.domain.networks import NetworkPost, NetworkState, RepliesPage
 from app.domain.relevance import SemanticReading
 from app.domain.summary import MeetingSummary, Outcome
 from app.domain.votes import Reaction
@@ -122,6 +123,47 @@ class People(Protocol):
 
 class ChatPlatform(TopicThreads, MirrorThreads, PrivateWords, People, Protocol):
     """One installation of Cercle on a chat platform (a Slack workspace, a Teams tenant)."""
+
+
+class Network(Protocol):
+    """One public network account Cercle publishes questions with (integrations/networks/<name>)."""
+
+    platform: Platform
+    instance: str
+    name: str  # as people see it: "Mastodon (mastodon.social)"
+
+    async def publish(self, *, question: str, key: str) -> NetworkPost:
+        """Publish the question alone (no asker, no internal link), fitted to the network's length;
+        ``key`` makes a publish retried after a crash post once where the network allows it."""
+
+    async def replies(self, *, post: NetworkPost, cursor: str) -> RepliesPage:
+        """The replies since ``cursor`` ("" the first time), as plain text, and the next cursor."""
+
+    async def answer(self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool) -> None:
+        """The meeting's outcome, as a reply under the question."""
+
+
+class NetworkDirectory(Protocol):
+    """The networks this Cercle is connected to (none: nothing ever leaves the organisation)."""
+
+    def networks(self) -> Sequence[Network]: ...
+
+    def network(self, *, key: str) -> Network | None: ...
+
+
+class NetworkLog(Protocol):
+    """How each network is doing, and how far each question's replies were read."""
+
+    async def record_success(self, *, key: str, readable: bool, at: float) -> None: ...
+
+    async def record_failure(self, *, key: str, error: str, at: float) -> int:
+        """Returns how many failures in a row, for the backoff."""
+
+    async def state(self, *, key: str, name: str) -> NetworkState: ...
+
+    async def cursor(self, *, topic_id: str, key: str) -> str: ...
+
+    async def save_cursor(self, *, topic_id: str, key: str, cursor: str) -> None: ...
 
 
 class ChatDirectory(Protocol):

@@ -17,22 +17,17 @@ from app.domain.timings import MeetingTimings
 from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, base_emoji
 from app.relevance.multilingual import available as multilingual_available
 from app.relevance.semantic import available as semantic_available
-from app.runtime.teams_settings import TeamsConfigError, TeamsSettings, teams_settings
+from app.runtime.config_error import ConfigError
+from app.runtime.network_settings import NetworkSettings, network_settings
+from app.runtime.teams_settings import TeamsSettings, teams_settings
 from app.store.connection import RedisTarget
 from integrations.slack.text import emoji_named
+
+__all__ = ["DEFAULT_SLACK_API_URL", "ConfigError", "Settings", "SlackSettings", "load_settings"]
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 MIN_SECRET_KEY_CHARS = 32
-
-
-class ConfigError(Exception):
-    """A configuration problem, always tied to one environment variable."""
-
-    def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{variable}: {problem}")
-        self.variable = variable
-        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +72,7 @@ class Settings:
     slack: SlackSettings
     admins: frozenset[str] = field(default_factory=frozenset)
     teams: TeamsSettings = field(default_factory=TeamsSettings)
+    networks: NetworkSettings = field(default_factory=NetworkSettings)
     job_retry_seconds: float = 30.0
     max_inject: int = 3
     inject_window_s: float = 300.0
@@ -274,10 +270,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if cercle_env == "production" and slack.enabled and not slack.socket_mode and not slack.signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET", "is required when CERCLE_ENV=production")
 
-    try:
-        teams = teams_settings(env, production=cercle_env == "production")
-    except TeamsConfigError as error:
-        raise ConfigError(error.variable, error.problem) from error
+    teams = teams_settings(env, production=cercle_env == "production")
+    networks = network_settings(env)
 
     positive = "a number above 0"
     job_retry_seconds = _number(
@@ -320,6 +314,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack=slack,
         admins=admins,
         teams=teams,
+        networks=networks,
         job_retry_seconds=job_retry_seconds,
         max_inject=max_inject,
         inject_window_s=inject_window_s,

@@ -22,8 +22,10 @@ from app.runtime.inflight import InFlight
 from app.runtime.jobs import job_handlers
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
+from app.runtime.networks import connect_networks
 from app.store.connection import RedisClient, Replication, connect
 from app.store.counters import Counters
+from app.store.networks import RedisNetworkLog
 from app.store.partners import RedisPartnerRepository
 from app.store.queue import JobQueue, Worker
 from app.store.ratelimit import ChannelRateLimiter
@@ -230,6 +232,10 @@ def build_runtime(
         vote_rules=settings.votes,
         timings=settings.timings,
         admins=settings.admins,
+        networks=connect_networks(settings.networks),
+        network_log=RedisNetworkLog(redis=redis),
+        default_reach=settings.networks.default_reach,
+        poll_s=settings.networks.poll_seconds,
     )
     runtime = Runtime(
         settings=settings,

@@ -6,14 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.runtime.config_error import ConfigError
+
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
-
-
-class TeamsConfigError(Exception):
-    def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{variable}: {problem}")
-        self.variable = variable
-        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +50,14 @@ def teams_settings(env: Mapping[str, str], *, production: bool) -> TeamsSettings
     app_type = get("MICROSOFT_APP_TYPE") or "MultiTenant"
     by_lower = {t.lower(): t for t in APP_TYPES}
     if app_type.lower() not in by_lower:
-        raise TeamsConfigError("MICROSOFT_APP_TYPE", f"must be one of {', '.join(APP_TYPES)}, got {app_type!r}")
+        raise ConfigError("MICROSOFT_APP_TYPE", f"must be one of {', '.join(APP_TYPES)}, got {app_type!r}")
     app_type = by_lower[app_type.lower()]
     if (password or tenant_id or get("MICROSOFT_APP_TYPE")) and not app_id:
-        raise TeamsConfigError("MICROSOFT_APP_ID", "is required when the other MICROSOFT_APP_* variables are set")
+        raise ConfigError("MICROSOFT_APP_ID", "is required when the other MICROSOFT_APP_* variables are set")
     if app_id and app_type != "UserAssignedMSI" and not password:
-        raise TeamsConfigError("MICROSOFT_APP_PASSWORD", f"is required for a {app_type} bot")
+        raise ConfigError("MICROSOFT_APP_PASSWORD", f"is required for a {app_type} bot")
     if app_id and app_type != "MultiTenant" and not tenant_id:
-        raise TeamsConfigError("MICROSOFT_APP_TENANT_ID", f"is required for a {app_type} bot")
+        raise ConfigError("MICROSOFT_APP_TENANT_ID", f"is required for a {app_type} bot")
     return TeamsSettings(
         app_id=app_id, password=password, tenant_id=tenant_id, app_type=app_type, production=production
     )

@@ -234,3 +234,13 @@ def teams_people(tenant: str) -> str:
 def teams_summary_parts(tenant: str, marker: str) -> str:
     """Hash: part index → message id of a summary being posted: a retried job posts only the rest."""
     return f"{PREFIX}:{{teams:{tenant}}}:summary:{marker}"
+
+
+def network_state(network: str) -> str:
+    """Hash: a public network's state (last success, last error and since when, failures in a row)."""
+    return f"{PREFIX}:network:{network}:state"
+
+
+def network_cursor(topic_id: str, network: str) -> str:
+    """How far a topic's replies on one network were read (the integration's own cursor)."""
+    return f"{PREFIX}:{{t:{topic_id}}}:cursor:{network}"

@@ -4,13 +4,17 @@ use case takes it and the few values of its own event instead of a dozen keyword
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.domain.delivery import DeliveryRules
+from app.domain.models import Reach
 from app.domain.ports import (
     ChatDirectory,
     Jobs,
+    Network,
+    NetworkDirectory,
+    NetworkLog,
     PartnerRepository,
     RateLimiter,
     RelayRepository,
@@ -20,6 +24,16 @@ from app.domain.ports import (
 )
 from app.domain.timings import MeetingTimings
 from app.domain.votes import VoteRules
+
+
+class NoNetworks:
+    """No network is connected: a question never leaves the organisation."""
+
+    def networks(self) -> Sequence[Network]:
+        return ()
+
+    def network(self, *, key: str) -> Network | None:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,4 +50,8 @@ class Context:
     timings: MeetingTimings = field(default_factory=MeetingTimings)
     matcher: SemanticMatcher | None = None  # the optional text models (the worker only)
     admins: frozenset[str] = frozenset()  # people who may manage partners besides the platform's admins
+    networks: NetworkDirectory = field(default_factory=lambda: NoNetworks())
+    network_log: NetworkLog | None = None  # where the networks' state and cursors are kept (Redis)
+    default_reach: Reach = Reach.PARTNERS  # a question without --public or --partners-only
+    poll_s: float = 20.0  # how often the networks are read for replies while the meeting runs
     clock: Callable[[], float] = time.time

@@ -19,6 +19,9 @@ class IncomingReply:
     text: str
     from_a_bot: bool
     at: float
+    # A network names the author and links the post in the reply itself (no chat to ask).
+    author_name: str = ""
+    link: str = ""
 
 
 def reply_fields(reply: IncomingReply) -> dict[str, Any]:
@@ -29,9 +32,20 @@ def reply_fields(reply: IncomingReply) -> dict[str, Any]:
         "user_id": reply.user_id,
         "text": reply.text,
         "at": reply.at,
+        "author_name": reply.author_name,
+        "link": reply.link,
     }
 
 
 def reply_of(job: ReceiveReply | EditReply) -> IncomingReply:
     """The reply a job carries, as the platform sent it (a bot's messages never become jobs)."""
-    return IncomingReply(job.place, job.message_id, job.user_id, job.text, from_a_bot=False, at=job.at)
+    return IncomingReply(
+        job.place,
+        job.message_id,
+        job.user_id,
+        job.text,
+        from_a_bot=False,
+        at=job.at,
+        author_name=job.author_name,
+        link=job.link,
+    )

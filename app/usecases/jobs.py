@@ -135,6 +135,8 @@ class ReceiveReply(Job):
     text: str
     at: float
     version: str = ""
+    author_name: str = ""  # a network's reply names its author and links itself
+    link: str = ""
 
     @property
     def job_id(self) -> str:
@@ -152,6 +154,8 @@ class EditReply(Job):
     at: float
     version: int = 0  # the platform's order of edits (Slack: edited.ts in microseconds)
     text_version: str = ""
+    author_name: str = ""
+    link: str = ""
 
     @property
     def job_id(self) -> str:
@@ -364,6 +368,34 @@ class ThankPartner(Job):
         return f"thanks:{self.topic_id}:{self.partner}"
 
 
+# --- the public networks ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PublishQuestion(Job):
+    """Publish a topic's question on one network (``network``: its platform:instance key)."""
+
+    kind: ClassVar[str] = "network.publish"
+    topic_id: str
+    network: str
+
+    @property
+    def job_id(self) -> str:
+        return f"publish:{self.topic_id}:{self.network}"
+
+
+@dataclass(frozen=True, slots=True)
+class PollNetwork(Job):
+    """Read the replies under a published question; scheduled again by itself, one per topic and
+    network however many workers run (the queue keeps one job per id)."""
+
+    kind: ClassVar[str] = "network.poll"
+    topic_id: str
+    network: str
+
+    @property
+    def job_id(self) -> str:
+        return f"poll:{self.topic_id}:{self.network}"
+
+
 JOB_TYPES: tuple[type[Job], ...] = (
     OpenTopic,
     PostMirror,
@@ -388,4 +420,6 @@ JOB_TYPES: tuple[type[Job], ...] = (
     CheckEnding,
     PostSummary,
     ThankPartner,
+    PublishQuestion,
+    PollNetwork,
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.domain.asking import Hint
 from app.domain.models import Platform
-from app.usecases import delivery, meeting, mirroring, relay, reply_changes, topics, votes
+from app.usecases import delivery, meeting, mirroring, networks, relay, reply_changes, topics, votes
 from app.usecases.context import Context
 from app.usecases.jobs import (
     CheckEnding,
@@ -24,10 +24,12 @@ from app.usecases.jobs import (
     Job,
     LateDigest,
     OpenTopic,
+    PollNetwork,
     PostDigest,
     PostMirror,
     PostSummary,
     PublishHome,
+    PublishQuestion,
     ReceiveReply,
     RefreshTopic,
     RescoreAnswer,
@@ -56,6 +58,13 @@ async def _home(job: PublishHome, ctx: Context) -> None:
         await chat.publish_home(person=job.user_id)
 
 
+async def _thank(job: ThankPartner, ctx: Context) -> bool:
+    """A partner is thanked in its thread; a network gets the outcome under the question."""
+    if networks.is_network_key(job.partner):
+        return await networks.answer_outcome(job, ctx)
+    return await meeting.thank_partner(job, ctx)
+
+
 _KINDS: tuple[JobKind, ...] = (
     JobKind(OpenTopic, topics.open_topic),
     JobKind(CloseTopic, topics.close_topic),
@@ -79,6 +88,8 @@ _KINDS: tuple[JobKind, ...] = (
     JobKind(EndIfIdle, meeting.end_if_idle),
     JobKind(CheckEnding, meeting.finish_ending),
     JobKind(PostSummary, meeting.post_summary),
-    JobKind(ThankPartner, meeting.thank_partner),
+    JobKind(ThankPartner, _thank),
+    JobKind(PublishQuestion, networks.publish_question),
+    JobKind(PollNetwork, networks.poll_network),
 )
 REGISTRY: dict[str, JobKind] = {kind.payload.kind: kind for kind in _KINDS}

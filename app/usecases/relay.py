@@ -19,6 +19,7 @@ from app.domain.models import (
     answer_id_for,
     person_key,
 )
+from app.domain.networks import is_network
 from app.domain.ports import AnswerField, ChatPlatform
 from app.domain.relevance import ReplyKind, reply_kind
 from app.usecases.context import Context
@@ -65,7 +66,10 @@ async def _receive(*, reply: IncomingReply, ctx: Context) -> Answer | None:
         return None
     asking_org = topic.place.org_key
     replying_org = reply.place.org_key
-    if replying_org != asking_org and not await ctx.partners.are_partners(a=asking_org, b=replying_org):
+    # A network post is the topic's own (its thread is mapped only once published); a partner's
+    # thread reaches the meeting while the partnership lasts.
+    partner_reply = replying_org != asking_org and not is_network(reply.place.platform)
+    if partner_reply and not await ctx.partners.are_partners(a=asking_org, b=replying_org):
         return None  # the partnership ended: its old mirror threads no longer reach the meeting
     # Its words in Cercle's own form, who wrote it and its link, asked of the platform before taking
     # the question: a slow answer (a 429 wait) then holds up this reply only, not every other reply
@@ -95,6 +99,8 @@ async def readable(reply: IncomingReply, *, chat: ChatPlatform | None) -> Incomi
 
 async def _signature(*, reply: IncomingReply, chat: ChatPlatform | None) -> tuple[str, str]:
     """The author's display name and the reply's permalink (the user id and no link without a chat)."""
+    if reply.author_name:  # a network's reply says both itself
+        return reply.author_name, reply.link
     if chat is None:
         return reply.user_id, ""
     name, link = await asyncio.gather(

@@ -22,6 +22,7 @@ from app.usecases.context import Context
 from app.usecases.jobs import CloseTopic, OpenTopic
 from app.usecases.meeting import note_activity
 from app.usecases.mirroring import close_mirrors, fan_out
+from app.usecases.networks import publish_everywhere
 
 ASKING_S = 30.0  # a second /ask of a question being opened is told so for this long
 
@@ -91,11 +92,12 @@ async def open_topic(job: OpenTopic, ctx: Context) -> AskOutcome | None:
             await _tell(chat=chat, job=job, outcome=outcome)
             return outcome
         topic = outcome.topic
-    sent = 0
-    if topic.is_open:  # run twice, it asks no partner twice: one mirror job per partner
+    sent = published = 0
+    if topic.is_open:  # run twice, it asks no partner twice: one mirror job per partner (and network)
         sent = await fan_out(topic=topic, ctx=ctx)
+        published = await publish_everywhere(topic=topic, ctx=ctx)
         await note_activity(meeting_id=topic.meeting_id, ctx=ctx)
-    outcome = Opened(topic=topic, partners=sent)
+    outcome = Opened(topic=topic, partners=sent, networks=published)
     await _tell(chat=chat, job=job, outcome=outcome)
     return outcome
 

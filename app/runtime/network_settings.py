@@ -1,0 +1,59 @@
+"""The public networks' settings (DESIGN.md's contracts): which networks are connected, how far a
+question goes by default, how often replies are read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from app.domain.models import Reach
+from app.runtime.config_error import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSettings:
+    default_reach: Reach = Reach.PARTNERS
+    poll_seconds: float = 20.0
+    hashtag: str = ""
+    mastodon_base_url: str = ""
+    mastodon_access_token: str = ""
+
+    @property
+    def mastodon(self) -> bool:
+        return bool(self.mastodon_base_url and self.mastodon_access_token)
+
+    def describe(self) -> str:
+        connected = ["Mastodon"] if self.mastodon else []
+        return ", ".join(connected) or "none connected: questions stay with the partners"
+
+
+def network_settings(env: Mapping[str, str]) -> NetworkSettings:
+    def get(name: str) -> str:
+        return (env.get(name) or "").strip()
+
+    reach = (get("CERCLE_DEFAULT_REACH") or "partners").lower()
+    if reach not in ("partners", "public"):
+        raise ConfigError("CERCLE_DEFAULT_REACH", f"must be partners or public, got {reach!r}")
+    try:
+        poll = float(get("CERCLE_POLL_SECONDS") or "20")
+    except ValueError:
+        poll = -1.0
+    if poll <= 0:
+        raise ConfigError("CERCLE_POLL_SECONDS", "must be a number of seconds above 0")
+    hashtag = get("CERCLE_NETWORK_HASHTAG").lstrip("#")
+    if hashtag and not hashtag.replace("_", "").isalnum():
+        raise ConfigError("CERCLE_NETWORK_HASHTAG", f"must be one word (letters, digits, _), got {hashtag!r}")
+    base, token = get("MASTODON_BASE_URL"), get("MASTODON_ACCESS_TOKEN")
+    if bool(base) != bool(token):
+        missing = "MASTODON_ACCESS_TOKEN" if base else "MASTODON_BASE_URL"
+        raise ConfigError(missing, "is needed with the other MASTODON_* variable")
+    if base and urlparse(base).scheme not in ("http", "https"):
+        raise ConfigError("MASTODON_BASE_URL", f"must be an http(s) URL, got {base!r}")
+    return NetworkSettings(
+        default_reach=Reach(reach),
+        poll_seconds=poll,
+        hashtag=hashtag,
+        mastodon_base_url=base.rstrip("/"),
+        mastodon_access_token=token,
+    )

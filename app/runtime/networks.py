@@ -1,0 +1,36 @@
+"""The networks this Cercle is connected to, from the settings (each enabled by its variables)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.domain.ports import Network
+from app.runtime.network_settings import NetworkSettings
+
+
+class ConnectedNetworks:
+    """``NetworkDirectory`` over the configured networks, found by their platform:instance key."""
+
+    def __init__(self, networks: Sequence[Network]) -> None:
+        self._by_key = {f"{n.platform}:{n.instance}": n for n in networks}
+
+    def networks(self) -> Sequence[Network]:
+        return list(self._by_key.values())
+
+    def network(self, *, key: str) -> Network | None:
+        return self._by_key.get(key)
+
+
+def connect_networks(settings: NetworkSettings) -> ConnectedNetworks:
+    networks: list[Network] = []
+    if settings.mastodon:
+        from integrations.networks.mastodon import MastodonNetwork
+
+        networks.append(
+            MastodonNetwork(
+                base_url=settings.mastodon_base_url,
+                access_token=settings.mastodon_access_token,
+                hashtag=settings.hashtag,
+            )
+        )
+    return ConnectedNetworks(networks)
