@@ -56,6 +56,8 @@ COPIED = (
     "teams/activities/message.personal.inbound.json",
     "teams/activities/messageReaction.reactionsAdded.json",
     "teams/activities/messageReaction.reactionsRemoved.json",
+    "mastodon/statuses.md",
+    "mastodon/rate-limits.md",
 )
 # The Bot Connector routes Cercle calls (and the stand-in serves), with the definitions they reference.
 CONNECTOR_PATHS = (

@@ -12,16 +12,16 @@ from app.domain.models import Person, Place, Platform
 from app.runtime.logs import get_logger
 from app.usecases import partners as partner_cases
 from app.usecases.meeting import ask_to_end
+from app.usecases.networks import network_states, reach_of
 from app.usecases.partners import Said
 from app.usecases.topics import Question, ask, list_open_topics
 from handlers.slack.app import SlackServices
 from integrations.slack.render import topic_list_text
 from integrations.slack.text import neutral
-from integrations.slack.words import help_text, partner_text, problem_text
+from integrations.slack.words import help_text, networks_text, partner_text, problem_text
 
 log = get_logger("handlers.slack.commands")
 
-_NOT_YET = {CommandKind.NETWORKS: "Public networks"}
 SINGLE_WORKSPACE = (
     "Partnerships link workspaces that each installed Cercle through its install page (OAuth). "
     "This Cercle runs for one workspace only (SLACK_BOT_TOKEN)."
@@ -47,6 +47,7 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 asker=Person(command["user_id"], command.get("user_name") or command["user_id"]),
                 text=neutral(parsed.argument),
                 share_asker=parsed.share_asker,
+                reach=reach_of(public=parsed.public, ctx=ctx),
                 reply_to=command.get("response_url") or "",
                 request_id=command.get("trigger_id") or "",
             )
@@ -70,8 +71,8 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 return
             await ack(text="Ending the meeting: closing its topics and writing the summary…")
             return
-        if parsed.kind in _NOT_YET:
-            await ack(text=f"{_NOT_YET[parsed.kind]} is not available in this version of Cercle yet.")
+        if parsed.kind is CommandKind.NETWORKS:
+            await ack(text=networks_text(await network_states(ctx=ctx), default_reach=ctx.default_reach))
             return
         await ack()
         if not services.multi_workspace:

@@ -17,6 +17,7 @@ from app.usecases.context import Context
 from app.usecases.incoming import IncomingReply
 from app.usecases.jobs import CountReaction
 from app.usecases.meeting import ask_to_end
+from app.usecases.networks import network_states, reach_of
 from app.usecases.partners import Said, organisation_installed, organisation_removed
 from app.usecases.relay import accept_reply
 from app.usecases.reply_changes import accept_deletion, accept_edit
@@ -32,7 +33,6 @@ log = get_logger("handlers.teams")
 
 # Teams' reaction types as the core's emoji (app/domain/votes.py decides which are votes).
 REACTION_EMOJI = {"like": "👍", "heart": "❤", "laugh": "😆", "surprised": "😮", "sad": "😢", "angry": "😠"}
-_NOT_YET = {CommandKind.NETWORKS: "Public networks are not available in this version of Cercle yet."}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,7 @@ class TeamsTurns:
                 asker=Person(turn.user_id, turn.user_name),
                 text=parsed.argument,
                 share_asker=parsed.share_asker,
+                reach=reach_of(public=parsed.public, ctx=self._ctx),
                 reply_to=turn.reply_to,
                 request_id=str(turn.activity.id or ""),
             )
@@ -118,8 +119,8 @@ class TeamsTurns:
             if await ask_to_end(place=turn.place, by=turn.user_id, ctx=self._ctx) is None:
                 return "There is no meeting going on here: it starts with the first question."
             return "Ending the meeting: closing its topics and writing the summary…"
-        if kind in _NOT_YET:
-            return _NOT_YET[kind]
+        if kind is CommandKind.NETWORKS:
+            return words.networks_text(await network_states(ctx=self._ctx), default_reach=self._ctx.default_reach)
         if kind is CommandKind.INBOX and turn.kind != "channel":
             return words.NOT_A_CHANNEL_INBOX
         chat = await self._chat(turn)

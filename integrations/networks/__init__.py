@@ -1,0 +1,1 @@
+"""The public networks: one module per network, each a ``Network`` (app/domain/ports.py)."""

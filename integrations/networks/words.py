@@ -1,0 +1,49 @@
+"""What Cercle publishes on a public network, in plain text (no network renders Slack's or Teams'
+markup): the question as asked, and the meeting's outcome under it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from app.domain.summary import Outcome
+
+_BREAK = re.compile(r"<\s*(br|/p)\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]{0,400}>")
+
+
+def fit(text: str, *, limit: int, tail: str = "") -> str:
+    """``text`` and its ``tail`` (a hashtag) within ``limit`` characters, cut at a word with "…"."""
+    room = limit - len(tail)
+    if len(text) > room:
+        cut = text[: room - 1].rsplit(" ", 1)[0] if " " in text[: room - 1] else text[: room - 1]
+        text = cut.rstrip() + "…"
+    return text + tail
+
+
+def question_post(question: str, *, limit: int, hashtag: str = "") -> str:
+    """The question alone: no asker, no organisation, no internal link."""
+    return fit(
+        " ".join(question.split()) if "\n" not in question else question.strip(),
+        limit=limit,
+        tail=f"\n\n#{hashtag}" if hashtag else "",
+    )
+
+
+def outcome_post(outcome: Outcome, *, asker_org: str, share: bool, limit: int) -> str:
+    lines = [f"Thank you! {asker_org}'s meeting has ended."]
+    if outcome.replies_from_partner:
+        plural = "ies" if outcome.replies_from_partner != 1 else "y"
+        lines.append(f"{outcome.replies_from_partner} repl{plural} came from here.")
+    if share and outcome.best is not None:
+        best = outcome.best.answer
+        lines.append(f"Best answer ({outcome.best.votes:+d} votes), by {best.author.name}: {best.text}")
+    elif share:
+        lines.append("No answer stood out this time; thanks for looking.")
+    return fit("\n".join(lines), limit=limit)
+
+
+def plain_text(markup: str) -> str:
+    """A post's HTML (Mastodon's ``content``) as the plain text a person reads."""
+    text = _TAG.sub("", _BREAK.sub("\n", markup))
+    return "\n".join(line.strip() for line in html.unescape(text).splitlines() if line.strip())
