@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.errors import PlatformError, RateLimited
+from app.domain.errors import PlatformError, RateLimited, RetryLater
 from app.domain.models import Mirror, MirrorStatus, Organisation, Reach, Topic
 from app.domain.networks import NetworkMode, NetworkPost, NetworkState, is_network
 from app.domain.ports import Network
@@ -66,8 +66,8 @@ async def publish_question(job: PublishQuestion, ctx: Context) -> Mirror | None:
         return await _skipped(mirror=mirror, reason="closed before it was sent", ctx=ctx)
     try:
         post = await network.publish(question=topic.question, key=f"cercle-{topic.id}")
-    except RateLimited:
-        raise  # the queue brings it back once the network's window has passed
+    except RateLimited as limited:
+        raise RetryLater(limited.delay_s) from limited  # stands aside until the network's window has passed
     except PlatformError as error:
         await _failed(key=job.network, error=error, ctx=ctx)
         return await _skipped(mirror=mirror, reason=f"{network.name} failed ({error.detail or 'error'})", ctx=ctx)

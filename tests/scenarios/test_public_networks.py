@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 
@@ -112,3 +113,26 @@ async def test_a_failing_network_is_said_so_and_holds_up_nothing(cercle_with_mas
     listed = await command(cercle, slack, "networks", team_id=TEAM, channel=MEET, user="U0ASKER")
     assert "failing since" in listed and "access token was refused" in listed
     assert mastodon.published() == []
+
+
+async def test_the_rate_limit_is_waited_out_and_the_question_still_goes_out_once(start_cercle, slack, workspace):
+    """A budget of 3 requests per 3 seconds, spent by another app on the same account: the publication
+    gets 429, stands aside until the reset the headers give, then goes, once; the questions after it
+    are held back by Mastodon.py's own reading of the headers, without a 429."""
+    mastodon = await MastodonStandIn(budget=3, window_s=3.0).start()
+    try:
+        cercle = await start_cercle(
+            MASTODON_BASE_URL=mastodon.base_url, MASTODON_ACCESS_TOKEN=mastodon.token, CERCLE_POLL_SECONDS="0.2"
+        )
+        mastodon.spend(3)
+        started = time.monotonic()
+        for question in ("First question about pilots?", "Second question about audits?"):
+            await command(cercle, slack, f"--public {question}", team_id=TEAM, channel=MEET, user="U0ASKER")
+        await eventually(lambda: len(mastodon.published()) == 2, timeout=20)
+        assert time.monotonic() - started >= 2.0  # after the window's reset
+        texts = sorted(s.params["status"] for s in mastodon.published())
+        assert texts == ["First question about pilots?", "Second question about audits?"]
+        assert mastodon.refused_with_429 >= 1
+    finally:
+        await mastodon.stop()
+    assert mastodon.violations == []

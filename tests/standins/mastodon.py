@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 SPECS = Path(__file__).resolve().parents[1] / "specs" / "mastodon"
-WINDOW_S = 300
+WINDOW_S = 300.0  # the documented budget: 300 requests per 5 minutes per account
 BUDGET = 300
 STATUS_LIMIT = 500
 PUBLIC_URL = "https://mastodon.example"
@@ -71,7 +71,9 @@ class Status:
 
 
 class MastodonStandIn:
-    def __init__(self) -> None:
+    def __init__(self, *, budget: int = BUDGET, window_s: float = WINDOW_S) -> None:
+        """``budget`` and ``window_s``: smaller than Mastodon's to see the limit within a test."""
+        self.budget, self.window_s = budget, window_s
         self.token = "mastodon-standin-token"
         self.cercle = Account("109000000000000001", "cercle", "Cercle")
         self.statuses: dict[str, Status] = {}
@@ -81,6 +83,7 @@ class MastodonStandIn:
         self._ids = itertools.count(110_000_000_000_000_000)
         self._idempotency: dict[str, tuple[float, str]] = {}
         self._requests: list[float] = []
+        self.refused_with_429 = 0
         self.fail_next: list[int] = []  # statuses to answer the next requests with (500, 502, 401…)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -116,6 +119,10 @@ class MastodonStandIn:
     def delete(self, status_id: str) -> None:
         self.statuses[status_id].deleted = True
 
+    def spend(self, requests: int) -> None:
+        """Another app on the same account uses part of the budget."""
+        self._requests.extend([time.time()] * requests)
+
     def published(self) -> list[Status]:
         return [s for s in self.statuses.values() if s.account is self.cercle and not s.deleted]
 
@@ -131,17 +138,18 @@ class MastodonStandIn:
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return web.json_response({"error": "The access token is invalid"}, status=401)
         now = time.time()
-        self._requests = [t for t in self._requests if now - t < WINDOW_S]
-        if len(self._requests) >= BUDGET:
+        self._requests = [t for t in self._requests if now - t < self.window_s]
+        if len(self._requests) >= self.budget:
+            self.refused_with_429 += 1
             return web.json_response({"error": "Too many requests"}, status=429, headers=self._headers(now))
         self._requests.append(now)
         return None
 
     def _headers(self, now: float) -> dict[str, str]:
-        reset = datetime.fromtimestamp((self._requests[0] if self._requests else now) + WINDOW_S, UTC)
+        reset = datetime.fromtimestamp((self._requests[0] if self._requests else now) + self.window_s, UTC)
         return {
-            "X-RateLimit-Limit": str(BUDGET),
-            "X-RateLimit-Remaining": str(max(0, BUDGET - len(self._requests))),
+            "X-RateLimit-Limit": str(self.budget),
+            "X-RateLimit-Remaining": str(max(0, self.budget - len(self._requests))),
             "X-RateLimit-Reset": reset.isoformat().replace("+00:00", "Z"),
         }
 

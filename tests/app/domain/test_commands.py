@@ -109,3 +109,16 @@ def test_any_text_parses_into_a_command_or_a_reason(text):
         assert command.problem is not None
     if command.kind is CommandKind.ASK:
         assert 0 < len(command.argument) <= MAX_QUESTION_CHARS
+
+
+def test_the_reach_flags_choose_for_one_question_and_are_not_part_of_it():
+    public = parse_command("--public --with-name How do we price a pilot?")
+    assert (public.kind, public.argument, public.public, public.share_asker) == (
+        CommandKind.ASK,
+        "How do we price a pilot?",
+        True,
+        True,
+    )
+    assert parse_command("--partners-only How do we price a pilot?").public is False
+    assert parse_command("How do we price a pilot?").public is None  # the organisation's default
+    assert parse_command("--public").problem is Problem.EMPTY

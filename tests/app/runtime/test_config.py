@@ -130,3 +130,36 @@ def test_teams_settings_map_onto_the_agents_sdk_connection():
     configuration = auth_configuration(settings.teams)
     assert configuration.CLIENT_ID == "app-1" and configuration.TENANT_ID == "t" and not configuration.ANONYMOUS_ALLOWED
     assert auth_configuration(load_settings({}).teams).ANONYMOUS_ALLOWED
+
+
+def test_networks_are_off_until_their_variables_are_set():
+    settings = load_settings({})
+    assert not settings.networks.mastodon and settings.networks.default_reach == "partners"
+    assert settings.networks.poll_seconds == 20
+    on = load_settings(
+        {
+            "MASTODON_BASE_URL": "https://mastodon.example/",
+            "MASTODON_ACCESS_TOKEN": "t",
+            "CERCLE_DEFAULT_REACH": "public",
+            "CERCLE_NETWORK_HASHTAG": "#cercle",
+        }
+    )
+    assert on.networks.mastodon and on.networks.mastodon_base_url == "https://mastodon.example"
+    assert on.networks.default_reach == "public" and on.networks.hashtag == "cercle"
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"MASTODON_BASE_URL": "https://m.example"}, "MASTODON_ACCESS_TOKEN"),
+        ({"MASTODON_ACCESS_TOKEN": "t"}, "MASTODON_BASE_URL"),
+        ({"MASTODON_BASE_URL": "m.example", "MASTODON_ACCESS_TOKEN": "t"}, "MASTODON_BASE_URL"),
+        ({"CERCLE_DEFAULT_REACH": "everyone"}, "CERCLE_DEFAULT_REACH"),
+        ({"CERCLE_POLL_SECONDS": "0"}, "CERCLE_POLL_SECONDS"),
+        ({"CERCLE_NETWORK_HASHTAG": "two words"}, "CERCLE_NETWORK_HASHTAG"),
+    ],
+)
+def test_a_wrong_network_setting_names_its_variable(env, variable):
+    with pytest.raises(ConfigError) as refused:
+        load_settings(env)
+    assert refused.value.variable == variable
