@@ -140,6 +140,7 @@ def partnership_text(*, org_name: str, partner_name: str, linked: bool) -> str:
 HELP_LINES: tuple[tuple[str, str], ...] = (
     ("ask <question>", "open a “stuck on a topic” thread here and send the question to your network"),
     ("ask --with-name <question>", "the same, with your name shown to partners (by default only your organisation)"),
+    ("ask --public <question>", "the same, published on the connected public networks too (`--partners-only`: not)"),
     ("help", "show this help"),
     ("list", "list the open topics of this conversation"),
     ("end", "end the meeting: close every topic and post the summary"),
