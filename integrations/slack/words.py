@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from app.domain.asking import AlreadyAsked, AskOutcome, Opened, Refused
@@ -11,8 +10,9 @@ from app.domain.commands import MAX_QUESTION_CHARS, Command, Problem
 from app.domain.delivery import DeliveryRules
 from app.domain.errors import BotNotInChannel, ChannelUnreachable, InstallationGone, PlatformError, RateLimited, TooLong
 from app.domain.models import Reach
-from app.domain.networks import NetworkMode, NetworkState
+from app.domain.networks import NetworkState
 from app.usecases.partners import PartnerReply, PartnerState, Said
+from integrations import wording
 from integrations.slack.render import topic_opened_text
 
 MENTION_HINT = (
@@ -48,16 +48,9 @@ def refusal_text(error: PlatformError) -> str:
     return f"Slack refused to open the topic ({error.detail}). Nothing was posted; please try again."
 
 
-def _published(networks: int) -> str:
-    if not networks:
-        return ""
-    plural = "s" if networks != 1 else ""
-    return f" It is also being published on {networks} public network{plural}; good replies from there come too."
-
-
 def asker_text(outcome: AskOutcome, *, can_partner: bool) -> str:
     if isinstance(outcome, Opened):
-        return topic_opened_text(outcome.topic, partners=outcome.partners, can_partner=can_partner) + _published(
+        return topic_opened_text(outcome.topic, partners=outcome.partners, can_partner=can_partner) + wording.published(
             outcome.networks
         )
     if isinstance(outcome, AlreadyAsked):
@@ -197,29 +190,5 @@ def problem_text(command: Command, *, word: str = "/ask") -> str:
     )
 
 
-_MODES = {
-    NetworkMode.WORKING: "working",
-    NetworkMode.PUBLISH_ONLY: "publish-only: questions are published, but this account cannot read the replies",
-    NetworkMode.FAILING: "failing",
-}
-
-
 def networks_text(states: Sequence[NetworkState], *, default_reach: Reach) -> str:
-    """`networks`: each connected network and how it is doing."""
-    if not states:
-        return (
-            "No public network is connected: questions stay with your partners. The operator of this Cercle "
-            "connects one with its variables (Mastodon, Bluesky, X, Matrix; see the README)."
-        )
-    default = "partners and public networks" if default_reach is Reach.PUBLIC else "partners only"
-    lines = [
-        f"*Public networks* · by default a question goes to: {default}. "
-        f"`/ask --public <question>` or `/ask --partners-only <question>` chooses for one question."
-    ]
-    for state in states:
-        mode = _MODES[state.mode]
-        if state.mode is NetworkMode.FAILING:
-            since = time.strftime("%d %b %H:%M UTC", time.gmtime(state.failing_since)) if state.failing_since else "now"
-            mode = f"failing since {since} ({state.last_error or 'no answer'})"
-        lines.append(f"- {state.name}: {mode}")
-    return "\n".join(lines)
+    return wording.networks_text(states, default_reach=default_reach, command="/ask", bold="*")
