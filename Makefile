@@ -40,6 +40,7 @@ bench: $(ALL_STAMP)
 	$(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.votes
 	$(BIN)/python -m bench.teams
+	$(BIN)/python -m bench.networks
 	$(BIN)/python bench/relevance.py
 
 # The Teams app package (manifest and icons at the zip's root), with MICROSOFT_APP_ID as its ids.

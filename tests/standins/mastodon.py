@@ -79,6 +79,7 @@ class MastodonStandIn:
         self.statuses: dict[str, Status] = {}
         self.violations: list[str] = []
         self.calls: list[tuple[str, str]] = []
+        self.user_agents: list[str] = []  # of each call, in order
         self.form_parameters = documented_form_parameters()
         self._ids = itertools.count(110_000_000_000_000_000)
         self._idempotency: dict[str, tuple[float, str]] = {}
@@ -130,6 +131,7 @@ class MastodonStandIn:
     def _limited(self, request: web.Request) -> web.Response | None:
         """Authentication and the account's budget, as every endpoint checks them."""
         self.calls.append((request.method, request.path))
+        self.user_agents.append(request.headers.get("User-Agent", ""))
         if self.fail_next:
             status = self.fail_next.pop(0)
             if status == 401:
