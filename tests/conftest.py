@@ -22,6 +22,7 @@ from tests.redis_cluster import LocalCluster
 from tests.slack_signing import form_body, signed_headers
 from tests.standins.bot_connector import BotConnectorStandIn
 from tests.standins.slack_api import SlackStandIn
+from tests.synapse import LocalSynapse
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
@@ -40,6 +41,14 @@ def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalClu
     cluster = LocalCluster(data_dir=tmp_path_factory.mktemp("cluster")).start()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSynapse]:
+    """A real Matrix homeserver (Synapse on SQLite), started once for the session."""
+    server = LocalSynapse(folder=tmp_path_factory.mktemp("synapse")).start()
+    yield server
+    server.stop()
 
 
 ON_BOTH = pytest.mark.parametrize("redis_kind", ["single", "cluster"], indirect=True)

@@ -4,6 +4,7 @@ how a network is doing, in the core's terms."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,6 +48,24 @@ class NetworkReply:
     url: str
     at: float
     deleted: bool = False
+    edited: bool = False  # seen before, with other words now
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkReaction:
+    """A reaction on a reply under the question (Matrix's ``m.annotation``): a vote when its emoji is one."""
+
+    reply_id: str
+    voter: str  # the network's id of the person
+    emoji: str
+    added: bool
+    at: float
+    event_id: str  # the network's id of the reaction: the same one read twice counts once
+
+
+def text_mark(text: str) -> str:
+    """A short fingerprint of a reply's words, kept in a cursor to notice an edit."""
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +76,7 @@ class RepliesPage:
     replies: tuple[NetworkReply, ...]
     cursor: str
     readable: bool = True
+    reactions: tuple[NetworkReaction, ...] = ()
 
 
 class NetworkMode(StrEnum):

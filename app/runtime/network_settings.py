@@ -18,13 +18,20 @@ class NetworkSettings:
     hashtag: str = ""
     mastodon_base_url: str = ""
     mastodon_access_token: str = ""
+    matrix_homeserver_url: str = ""
+    matrix_access_token: str = ""
+    matrix_room_ids: tuple[str, ...] = ()
 
     @property
     def mastodon(self) -> bool:
         return bool(self.mastodon_base_url and self.mastodon_access_token)
 
+    @property
+    def matrix(self) -> bool:
+        return bool(self.matrix_homeserver_url and self.matrix_access_token and self.matrix_room_ids)
+
     def describe(self) -> str:
-        connected = ["Mastodon"] if self.mastodon else []
+        connected = [name for name, on in (("Mastodon", self.mastodon), ("Matrix", self.matrix)) if on]
         return ", ".join(connected) or "none connected: questions stay with the partners"
 
 
@@ -50,7 +57,21 @@ def network_settings(env: Mapping[str, str]) -> NetworkSettings:
         raise ConfigError(missing, "is needed with the other MASTODON_* variable")
     if base and urlparse(base).scheme not in ("http", "https"):
         raise ConfigError("MASTODON_BASE_URL", f"must be an http(s) URL, got {base!r}")
+    matrix_url, matrix_token = get("MATRIX_HOMESERVER_URL"), get("MATRIX_ACCESS_TOKEN")
+    rooms = tuple(r.strip() for r in get("MATRIX_ROOM_IDS").split(",") if r.strip())
+    given = {"MATRIX_HOMESERVER_URL": matrix_url, "MATRIX_ACCESS_TOKEN": matrix_token, "MATRIX_ROOM_IDS": rooms}
+    if any(given.values()) and not all(given.values()):
+        missing = next(name for name, value in given.items() if not value)
+        raise ConfigError(missing, "is needed with the other MATRIX_* variables")
+    if matrix_url and urlparse(matrix_url).scheme not in ("http", "https"):
+        raise ConfigError("MATRIX_HOMESERVER_URL", f"must be an http(s) URL, got {matrix_url!r}")
+    bad_room = next((r for r in rooms if not r.startswith("!")), None)  # room version 12: no ":server" part
+    if bad_room is not None:
+        raise ConfigError("MATRIX_ROOM_IDS", f"room ids start with ! (not an #alias), got {bad_room!r}")
     return NetworkSettings(
+        matrix_homeserver_url=matrix_url.rstrip("/"),
+        matrix_access_token=matrix_token,
+        matrix_room_ids=rooms,
         default_reach=Reach(reach),
         poll_seconds=poll,
         hashtag=hashtag,

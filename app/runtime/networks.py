@@ -20,6 +20,13 @@ class ConnectedNetworks:
     def network(self, *, key: str) -> Network | None:
         return self._by_key.get(key)
 
+    async def close(self) -> None:
+        """Release the clients that hold connections (matrix-nio's session)."""
+        for network in self._by_key.values():
+            close = getattr(network, "close", None)
+            if close is not None:
+                await close()
+
 
 def connect_networks(settings: NetworkSettings) -> ConnectedNetworks:
     networks: list[Network] = []
@@ -30,6 +37,17 @@ def connect_networks(settings: NetworkSettings) -> ConnectedNetworks:
             MastodonNetwork(
                 base_url=settings.mastodon_base_url,
                 access_token=settings.mastodon_access_token,
+                hashtag=settings.hashtag,
+            )
+        )
+    if settings.matrix:
+        from integrations.networks.matrix import MatrixNetwork
+
+        networks.append(
+            MatrixNetwork(
+                homeserver_url=settings.matrix_homeserver_url,
+                access_token=settings.matrix_access_token,
+                room_ids=settings.matrix_room_ids,
                 hashtag=settings.hashtag,
             )
         )

@@ -22,7 +22,7 @@ from app.runtime.inflight import InFlight
 from app.runtime.jobs import job_handlers
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
-from app.runtime.networks import connect_networks
+from app.runtime.networks import ConnectedNetworks, connect_networks
 from app.store.connection import RedisClient, Replication, connect
 from app.store.counters import Counters
 from app.store.networks import RedisNetworkLog
@@ -177,6 +177,8 @@ class Runtime:
             await self._session.close()
         if self.teams_directory is not None:
             await self.teams_directory.close()
+        if isinstance(self.ctx.networks, ConnectedNetworks):
+            await self.ctx.networks.close()
         await self.redis.aclose()
         await asyncio.sleep(0)
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.domain.errors import PlatformError, RateLimited, RetryLater
-from app.domain.models import Mirror, MirrorStatus, Organisation, Reach, Topic
-from app.domain.networks import NetworkMode, NetworkPost, NetworkState, is_network
+from app.domain.models import Mirror, MirrorStatus, Organisation, Reach, Topic, person_key
+from app.domain.networks import NetworkMode, NetworkPost, NetworkReply, NetworkState, is_network
 from app.domain.ports import Network
 from app.domain.summary import outcome_for, summarise_topic
 from app.usecases.context import Context
 from app.usecases.incoming import IncomingReply
-from app.usecases.jobs import PollNetwork, PublishQuestion, ThankPartner
+from app.usecases.jobs import CountReaction, PollNetwork, PublishQuestion, ThankPartner
 from app.usecases.mirroring import schedule_refresh
 from app.usecases.relay import accept_reply
-from app.usecases.reply_changes import accept_deletion
+from app.usecases.reply_changes import accept_deletion, accept_edit
+from app.usecases.votes import accept_reaction
 
 AFTER_MEETING_FACTOR = 15  # once the topic is closed, replies are read this many times less often
 STOP_AFTER_CLOSE_S = 24 * 3600
@@ -123,17 +124,25 @@ async def poll_network(job: PollNetwork, ctx: Context) -> int:
         if reply.deleted:
             await accept_deletion(place=post.place, message_id=reply.reply_id, ctx=ctx)
             continue
-        incoming = IncomingReply(
-            place=post.place,
-            message_id=reply.reply_id,
-            user_id=reply.author_id,
-            text=reply.text,
-            from_a_bot=False,
-            at=reply.at,
-            author_name=reply.author_name,
-            link=reply.url,
-        )
+        incoming = _incoming(post, reply)
+        if reply.edited:
+            await accept_edit(reply=incoming, version=int(now * 1_000_000), ctx=ctx)
+            continue
         fresh += await accept_reply(reply=incoming, ctx=ctx)  # its job id: each reply once, however often read
+    for reaction in page.reactions:
+        await accept_reaction(
+            job=CountReaction(
+                place=post.place,
+                message_id=reaction.reply_id,
+                voter=person_key(platform=str(post.platform), tenant=post.instance, user=reaction.voter),
+                user_id=reaction.voter,
+                emoji=reaction.emoji,
+                added=reaction.added,
+                at=reaction.at,
+                event_id=reaction.event_id,
+            ),
+            ctx=ctx,
+        )
     if ctx.network_log is not None:
         await ctx.network_log.save_cursor(topic_id=topic.id, key=job.network, cursor=page.cursor)
         await ctx.network_log.record_success(key=job.network, readable=page.readable, at=now)
@@ -144,6 +153,19 @@ async def poll_network(job: PollNetwork, ctx: Context) -> int:
 
 def is_network_key(key: str) -> bool:
     return is_network(key.partition(":")[0])
+
+
+def _incoming(post: NetworkPost, reply: NetworkReply) -> IncomingReply:
+    return IncomingReply(
+        place=post.place,
+        message_id=reply.reply_id,
+        user_id=reply.author_id,
+        text=reply.text,
+        from_a_bot=False,
+        at=reply.at,
+        author_name=reply.author_name,
+        link=reply.url,
+    )
 
 
 async def answer_outcome(job: ThankPartner, ctx: Context) -> bool:

@@ -31,7 +31,7 @@ from mastodon.errors import MastodonAPIError
 
 from app.domain.errors import InstallationGone, MessageGone, PlatformError, RateLimited
 from app.domain.models import Platform
-from app.domain.networks import NetworkPost, NetworkReply, RepliesPage
+from app.domain.networks import NetworkPost, NetworkReply, RepliesPage, text_mark
 from app.domain.summary import Outcome
 from app.runtime.logs import get_logger
 from integrations.networks.words import outcome_post, plain_text, question_post
@@ -90,29 +90,32 @@ class MastodonNetwork:
     async def replies(self, *, post: NetworkPost, cursor: str) -> RepliesPage:
         own = await self._own_account()
         context = await self._call(self._api.status_context, post.post_id)
-        seen: set[str] = set(json.loads(cursor)) if cursor else set()
-        present: list[str] = []
+        seen = _marks(cursor)
+        present: dict[str, str] = {}
         fresh: list[NetworkReply] = []
         for status in context["descendants"]:
             account = status["account"]
             if str(account["id"]) == own:
                 continue
             reply_id = str(status["id"])
-            present.append(reply_id)
-            if reply_id in seen:
+            text = _without_leading_mentions(plain_text(str(status["content"])))
+            present[reply_id] = text_mark(text)
+            if seen.get(reply_id) == present[reply_id]:
                 continue
             fresh.append(
                 NetworkReply(
                     reply_id=reply_id,
                     author_id=f"@{account['acct']}",
                     author_name=str(account.get("display_name") or account["acct"]),
-                    text=_without_leading_mentions(plain_text(str(status["content"]))),
+                    text=text,
                     url=str(status.get("url") or ""),
                     at=_timestamp(status.get("created_at")),
+                    edited=reply_id in seen,  # seen with other words: edited since
                 )
             )
-        gone = [NetworkReply(r, "", "", "", "", 0.0, deleted=True) for r in sorted(seen - set(present))]
-        return RepliesPage(replies=(*fresh, *gone), cursor=json.dumps(present[-SEEN_KEPT:]))
+        gone = [NetworkReply(r, "", "", "", "", 0.0, deleted=True) for r in sorted(seen.keys() - present.keys())]
+        kept = dict(list(present.items())[-SEEN_KEPT:])
+        return RepliesPage(replies=(*fresh, *gone), cursor=json.dumps(kept))
 
     async def answer(self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool) -> None:
         text = outcome_post(outcome, asker_org=asker_org, share=share, limit=STATUS_LIMIT)
@@ -123,6 +126,11 @@ class MastodonNetwork:
             visibility="public",
             idempotency_key=f"cercle-outcome-{post.post_id}",
         )
+
+
+def _marks(cursor: str) -> dict[str, str]:
+    """The replies seen so far and a mark of their words ({} the first time)."""
+    return dict(json.loads(cursor)) if cursor else {}
 
 
 def _without_leading_mentions(text: str) -> str:
