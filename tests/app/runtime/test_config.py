@@ -163,3 +163,18 @@ def test_a_wrong_network_setting_names_its_variable(env, variable):
     with pytest.raises(ConfigError) as refused:
         load_settings(env)
     assert refused.value.variable == variable
+
+
+def test_matrix_needs_its_three_variables_and_room_ids():
+    on = load_settings(
+        {"MATRIX_HOMESERVER_URL": "https://matrix.example/", "MATRIX_ACCESS_TOKEN": "t", "MATRIX_ROOM_IDS": "!a:x, !b"}
+    )
+    assert on.networks.matrix and on.networks.matrix_room_ids == ("!a:x", "!b")
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"MATRIX_HOMESERVER_URL": "https://matrix.example", "MATRIX_ACCESS_TOKEN": "t"})
+    assert refused.value.variable == "MATRIX_ROOM_IDS"
+    with pytest.raises(ConfigError) as refused:
+        load_settings(
+            {"MATRIX_HOMESERVER_URL": "https://m.example", "MATRIX_ACCESS_TOKEN": "t", "MATRIX_ROOM_IDS": "#alias"}
+        )
+    assert refused.value.variable == "MATRIX_ROOM_IDS"
