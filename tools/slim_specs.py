@@ -114,6 +114,50 @@ def _slim(spec: dict[str, Any], paths: dict[str, Any], *, source: str, what: str
     }
 
 
+X_PATHS = {"/2/tweets": ("post",), "/2/tweets/search/recent": ("get",), "/2/users/me": ("get",)}
+X_SOURCE = (
+    "xdevplatform/xdk specs/openapi.json (X API v2, info.version 2.167) @ 84c26540df30c0b798e50e34151c56d5d262ba1c"
+)
+
+
+def _component_refs(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/"):
+            found.add(ref.removeprefix("#/components/"))
+        for value in node.values():
+            _component_refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _component_refs(value, found)
+
+
+def slim_x(source: Path) -> dict[str, Any]:
+    """The X routes Cercle calls, with every component they reference (OpenAPI 3)."""
+    spec = json.loads(source.read_text())
+    paths = {p: {m: spec["paths"][p][m] for m in methods} for p, methods in X_PATHS.items()}
+    wanted: set[str] = set()
+    _component_refs(paths, wanted)
+    components: dict[str, dict[str, Any]] = {}
+    done: set[str] = set()
+    while wanted - done:
+        for name in sorted(wanted - done):
+            kind, _, key = name.partition("/")
+            value = spec["components"][kind][key]
+            components.setdefault(kind, {})[key] = value
+            _component_refs(value, wanted)
+            done.add(name)
+    return {
+        "_source": X_SOURCE,
+        "_slimmed": f"paths limited to the {len(paths)} routes Cercle calls, with the components they reference",
+        "openapi": spec["openapi"],
+        "info": spec["info"],
+        "servers": spec["servers"],
+        "paths": paths,
+        "components": components,
+    }
+
+
 def main(shared_specs: Path, target: Path) -> None:
     (target / "slack").mkdir(parents=True, exist_ok=True)
     slim = slim_web_api(shared_specs / "slack/web-api/slack_web_openapi_v2_without_examples.json")
@@ -121,6 +165,9 @@ def main(shared_specs: Path, target: Path) -> None:
     connector = slim_connector(shared_specs / "teams/botframework/botframework-channel.connector-api-v3.1.swagger.json")
     (target / "teams").mkdir(parents=True, exist_ok=True)
     (target / "teams/connector-api.slim.json").write_text(json.dumps(connector, indent=1, sort_keys=True) + "\n")
+    (target / "x").mkdir(parents=True, exist_ok=True)
+    x = slim_x(shared_specs / "x/x-api-v2.openapi.json")
+    (target / "x/x-api-v2.slim.json").write_text(json.dumps(x, indent=1, sort_keys=True) + "\n")
     for relative in COPIED:
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,9 @@ class NetworkSettings:
     matrix_homeserver_url: str = ""
     matrix_access_token: str = ""
     matrix_room_ids: tuple[str, ...] = ()
+    x_api_url: str = "https://api.x.com/2/"
+    x_access_token: str = ""  # OAuth 2.0 user context: posts as the account
+    x_bearer_token: str = ""  # app-only: reads (search), when the plan allows them
 
     @property
     def mastodon(self) -> bool:
@@ -30,8 +33,13 @@ class NetworkSettings:
     def matrix(self) -> bool:
         return bool(self.matrix_homeserver_url and self.matrix_access_token and self.matrix_room_ids)
 
+    @property
+    def x(self) -> bool:
+        return bool(self.x_access_token)
+
     def describe(self) -> str:
-        connected = [name for name, on in (("Mastodon", self.mastodon), ("Matrix", self.matrix)) if on]
+        networks = (("Mastodon", self.mastodon), ("Matrix", self.matrix), ("X", self.x))
+        connected = [name for name, on in networks if on]
         return ", ".join(connected) or "none connected: questions stay with the partners"
 
 
@@ -68,7 +76,15 @@ def network_settings(env: Mapping[str, str]) -> NetworkSettings:
     bad_room = next((r for r in rooms if not r.startswith("!")), None)  # room version 12: no ":server" part
     if bad_room is not None:
         raise ConfigError("MATRIX_ROOM_IDS", f"room ids start with ! (not an #alias), got {bad_room!r}")
+    x_url = get("X_API_URL") or "https://api.x.com/2/"
+    if urlparse(x_url).scheme not in ("http", "https"):
+        raise ConfigError("X_API_URL", f"must be an http(s) URL, got {x_url!r}")
+    if get("X_BEARER_TOKEN") and not get("X_ACCESS_TOKEN"):
+        raise ConfigError("X_ACCESS_TOKEN", "is needed to post (X_BEARER_TOKEN only reads)")
     return NetworkSettings(
+        x_api_url=x_url if x_url.endswith("/") else x_url + "/",
+        x_access_token=get("X_ACCESS_TOKEN"),
+        x_bearer_token=get("X_BEARER_TOKEN"),
         matrix_homeserver_url=matrix_url.rstrip("/"),
         matrix_access_token=matrix_token,
         matrix_room_ids=rooms,

@@ -51,4 +51,15 @@ def connect_networks(settings: NetworkSettings) -> ConnectedNetworks:
                 hashtag=settings.hashtag,
             )
         )
+    if settings.x:
+        from integrations.networks.x import XNetwork
+
+        networks.append(
+            XNetwork(
+                api_url=settings.x_api_url,
+                user_token=settings.x_access_token,
+                bearer_token=settings.x_bearer_token,
+                hashtag=settings.hashtag,
+            )
+        )
     return ConnectedNetworks(networks)

@@ -178,3 +178,12 @@ def test_matrix_needs_its_three_variables_and_room_ids():
             {"MATRIX_HOMESERVER_URL": "https://m.example", "MATRIX_ACCESS_TOKEN": "t", "MATRIX_ROOM_IDS": "#alias"}
         )
     assert refused.value.variable == "MATRIX_ROOM_IDS"
+
+
+def test_x_posts_with_the_user_token_and_may_read_with_the_app_token():
+    settings = load_settings({"X_ACCESS_TOKEN": "user", "X_BEARER_TOKEN": "app", "X_API_URL": "http://127.0.0.1:9/2"})
+    assert settings.networks.x and settings.networks.x_api_url == "http://127.0.0.1:9/2/"
+    assert load_settings({}).networks.x_api_url == "https://api.x.com/2/"
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"X_BEARER_TOKEN": "app"})
+    assert refused.value.variable == "X_ACCESS_TOKEN"
