@@ -57,6 +57,14 @@ COPIED = (
     "teams/activities/messageReaction.reactionsAdded.json",
     "teams/activities/messageReaction.reactionsRemoved.json",
     "mastodon/statuses.md",
+    "bluesky/lexicons/com/atproto/server/createSession.json",
+    "bluesky/lexicons/com/atproto/server/refreshSession.json",
+    "bluesky/lexicons/com/atproto/repo/createRecord.json",
+    "bluesky/lexicons/com/atproto/repo/getRecord.json",
+    "bluesky/lexicons/com/atproto/repo/strongRef.json",
+    "bluesky/lexicons/app/bsky/feed/post.json",
+    "bluesky/lexicons/app/bsky/feed/getPostThread.json",
+    "bluesky/lexicons/app/bsky/richtext/facet.json",
     "mastodon/rate-limits.md",
 )
 # The Bot Connector routes Cercle calls (and the stand-in serves), with the definitions they reference.

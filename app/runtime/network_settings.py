@@ -21,6 +21,9 @@ class NetworkSettings:
     matrix_homeserver_url: str = ""
     matrix_access_token: str = ""
     matrix_room_ids: tuple[str, ...] = ()
+    bluesky_service_url: str = "https://bsky.social"
+    bluesky_handle: str = ""
+    bluesky_app_password: str = ""
     x_api_url: str = "https://api.x.com/2/"
     x_access_token: str = ""  # OAuth 2.0 user context: posts as the account
     x_bearer_token: str = ""  # app-only: reads (search), when the plan allows them
@@ -34,11 +37,15 @@ class NetworkSettings:
         return bool(self.matrix_homeserver_url and self.matrix_access_token and self.matrix_room_ids)
 
     @property
+    def bluesky(self) -> bool:
+        return bool(self.bluesky_handle and self.bluesky_app_password)
+
+    @property
     def x(self) -> bool:
         return bool(self.x_access_token)
 
     def describe(self) -> str:
-        networks = (("Mastodon", self.mastodon), ("Matrix", self.matrix), ("X", self.x))
+        networks = (("Mastodon", self.mastodon), ("Bluesky", self.bluesky), ("Matrix", self.matrix), ("X", self.x))
         connected = [name for name, on in networks if on]
         return ", ".join(connected) or "none connected: questions stay with the partners"
 
@@ -76,12 +83,21 @@ def network_settings(env: Mapping[str, str]) -> NetworkSettings:
     bad_room = next((r for r in rooms if not r.startswith("!")), None)  # room version 12: no ":server" part
     if bad_room is not None:
         raise ConfigError("MATRIX_ROOM_IDS", f"room ids start with ! (not an #alias), got {bad_room!r}")
+    handle, app_password = get("BLUESKY_HANDLE"), get("BLUESKY_APP_PASSWORD")
+    if bool(handle) != bool(app_password):
+        raise ConfigError("BLUESKY_APP_PASSWORD" if handle else "BLUESKY_HANDLE", "is needed with the other")
+    bluesky_url = (get("BLUESKY_SERVICE_URL") or "https://bsky.social").rstrip("/")
+    if urlparse(bluesky_url).scheme not in ("http", "https"):
+        raise ConfigError("BLUESKY_SERVICE_URL", f"must be an http(s) URL, got {bluesky_url!r}")
     x_url = get("X_API_URL") or "https://api.x.com/2/"
     if urlparse(x_url).scheme not in ("http", "https"):
         raise ConfigError("X_API_URL", f"must be an http(s) URL, got {x_url!r}")
     if get("X_BEARER_TOKEN") and not get("X_ACCESS_TOKEN"):
         raise ConfigError("X_ACCESS_TOKEN", "is needed to post (X_BEARER_TOKEN only reads)")
     return NetworkSettings(
+        bluesky_service_url=bluesky_url,
+        bluesky_handle=handle.lstrip("@"),
+        bluesky_app_password=app_password,
         x_api_url=x_url if x_url.endswith("/") else x_url + "/",
         x_access_token=get("X_ACCESS_TOKEN"),
         x_bearer_token=get("X_BEARER_TOKEN"),

@@ -40,6 +40,17 @@ def connect_networks(settings: NetworkSettings) -> ConnectedNetworks:
                 hashtag=settings.hashtag,
             )
         )
+    if settings.bluesky:
+        from integrations.networks.bluesky import BlueskyNetwork
+
+        networks.append(
+            BlueskyNetwork(
+                service_url=settings.bluesky_service_url,
+                handle=settings.bluesky_handle,
+                app_password=settings.bluesky_app_password,
+                hashtag=settings.hashtag,
+            )
+        )
     if settings.matrix:
         from integrations.networks.matrix import MatrixNetwork
 
