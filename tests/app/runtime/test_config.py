@@ -187,3 +187,12 @@ def test_x_posts_with_the_user_token_and_may_read_with_the_app_token():
     with pytest.raises(ConfigError) as refused:
         load_settings({"X_BEARER_TOKEN": "app"})
     assert refused.value.variable == "X_ACCESS_TOKEN"
+
+
+def test_bluesky_needs_its_handle_and_app_password():
+    on = load_settings({"BLUESKY_HANDLE": "@cercle.bsky.social", "BLUESKY_APP_PASSWORD": "abcd-efgh-ijkl-mnop"})
+    assert on.networks.bluesky and on.networks.bluesky_handle == "cercle.bsky.social"
+    assert on.networks.bluesky_service_url == "https://bsky.social"
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"BLUESKY_HANDLE": "cercle.bsky.social"})
+    assert refused.value.variable == "BLUESKY_APP_PASSWORD"
