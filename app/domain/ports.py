@@ -131,6 +131,7 @@ class Network(Protocol):
     platform: Platform
     instance: str
     name: str  # as people see it: "Mastodon (mastodon.social)"
+    reads_per_hour: int | None  # what the account may spend reading replies (None: no budget to keep)
 
     async def publish(self, *, question: str, key: str) -> NetworkPost:
         """Publish the question alone (no asker, no internal link), fitted to the network's length;
@@ -160,6 +161,10 @@ class NetworkLog(Protocol):
         """Returns how many failures in a row, for the backoff."""
 
     async def state(self, *, key: str, name: str) -> NetworkState: ...
+
+    async def reading(self, *, key: str, topic_id: str, until: float, now: float) -> int:
+        """Note that this topic's replies are read on this network until ``until``; returns how many
+        topics are being read there now, this one included (they share the account's budget)."""
 
     async def cursor(self, *, topic_id: str, key: str) -> str: ...
 

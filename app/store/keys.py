@@ -244,3 +244,9 @@ def network_state(network: str) -> str:
 def network_cursor(topic_id: str, network: str) -> str:
     """How far a topic's replies on one network were read (the integration's own cursor)."""
     return f"{PREFIX}:{{t:{topic_id}}}:cursor:{network}"
+
+
+def network_polls(network: str) -> str:
+    """Sorted set: the topics whose replies are being read on a network, scored by when that stops
+    (they share the account's budget, so each is read less often when there are many)."""
+    return f"{PREFIX}:network:{network}:polls"

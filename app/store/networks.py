@@ -37,6 +37,14 @@ class RedisNetworkLog:
         since = float(data.get("failing_since") or 0.0)
         return NetworkState(key, name, mode, last_error=data.get("error", ""), failing_since=since)
 
+    async def reading(self, *, key: str, topic_id: str, until: float, now: float) -> int:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(keys.network_polls(key), {topic_id: until})
+            pipe.zremrangebyscore(keys.network_polls(key), "-inf", now)
+            pipe.zcard(keys.network_polls(key))
+            done = await pipe.execute()
+        return int(done[-1])
+
     async def cursor(self, *, topic_id: str, key: str) -> str:
         return str(await self._redis.get(keys.network_cursor(topic_id, key)) or "")
 

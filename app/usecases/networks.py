@@ -27,6 +27,7 @@ from app.usecases.votes import accept_reaction
 AFTER_MEETING_FACTOR = 15  # once the topic is closed, replies are read this many times less often
 STOP_AFTER_CLOSE_S = 24 * 3600
 BACKOFF_CAP_S = 15 * 60
+READS_SHARE = 0.8  # of an account's budget, for reading replies: the rest posts questions and outcomes
 
 
 def reach_of(*, public: bool | None, ctx: Context) -> Reach:
@@ -110,6 +111,10 @@ async def poll_network(job: PollNetwork, ctx: Context) -> int:
     post = NetworkPost(network.platform, network.instance, mirror.place.thread)
     cursor = await ctx.network_log.cursor(topic_id=topic.id, key=job.network) if ctx.network_log else ""
     period = ctx.poll_s if topic.is_open else ctx.poll_s * AFTER_MEETING_FACTOR
+    if ctx.network_log is not None and network.reads_per_hour:
+        # Every topic read on this account shares its budget: many of them, each read less often.
+        reading = await ctx.network_log.reading(key=job.network, topic_id=topic.id, until=now + 3 * period, now=now)
+        period = max(period, reading * 3600 / (network.reads_per_hour * READS_SHARE))
     try:
         page = await network.replies(post=post, cursor=cursor)
     except RateLimited as limited:

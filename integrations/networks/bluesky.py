@@ -48,6 +48,7 @@ def record_key(key: str) -> str:
 
 class BlueskyNetwork:
     platform = Platform.BLUESKY
+    reads_per_hour: int | None = 36000  # 3,000 requests per 5 minutes per IP; one thread read per poll
 
     def __init__(self, *, service_url: str, handle: str, app_password: str, hashtag: str = "") -> None:
         self.instance = urlparse(service_url).netloc

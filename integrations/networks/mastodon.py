@@ -45,6 +45,7 @@ SEEN_KEPT = 4096  # reply ids kept in the cursor: the most a context returns to 
 
 class MastodonNetwork:
     platform = Platform.MASTODON
+    reads_per_hour: int | None = 3600  # 300 requests per 5 minutes per account; one context read per poll
 
     def __init__(self, *, base_url: str, access_token: str, hashtag: str = "") -> None:
         self.instance = urlparse(base_url).netloc

@@ -31,6 +31,7 @@ SEEN_KEPT = 4096
 
 class MatrixNetwork:
     platform = Platform.MATRIX
+    reads_per_hour: int | None = None  # a homeserver's own limits, raised for bots by its operator
 
     def __init__(self, *, homeserver_url: str, access_token: str, room_ids: tuple[str, ...], hashtag: str = "") -> None:
         self.instance = urlparse(homeserver_url).netloc

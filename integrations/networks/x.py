@@ -44,6 +44,7 @@ class XRefused(PlatformError):
 class XNetwork:
     platform = Platform.X
     name = "X"
+    reads_per_hour: int | None = 1200  # recent search: 300 per 15 minutes per user
 
     def __init__(self, *, api_url: str, user_token: str, bearer_token: str = "", hashtag: str = "") -> None:
         self._api = api_url if api_url.endswith("/") else api_url + "/"
