@@ -4,8 +4,9 @@
    p95, with the default schedule (replies read every CERCLE_POLL_SECONDS=20 s). Baseline, in the
    same run: a bare poller on the same schedule and stack (aiohttp reads the context every 20 s and
    reposts each new reply with slack_sdk at once: no queue, no store, no scoring).
-2. Requests spent per open topic per hour on the Mastodon account, against its budget of 300 per
-   5 minutes (3,600 an hour).
+2. Requests spent reading replies per open topic per hour on each network account (Mastodon, X,
+   Bluesky; the questions go to all three), against each one's budget: Mastodon 300 per 5 minutes,
+   X's recent search 300 per 15 minutes, Bluesky 3,000 per 5 minutes. Matrix has none to keep.
 
 Cercle runs as `make run` starts it (`python -m app`: the embedded Redis, web and worker, the default
 relevance tier); the Slack and Mastodon stand-ins run here.
@@ -29,14 +30,21 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.harness import SIGNING_SECRET, free_port, process, summary_ms, timed_signed_post, write_results
 from tests.slack_signing import form_body
+from tests.standins.bluesky import BlueskyStandIn
 from tests.standins.mastodon import MastodonStandIn
 from tests.standins.slack_api import SlackStandIn
+from tests.standins.x_api import XStandIn
 
 TEAM = "TBENCH0000"
 POLL_S = 20.0
 
 
-def cercle_env(slack: SlackStandIn, mastodon: MastodonStandIn, *, port: int, data_dir: Path) -> dict[str, str]:
+BUDGETS_PER_HOUR = {"mastodon": 3600, "x": 1200, "bluesky": 36000}
+
+
+def cercle_env(
+    slack: SlackStandIn, mastodon: MastodonStandIn, x: XStandIn, bluesky: BlueskyStandIn, *, port: int, data_dir: Path
+) -> dict[str, str]:
     token = slack.workspaces[TEAM].bot_token
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "CERCLE_", "SLACK_", "MASTODON_"))}
     return {
@@ -49,6 +57,11 @@ def cercle_env(slack: SlackStandIn, mastodon: MastodonStandIn, *, port: int, dat
         "CERCLE_SECRET_KEY": "bench-secret-key-long-enough-0123456789",
         "MASTODON_BASE_URL": mastodon.base_url,
         "MASTODON_ACCESS_TOKEN": mastodon.token,
+        "X_API_URL": x.api_url,
+        "X_ACCESS_TOKEN": x.user_token,
+        "BLUESKY_SERVICE_URL": bluesky.service_url,
+        "BLUESKY_HANDLE": bluesky.handle,
+        "BLUESKY_APP_PASSWORD": bluesky.password,
         "CERCLE_RELEVANCE_THRESHOLD": "0",  # the path is measured: every reply goes through
         "CERCLE_MAX_INJECT": "100000",
         "LOG_FORMAT": "json",
@@ -121,6 +134,8 @@ async def bare_poller(mastodon: MastodonStandIn, slack: SlackStandIn, roots: lis
 async def main(topics: int, replies: int, seconds: float) -> dict:
     slack = await SlackStandIn().start()
     mastodon = await MastodonStandIn().start()
+    x = await XStandIn().start()
+    bluesky = await BlueskyStandIn().start()
     ws = slack.add_workspace(TEAM, "Bench Org")
     for i in range(topics):
         ws.add_channel(f"C0LIVE{i:04d}", f"live-{i}")
@@ -130,7 +145,7 @@ async def main(topics: int, replies: int, seconds: float) -> dict:
     try:
         with tempfile.TemporaryDirectory() as data_dir:
             port = free_port()
-            env = cercle_env(slack, mastodon, port=port, data_dir=Path(data_dir))
+            env = cercle_env(slack, mastodon, x, bluesky, port=port, data_dir=Path(data_dir))
             url = f"http://127.0.0.1:{port}"
             log = Path(tempfile.gettempdir()) / f"cercle-bench-networks-{port}.log"
             with process([sys.executable, "-m", "app"], env=env, ready_url=f"{url}/readyz", log=log, inherit=False):
@@ -142,6 +157,8 @@ async def main(topics: int, replies: int, seconds: float) -> dict:
                         await asyncio.sleep(0.2)
                     roots = [s.id for s in sorted(mastodon.published(), key=lambda s: int(s.id))]
                     calls_before = len(mastodon.calls)
+                    x_before = x.calls.count(("GET", "/2/tweets/search/recent"))
+                    bluesky_before = bluesky.thread_reads
                     measured_from = time.time()
                     stop = asyncio.Event()
                     bare = asyncio.get_running_loop().create_task(bare_poller(mastodon, slack, roots, stop))
@@ -170,12 +187,25 @@ async def main(topics: int, replies: int, seconds: float) -> dict:
                         [done_b[k] - t for k, t in bare_appeared.items() if k in done_b]
                     )
                     figures["replies_injected"] = {"cercle": len(done_c), "bare": len(done_b), "sent": replies}
-                    per_topic_hour = len(cercle_calls) / max(1, topics) / max(elapsed_h, 1e-9)
-                    figures["requests_per_topic_per_hour"] = round(per_topic_hour, 1)
-                    figures["budget_per_hour"] = 3600
-                    figures["open_topics_the_budget_allows"] = int(3600 // max(per_topic_hour, 1))
-        figures["violations"] = (slack.violations + mastodon.violations)[:5]
+                    reads = {
+                        "mastodon": len(cercle_calls),
+                        "x": x.calls.count(("GET", "/2/tweets/search/recent")) - x_before,
+                        "bluesky": bluesky.thread_reads - bluesky_before,
+                    }
+                    figures["reads_per_topic_per_hour"] = {
+                        name: {
+                            "reads": round(count / max(1, topics) / max(elapsed_h, 1e-9), 1),
+                            "budget_per_hour": BUDGETS_PER_HOUR[name],
+                            "topics_at_full_pace": int(
+                                0.8 * BUDGETS_PER_HOUR[name] * elapsed_h * topics // max(count, 1)
+                            ),
+                        }
+                        for name, count in reads.items()
+                    }
+        figures["violations"] = (slack.violations + mastodon.violations + x.violations + bluesky.violations)[:5]
     finally:
+        await bluesky.stop()
+        await x.stop()
         await mastodon.stop()
         await slack.stop()
     figures["ratio_p50"] = round(figures["cercle"]["p50_ms"] / figures["bare_poller"]["p50_ms"], 2)
@@ -198,8 +228,9 @@ if __name__ == "__main__":
             f"p50 {f['p50_ms'] / 1000:.1f} s  p95 {f['p95_ms'] / 1000:.1f} s (n={f['n']})"
         )
     print(f"ratio: p50 x{result['ratio_p50']}  p95 x{result['ratio_p95']}")
-    print(
-        f"requests per open topic per hour: {result['requests_per_topic_per_hour']} of the account's 3,600 "
-        f"(about {result['open_topics_the_budget_allows']} open public topics at once); "
-        f"violations: {result['violations']}; figures in {path}"
-    )
+    for name, figure in result["reads_per_topic_per_hour"].items():
+        print(
+            f"{name}: {figure['reads']} reads per open topic per hour, of {figure['budget_per_hour']}; "
+            f"{figure['topics_at_full_pace']} topics at this pace fit in 80% of it (more are spread out)"
+        )
+    print(f"violations: {result['violations']}; figures in {path}")

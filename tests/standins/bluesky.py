@@ -89,6 +89,7 @@ class BlueskyStandIn:
         self.violations: list[str] = []
         self.sessions_created = 0
         self.refreshed = 0
+        self.thread_reads = 0
         self._session_times: list[float] = []
         self._cids = itertools.count(1)
         self._tids = itertools.count(1)
@@ -196,6 +197,7 @@ class BlueskyStandIn:
                 return _error(400, "RecordNotFound", f"Could not locate record: {uri}")
             return web.json_response({"uri": post.uri, "cid": post.cid, "value": post.record})
         if nsid == "app.bsky.feed.getPostThread":
+            self.thread_reads += 1
             root = self.posts.get(request.query.get("uri", ""))
             if root is None or root.deleted:
                 return _error(400, "NotFound", "Post not found")
