@@ -71,3 +71,22 @@ async def test_a_publication_run_again_posts_once(bluesky) -> None:
     first = await network.publish(question="Who audits cloud costs?", key="cercle-topic-1")
     again = await network.publish(question="Who audits cloud costs?", key="cercle-topic-1")
     assert first.post_id == again.post_id and len(bluesky.published()) == 1
+
+
+async def test_one_session_then_refreshes_as_the_access_token_expires(start_cercle, slack, workspace) -> None:
+    """createSession is limited to 30 per 5 minutes: Cercle logs in once and refreshes after."""
+    bluesky = await BlueskyStandIn(access_ttl_s=2).start()
+    try:
+        cercle = await start_cercle(
+            BLUESKY_SERVICE_URL=bluesky.service_url,
+            BLUESKY_HANDLE=bluesky.handle,
+            BLUESKY_APP_PASSWORD=bluesky.password,
+            CERCLE_POLL_SECONDS="0.5",
+        )
+        await command(cercle, slack, "--public Who audits cloud costs?", team_id=TEAM, channel=MEET, user="U0ASKER")
+        await eventually(lambda: bluesky.published())
+        await eventually(lambda: bluesky.refreshed >= 1 and bluesky.thread_reads >= 3, timeout=15)
+        assert bluesky.sessions_created == 1
+    finally:
+        await bluesky.stop()
+    assert bluesky.violations == []

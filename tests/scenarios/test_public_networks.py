@@ -72,6 +72,10 @@ async def test_a_public_question_goes_to_mastodon_and_its_replies_come_back(cerc
     await command(cercle, slack, "end", team_id=TEAM, channel=MEET, user="U0ASKER")
     outcome = await eventually(lambda: [s for s in mastodon.published() if s.in_reply_to_id == question.id], timeout=15)
     assert "meeting has ended" in outcome[0].params["status"] and "Bob" in outcome[0].params["status"]
+    summary = json.dumps(
+        [m.get("blocks") for m in slack.channel_messages(TEAM, MEET) if "Meeting summary" in m["text"]]
+    )
+    assert f"Mastodon (127.0.0.1:{mastodon.port})" in summary and "Bob" in summary  # the network's helpers
     listed = await command(cercle, slack, "networks", team_id=TEAM, channel=MEET, user="U0ASKER")
     assert f"Mastodon (127.0.0.1:{mastodon.port}): working" in listed
 
@@ -136,3 +140,32 @@ async def test_the_rate_limit_is_waited_out_and_the_question_still_goes_out_once
     finally:
         await mastodon.stop()
     assert mastodon.violations == []
+
+
+async def test_a_failing_network_does_not_hold_up_another(start_cercle, slack, workspace, mastodon):
+    from tests.standins.x_api import XStandIn
+
+    x = await XStandIn().start()
+    try:
+        cercle = await start_cercle(
+            MASTODON_BASE_URL=mastodon.base_url,
+            MASTODON_ACCESS_TOKEN=mastodon.token,
+            X_API_URL=x.api_url,
+            X_ACCESS_TOKEN=x.user_token,
+        )
+        mastodon.fail_next = [502, 502, 502, 502, 502, 502]
+        told = await command(
+            cercle, slack, "--public Who knows a good auditor?", team_id=TEAM, channel=MEET, user="U0ASKER"
+        )
+        assert "published on 2 public networks" in told
+        await eventually(lambda: x.posted(), timeout=10)
+        listed = await eventually(lambda: _failing(cercle, slack), timeout=10)
+        assert "- X: working" in listed
+    finally:
+        await x.stop()
+    assert x.violations == []
+
+
+async def _failing(cercle, slack) -> str | None:
+    listed = await command(cercle, slack, "networks", team_id=TEAM, channel=MEET, user="U0ASKER")
+    return listed if "failing since" in listed else None

@@ -82,7 +82,9 @@ class Post:
 
 
 class BlueskyStandIn:
-    def __init__(self) -> None:
+    def __init__(self, *, access_ttl_s: float = 3600) -> None:
+        """``access_ttl_s``: how long an access token lasts (short, to see the client refresh it)."""
+        self.access_ttl_s = access_ttl_s
         self.handle, self.password = "cercle.bsky.test", "app-pass-word-1234"
         self.did = "did:plc:cercle000000000000000000"
         self.posts: dict[str, Post] = {}
@@ -144,7 +146,7 @@ class BlueskyStandIn:
 
     def _session(self) -> dict[str, Any]:
         return {
-            "accessJwt": self._token("com.atproto.appPass", 3600),
+            "accessJwt": self._token("com.atproto.appPass", self.access_ttl_s),
             "refreshJwt": self._token("com.atproto.refresh", 90 * 24 * 3600),
             "handle": self.handle,
             "did": self.did,
