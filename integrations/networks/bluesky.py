@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import time
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -32,7 +31,7 @@ from app.domain.errors import InstallationGone, PlatformError, RateLimited
 from app.domain.models import Platform
 from app.domain.networks import NetworkPost, NetworkReply, RepliesPage, text_mark
 from app.domain.summary import Outcome
-from integrations.networks.words import fit, outcome_post
+from integrations.networks.words import fit, outcome_post, timestamp
 
 POST_LIMIT = 300  # graphemes; Cercle counts characters, which are never fewer
 SEEN_KEPT = 4096
@@ -148,7 +147,7 @@ class BlueskyNetwork:
                     author_name=str(author.display_name or author.handle),
                     text=text,
                     url=_web_link(reply_uri, handle=str(author.handle)),
-                    at=_timestamp(str(view.post.indexed_at)),
+                    at=timestamp(str(view.post.indexed_at)),
                 )
             )
         gone = [NetworkReply(r, "", "", "", "", 0.0, deleted=True) for r in sorted(seen.keys() - present.keys())]
@@ -185,10 +184,3 @@ def _error_name(error: Exception) -> str:
     response = getattr(error, "response", None)
     content = getattr(response, "content", None)
     return str(getattr(content, "error", None) or getattr(content, "message", None) or type(error).__name__)[:120]
-
-
-def _timestamp(value: str) -> float:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return time.time()

@@ -15,7 +15,6 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -34,7 +33,7 @@ from app.domain.models import Platform
 from app.domain.networks import NetworkPost, NetworkReply, RepliesPage, text_mark
 from app.domain.summary import Outcome
 from app.runtime.logs import get_logger
-from integrations.networks.words import outcome_post, plain_text, question_post
+from integrations.networks.words import outcome_post, plain_text, question_post, timestamp, without_leading_mentions
 
 log = get_logger("integrations.networks.mastodon")
 
@@ -99,7 +98,7 @@ class MastodonNetwork:
             if str(account["id"]) == own:
                 continue
             reply_id = str(status["id"])
-            text = _without_leading_mentions(plain_text(str(status["content"])))
+            text = without_leading_mentions(plain_text(str(status["content"])))
             present[reply_id] = text_mark(text)
             if seen.get(reply_id) == present[reply_id]:
                 continue
@@ -110,7 +109,7 @@ class MastodonNetwork:
                     author_name=str(account.get("display_name") or account["acct"]),
                     text=text,
                     url=str(status.get("url") or ""),
-                    at=_timestamp(status.get("created_at")),
+                    at=timestamp(status.get("created_at")),
                     edited=reply_id in seen,  # seen with other words: edited since
                 )
             )
@@ -132,22 +131,3 @@ class MastodonNetwork:
 def _marks(cursor: str) -> dict[str, str]:
     """The replies seen so far and a mark of their words ({} the first time)."""
     return dict(json.loads(cursor)) if cursor else {}
-
-
-def _without_leading_mentions(text: str) -> str:
-    """A reply starts with "@cercle@server" (Mastodon adds the mention it answers): not its words."""
-    words = text.split(" ")
-    while words and words[0].startswith("@"):
-        words.pop(0)
-    return " ".join(words).strip()
-
-
-def _timestamp(value: object) -> float:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return time.time()
-    return time.time()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import re
+import time
+from datetime import datetime
 
 from app.domain.summary import Outcome
 
@@ -47,3 +49,23 @@ def plain_text(markup: str) -> str:
     """A post's HTML (Mastodon's ``content``) as the plain text a person reads."""
     text = _TAG.sub("", _BREAK.sub("\n", markup))
     return "\n".join(line.strip() for line in html.unescape(text).splitlines() if line.strip())
+
+
+def without_leading_mentions(text: str) -> str:
+    """A reply starts with the account it answers ("@cercle@server"): not its words."""
+    words = text.split(" ")
+    while words and words[0].startswith("@"):
+        words.pop(0)
+    return " ".join(words).strip()
+
+
+def timestamp(value: object) -> float:
+    """A network's time (a datetime, or ISO 8601 text) as epoch seconds; now when it cannot be read."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            pass
+    return time.time()

@@ -13,7 +13,6 @@ government or proxy endpoints need the base URL set (`X_API_URL`).
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -23,7 +22,7 @@ from app.domain.errors import InstallationGone, PlatformError, RateLimited
 from app.domain.models import Platform
 from app.domain.networks import NetworkPost, NetworkReply, RepliesPage
 from app.domain.summary import Outcome
-from integrations.networks.words import outcome_post, question_post
+from integrations.networks.words import outcome_post, question_post, timestamp, without_leading_mentions
 
 POST_LIMIT = 280  # characters (X counts a link as 23, and some scripts double: Cercle posts no link)
 SEARCH_FIELDS = {
@@ -120,9 +119,9 @@ class XNetwork:
                     reply_id=str(tweet["id"]),
                     author_id=f"@{username}",
                     author_name=str(author.get("name") or username),
-                    text=_without_leading_mentions(str(tweet.get("text") or "")),
+                    text=without_leading_mentions(str(tweet.get("text") or "")),
                     url=f"https://x.com/{username}/status/{tweet['id']}",
-                    at=_timestamp(tweet.get("created_at")),
+                    at=timestamp(tweet.get("created_at")),
                 )
             )
             newest = str(tweet["id"]) if not newest or int(tweet["id"]) > int(newest) else newest
@@ -136,19 +135,3 @@ class XNetwork:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
-
-
-def _without_leading_mentions(text: str) -> str:
-    words = text.split(" ")
-    while words and words[0].startswith("@"):
-        words.pop(0)
-    return " ".join(words).strip()
-
-
-def _timestamp(value: object) -> float:
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            pass
-    return time.time()

@@ -18,6 +18,8 @@ from typing import Any
 import jwt
 from aiohttp import web
 
+from tests.standins.server import serve
+
 LEXICONS = Path(__file__).resolve().parents[1] / "specs" / "bluesky" / "lexicons"
 SESSIONS_PER_WINDOW, SESSION_WINDOW_S = 30, 300
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
@@ -106,11 +108,7 @@ class BlueskyStandIn:
         app = web.Application()
         app.router.add_route("*", "/xrpc/{nsid}", self._xrpc)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
         return self
 
     async def stop(self) -> None:

@@ -26,6 +26,8 @@ import aiohttp
 import jsonschema
 from aiohttp import web
 
+from tests.standins.server import serve
+
 SPECS = Path(__file__).resolve().parents[1] / "specs" / "teams"
 CARD = "application/vnd.microsoft.card.adaptive"
 LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60))  # per bot per conversation (thread)
@@ -133,11 +135,7 @@ class BotConnectorStandIn:
     async def start(self) -> BotConnectorStandIn:
         app = web.Application()
         app.router.add_route("*", "/amer/{tail:.*}", self._serve)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
         self._session = aiohttp.ClientSession()
         return self
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.standins.server import serve
+
 SPECS = Path(__file__).resolve().parents[1] / "specs" / "mastodon"
 WINDOW_S = 300.0  # the documented budget: 300 requests per 5 minutes per account
 BUDGET = 300
@@ -99,11 +101,7 @@ class MastodonStandIn:
         app.router.add_get("/api/v1/statuses/{id}/context", self._context)
         app.router.add_get("/api/v1/accounts/verify_credentials", self._verify)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
         return self
 
     async def stop(self) -> None:

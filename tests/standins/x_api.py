@@ -17,6 +17,8 @@ from typing import Any
 import jsonschema
 from aiohttp import web
 
+from tests.standins.server import serve
+
 SPEC = Path(__file__).resolve().parents[1] / "specs" / "x" / "x-api-v2.slim.json"
 TEXT_LIMIT = 280
 
@@ -58,11 +60,7 @@ class XStandIn:
         app.router.add_get("/2/tweets/search/recent", self._search)
         app.router.add_get("/2/users/me", self._users_me)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
         return self
 
     async def stop(self) -> None:
