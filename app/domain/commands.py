@@ -50,6 +50,7 @@ class Command:
 SHARE_NAME_FLAG = "--with-name"
 PUBLIC_FLAG = "--public"  # the question goes to the connected public networks too
 PARTNERS_ONLY_FLAG = "--partners-only"
+FRENCH_FLAGS = {"--partenaires": PARTNERS_ONLY_FLAG, "--avec-nom": SHARE_NAME_FLAG}
 
 
 def _question(text: str) -> Command:
@@ -57,6 +58,10 @@ def _question(text: str) -> Command:
     public: bool | None = None
     while True:  # the flags, in any order, before the question; they are not part of it
         head = text.strip().lower()
+        french = next((flag for flag in FRENCH_FLAGS if head.startswith(flag)), None)
+        if french is not None:  # the same flag in French
+            text = FRENCH_FLAGS[french] + text.strip()[len(french) :]
+            head = text.lower()
         if head.startswith(SHARE_NAME_FLAG):
             share_asker, text = True, text.strip()[len(SHARE_NAME_FLAG) :]
         elif head.startswith(PARTNERS_ONLY_FLAG):
@@ -73,6 +78,25 @@ def _question(text: str) -> Command:
     return Command(CommandKind.ASK, argument=question, share_asker=share_asker, public=public)
 
 
+# The command words in French too: the same commands, said the way French-speaking teams say them.
+FRENCH_WORDS = {
+    "aide": "help",
+    "liste": "list",
+    "fin": "end",
+    "partenaires": "partners",
+    "boîte": "inbox",
+    "boite": "inbox",
+    "réseaux": "networks",
+    "reseaux": "networks",
+}
+FRENCH_PARTNER_WORDS = {"inviter": "invite", "accepter": "accept", "retirer": "remove"}
+
+
+def _in_english(word: str, table: dict[str, str]) -> str:
+    lowered = word.lower()
+    return table.get(lowered, lowered)
+
+
 def parse_command(text: str) -> Command:
     """Turn what followed the command word into a command; anything that is not a keyword is a question."""
     if text == "":
@@ -80,12 +104,12 @@ def parse_command(text: str) -> Command:
     words = text.split()
     if not words:
         return _question(text)
-    head = words[0].lower()
+    head = _in_english(words[0], FRENCH_WORDS)
     rest = words[1:]
     if len(words) == 1 and head in ("help", "list", "end", "inbox", "networks", "partners"):
         return Command(CommandKind(head))
     if head == "partners" and rest:
-        sub = rest[0].lower()
+        sub = _in_english(rest[0], FRENCH_PARTNER_WORDS)
         argument = " ".join(rest[1:])
         if sub == "invite" and not argument:
             return Command(CommandKind.PARTNERS_INVITE)

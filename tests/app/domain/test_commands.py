@@ -122,3 +122,30 @@ def test_the_reach_flags_choose_for_one_question_and_are_not_part_of_it():
     assert parse_command("--partners-only How do we price a pilot?").public is False
     assert parse_command("How do we price a pilot?").public is None  # the organisation's default
     assert parse_command("--public").problem is Problem.EMPTY
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "argument"),
+    [
+        ("aide", CommandKind.HELP, ""),
+        ("liste", CommandKind.LIST, ""),
+        ("Fin", CommandKind.END, ""),
+        ("partenaires", CommandKind.PARTNERS, ""),
+        ("partenaires inviter", CommandKind.PARTNERS_INVITE, ""),
+        ("partenaires accepter AB12-CD34", CommandKind.PARTNERS_ACCEPT, "AB12-CD34"),
+        ("partenaires retirer Beta Org", CommandKind.PARTNERS_REMOVE, "Beta Org"),
+        ("boîte", CommandKind.INBOX, ""),
+        ("boite", CommandKind.INBOX, ""),
+        ("réseaux", CommandKind.NETWORKS, ""),
+        ("fin de contrat : comment négocier ?", CommandKind.ASK, "fin de contrat : comment négocier ?"),
+    ],
+)
+def test_the_command_words_in_french(said, kind, argument):
+    parsed = parse_command(said)
+    assert (parsed.kind, parsed.argument) == (kind, argument)
+
+
+def test_the_flags_in_french():
+    parsed = parse_command("--partenaires --avec-nom Comment fixer le prix d'un pilote ?")
+    assert (parsed.argument, parsed.public, parsed.share_asker) == ("Comment fixer le prix d'un pilote ?", False, True)
+    assert parse_command("partenaires accepter").problem is Problem.NO_CODE
