@@ -18,6 +18,11 @@ def is_network(platform: Platform | str) -> bool:
     return str(platform) in {str(p) for p in NETWORK_PLATFORMS}
 
 
+def is_network_key(key: str) -> bool:
+    """An organisation key (platform:tenant) that is a public network's, not a partner's."""
+    return is_network(key.partition(":")[0])
+
+
 @dataclass(frozen=True, slots=True)
 class NetworkPost:
     """The question as published on one network; ``post_id`` is what its replies hang from."""

@@ -7,6 +7,8 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, ClassVar, Literal, Protocol
 
 from app.domain.asking import AskOutcome, Hint
+from app.domain.home import HomeView
+from app.domain.ledger import LedgerField
 from app.domain.models import (
     Answer,
     AnswerStatus,
@@ -98,8 +100,9 @@ class PrivateWords(Protocol):
     async def announce_partnership(self, *, place: Place, org_name: str, partner_name: str, linked: bool) -> None:
         """In an inbox: the organisation and a partner are now linked (or no longer)."""
 
-    async def publish_home(self, *, person: str) -> None:
-        """The person's own view of Cercle (Slack's App Home)."""
+    async def publish_home(self, *, person: str, home: HomeView) -> None:
+        """The person's own view of Cercle (Slack's App Home): the help, the organisation's give and
+        take with its partners, its networks."""
 
 
 class People(Protocol):
@@ -169,6 +172,16 @@ class NetworkLog(Protocol):
     async def cursor(self, *, topic_id: str, key: str) -> str: ...
 
     async def save_cursor(self, *, topic_id: str, key: str, cursor: str) -> None: ...
+
+
+class Ledger(Protocol):
+    """The give and take between partners, by day (app/domain/ledger.py)."""
+
+    async def record(self, *, org: str, partner: str, field: LedgerField, event: str, at: float) -> None:
+        """Count one event once (``event`` names it: a job run again counts nothing more)."""
+
+    async def totals(self, *, org: str, days: int, now: float) -> dict[str, dict[LedgerField, int]]:
+        """partner key → field → count, over the last ``days`` days."""
 
 
 class ChatDirectory(Protocol):

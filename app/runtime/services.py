@@ -25,6 +25,7 @@ from app.runtime.metrics import Metrics
 from app.runtime.networks import ConnectedNetworks, connect_networks
 from app.store.connection import RedisClient, Replication, connect
 from app.store.counters import Counters
+from app.store.ledger import RedisLedger
 from app.store.networks import RedisNetworkLog
 from app.store.partners import RedisPartnerRepository
 from app.store.queue import JobQueue, Worker
@@ -236,6 +237,7 @@ def build_runtime(
         admins=settings.admins,
         networks=connect_networks(settings.networks),
         network_log=RedisNetworkLog(redis=redis),
+        ledger=RedisLedger(redis=redis),
         default_reach=settings.networks.default_reach,
         poll_s=settings.networks.poll_seconds,
     )

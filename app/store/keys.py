@@ -250,3 +250,13 @@ def network_polls(network: str) -> str:
     """Sorted set: the topics whose replies are being read on a network, scored by when that stops
     (they share the account's budget, so each is read less often when there are many)."""
     return f"{PREFIX}:network:{network}:polls"
+
+
+def ledger_day(org_key: str, day: str) -> str:
+    """Hash: "partner|field" → count, one organisation's give and take with its partners on one day."""
+    return f"{PREFIX}:ledger:{org_key}:{day}"
+
+
+def ledger_event(event: str) -> str:
+    """An event the ledger counted (a mirror posted, an answer stored): counted once."""
+    return f"{PREFIX}:ledger-event:{event}"

@@ -12,6 +12,7 @@ from app.domain.models import Reach
 from app.domain.ports import (
     ChatDirectory,
     Jobs,
+    Ledger,
     Network,
     NetworkDirectory,
     NetworkLog,
@@ -54,4 +55,5 @@ class Context:
     network_log: NetworkLog | None = None  # where the networks' state and cursors are kept (Redis)
     default_reach: Reach = Reach.PARTNERS  # a question without --public or --partners-only
     poll_s: float = 20.0  # how often the networks are read for replies while the meeting runs
+    ledger: Ledger | None = None  # the give and take between partners
     clock: Callable[[], float] = time.time

@@ -9,6 +9,7 @@ from app.domain.errors import ChannelUnreachable, ClosedToCercle, InstallationGo
 from app.domain.models import Mirror, MirrorStatus, Organisation, Place, Topic
 from app.usecases.context import Context
 from app.usecases.jobs import CloseMirror, PostMirror, RefreshTopic
+from app.usecases.ledger import note_mirror
 
 REFRESH_DELAY_S = 1.0
 
@@ -95,6 +96,8 @@ async def _posted(*, ctx: Context, mirror: Mirror, inbox_thread: Place) -> Mirro
     # Closing tells the mirrors posted by then; one that was still being posted is told here. Saved
     # first, read second, on both sides: at least one of them sees the other.
     topic = await ctx.topics.get_topic(topic_id=mirror.topic_id)
+    if topic is not None:
+        await note_mirror(mirror=done, topic=topic, ctx=ctx)
     if topic is not None and not topic.is_open:
         await ctx.jobs.enqueue(CloseMirror(topic_id=topic.id, partner=mirror.partner))
     return done

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from app.domain.errors import PlatformError, RateLimited, RetryLater
 from app.domain.models import Mirror, MirrorStatus, Organisation, Reach, Topic, person_key
-from app.domain.networks import NetworkMode, NetworkPost, NetworkReply, NetworkState, is_network
+from app.domain.networks import NetworkMode, NetworkPost, NetworkReply, NetworkState
 from app.domain.ports import Network
 from app.domain.summary import outcome_for, summarise_topic
 from app.usecases.context import Context
@@ -154,10 +154,6 @@ async def poll_network(job: PollNetwork, ctx: Context) -> int:
     if page.readable:
         await ctx.jobs.schedule(job, at=now + period)
     return fresh
-
-
-def is_network_key(key: str) -> bool:
-    return is_network(key.partition(":")[0])
 
 
 def _incoming(post: NetworkPost, reply: NetworkReply) -> IncomingReply:

@@ -8,7 +8,8 @@ from typing import Any
 
 from app.domain.asking import Hint
 from app.domain.models import Platform
-from app.usecases import delivery, meeting, mirroring, networks, relay, reply_changes, topics, votes
+from app.domain.networks import is_network_key
+from app.usecases import delivery, meeting, mirroring, networks, people, relay, reply_changes, topics, votes
 from app.usecases.context import Context
 from app.usecases.jobs import (
     CheckEnding,
@@ -55,12 +56,13 @@ async def _hint(job: ShowHint, ctx: Context) -> None:
 async def _home(job: PublishHome, ctx: Context) -> None:
     chat = await ctx.directory.chat_for(platform=Platform(job.platform), tenant=job.tenant)
     if chat is not None:
-        await chat.publish_home(person=job.user_id)
+        home = await people.home_view(platform=Platform(job.platform), tenant=job.tenant, ctx=ctx)
+        await chat.publish_home(person=job.user_id, home=home)
 
 
 async def _thank(job: ThankPartner, ctx: Context) -> bool:
     """A partner is thanked in its thread; a network gets the outcome under the question."""
-    if networks.is_network_key(job.partner):
+    if is_network_key(job.partner):
         return await networks.answer_outcome(job, ctx)
     return await meeting.thank_partner(job, ctx)
 

@@ -26,6 +26,7 @@ from app.usecases.context import Context
 from app.usecases.incoming import IncomingReply, reply_fields, reply_of
 from app.usecases.jobs import DeleteAnswer, DeliverAnswer, ReceiveReply, UpdateAnswer
 from app.usecases.judging import judge_reply
+from app.usecases.ledger import note_answer
 from app.usecases.meeting import note_activity
 from app.usecases.votes import adopt_parked, agree_by_reply
 
@@ -192,6 +193,7 @@ async def _weigh_reply(
         await adopt_parked(answer=stored, place=reply.place, message_id=reply.message_id, ctx=ctx)
     if not added:
         return None
+    await note_answer(answer=answer, topic=topic, ctx=ctx)
     if answer.status is AnswerStatus.NEW:
         await ctx.jobs.enqueue(DeliverAnswer(topic_id=topic.id, answer_id=answer.id))
     return answer

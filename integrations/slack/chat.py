@@ -14,6 +14,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from app.domain.asking import AskOutcome, Hint
 from app.domain.delivery import DeliveryRules
 from app.domain.errors import BotNotInChannel, PlatformError
+from app.domain.home import HomeView
 from app.domain.models import Answer, Mirror, Place, PostedMessage, Topic
 from app.domain.summary import MeetingSummary, Outcome
 from app.runtime.logs import get_logger
@@ -208,9 +209,10 @@ class SlackChat:
     async def show_hint(self, *, place: Place, person: str, hint: Hint) -> None:
         await self._call("chat_postEphemeral", channel=place.channel, user=person, text=words.MENTION_HINT)
 
-    async def publish_home(self, *, person: str) -> None:
-        text = words.help_text(rules=self._rules)
-        view = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+    async def publish_home(self, *, person: str, home: HomeView) -> None:
+        sections = [words.help_text(rules=self._rules), *words.home_sections(home)]
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}} for text in sections]
+        view = {"type": "home", "blocks": blocks[:100]}  # Slack's limits: 100 blocks, 3,000 characters a section
         await self._call("views_publish", user_id=person, view=view)
 
     async def ask_review(self, *, answer: Answer, topic: Topic) -> None:

@@ -9,6 +9,8 @@ from app.domain.asking import AlreadyAsked, AskOutcome, Opened, Refused
 from app.domain.commands import MAX_QUESTION_CHARS, Command, Problem
 from app.domain.delivery import DeliveryRules
 from app.domain.errors import BotNotInChannel, ChannelUnreachable, InstallationGone, PlatformError, RateLimited, TooLong
+from app.domain.home import HomeView
+from app.domain.ledger import LedgerField, Reciprocity
 from app.domain.models import Reach
 from app.domain.networks import NetworkState
 from app.usecases.partners import PartnerReply, PartnerState, Said
@@ -192,3 +194,35 @@ def problem_text(command: Command, *, word: str = "/ask") -> str:
 
 def networks_text(states: Sequence[NetworkState], *, default_reach: Reach) -> str:
     return wording.networks_text(states, default_reach=default_reach, command="/ask", bold="*")
+
+
+def home_sections(home: HomeView) -> list[str]:
+    """The App Home's give and take and networks, one section each."""
+    sections = []
+    if home.partners:
+        lines = [f"*Give and take of {home.organisation} with its partners* (last 30 days · last 90 days)"]
+        nudge = False
+        for row in home.partners:
+            lines.append(f"• *{row.partner_name}*: " + " · ".join(_ledger_part(row, field) for field in LedgerField))
+            nudge = nudge or row.takes_far_more
+        if nudge:
+            lines.append(
+                "_You have received far more answers than you gave lately: a reply in your inbox's threads "
+                "keeps the circle going._"
+            )
+        sections.append("\n".join(lines))
+    if home.networks:
+        sections.append(networks_text(home.networks, default_reach=Reach.PARTNERS).split("\n", 1)[-1])
+    return sections
+
+
+_LEDGER_WORDS = {
+    LedgerField.ASKED_THEM: "questions you sent",
+    LedgerField.ASKED_US: "questions they sent",
+    LedgerField.ANSWERS_FROM_THEM: "answers they gave",
+    LedgerField.ANSWERS_FROM_US: "answers you gave",
+}
+
+
+def _ledger_part(row: Reciprocity, field: LedgerField) -> str:
+    return f"{_LEDGER_WORDS[field]} {row.last_30.get(field, 0)} · {row.last_90.get(field, 0)}"

@@ -19,6 +19,7 @@ from microsoft_agents.activity import Activity, Attachment
 
 from app.domain.asking import AskOutcome, Hint
 from app.domain.delivery import DeliveryRules
+from app.domain.home import HomeView
 from app.domain.models import Answer, Mirror, Place, PostedMessage, Topic
 from app.domain.summary import MeetingSummary, Outcome
 from app.runtime.logs import get_logger
@@ -201,7 +202,7 @@ class TeamsChat:
         text = words.partnership_text(org_name=org_name, partner_name=partner_name, linked=linked)
         await self._send(place.channel, text_activity(text))
 
-    async def publish_home(self, *, person: str) -> None:
+    async def publish_home(self, *, person: str, home: HomeView) -> None:
         log.info("teams.no_home", platform="teams", tenant=self.tenant)  # Teams has no App Home to publish
 
     # --- people and the organisation --------------------------------------------------------

@@ -1,0 +1,38 @@
+"""The give and take between partners, on each organisation's App Home: questions sent and received,
+answers given and received over 30 and 90 days, and a nudge for an organisation that takes far more
+than it gives."""
+
+from __future__ import annotations
+
+import json
+
+from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, asked, mirror_roots, network, settled_answers
+from tests.waiting import eventually
+
+
+async def home_of(cercle, slack, team: str, user: str) -> str:
+    before = len(slack.calls_to("views.publish"))
+    event = {"type": "app_home_opened", "user": user, "channel": "D0HOME0001", "tab": "home", "event_ts": "1"}
+    await cercle.event(event, team_id=team)
+    await eventually(lambda: len(slack.calls_to("views.publish")) > before)
+    return json.dumps(slack.calls_to("views.publish")[-1].params["view"], ensure_ascii=False)
+
+
+async def test_each_side_sees_what_it_gave_and_took(start_cercle, slack):
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    for n, question in enumerate(("How do we price a pilot?", "Who audits cloud costs?", "Which CRM do you use?")):
+        live = await asked(cercle, slack, question)
+        topic_id = live["blocks"][2]["elements"][0]["value"]
+        mirror = (await eventually(lambda q=question: [m for m in mirror_roots(slack, BETA) if q in m["text"]]))[0]
+        slack.user_post(
+            BETA, INBOX, "U0ADMIN", f"Our answer number {n}: ask the finance team first.", thread_ts=mirror["ts"]
+        )
+        await settled_answers(cercle, topic_id, count=1)
+
+    alpha = await home_of(cercle, slack, ALPHA, "U0ADMIN")
+    assert "Give and take of Alpha Corp" in alpha
+    assert "*Beta Org*: questions you sent 3 · 3 · questions they sent 0 · 0 · answers they gave 3 · 3" in alpha
+    assert "You have received far more answers than you gave" in alpha  # 3 received, none given back
+    beta = await home_of(cercle, slack, BETA, "U0ADMIN")
+    assert "*Alpha Corp*: questions you sent 0 · 0 · questions they sent 3 · 3 · answers they gave 0 · 0" in beta
+    assert "answers you gave 3 · 3" in beta and "far more answers" not in beta
