@@ -24,6 +24,7 @@ class CommandKind(StrEnum):
     PARTNERS_REMOVE = "partners remove"
     INBOX = "inbox"
     NETWORKS = "networks"
+    HOME = "home"  # the organisation's page: its give and take with its partners, its networks
     INVALID = "invalid"
 
 
@@ -88,6 +89,7 @@ FRENCH_WORDS = {
     "boite": "inbox",
     "réseaux": "networks",
     "reseaux": "networks",
+    "accueil": "home",
 }
 FRENCH_PARTNER_WORDS = {"inviter": "invite", "accepter": "accept", "retirer": "remove"}
 
@@ -106,7 +108,7 @@ def parse_command(text: str) -> Command:
         return _question(text)
     head = _in_english(words[0], FRENCH_WORDS)
     rest = words[1:]
-    if len(words) == 1 and head in ("help", "list", "end", "inbox", "networks", "partners"):
+    if len(words) == 1 and head in ("help", "list", "end", "inbox", "networks", "partners", "home"):
         return Command(CommandKind(head))
     if head == "partners" and rest:
         sub = _in_english(rest[0], FRENCH_PARTNER_WORDS)

@@ -14,6 +14,7 @@ from app.usecases import partners as partner_cases
 from app.usecases.meeting import ask_to_end
 from app.usecases.networks import network_states, reach_of
 from app.usecases.partners import Said
+from app.usecases.people import open_home
 from app.usecases.topics import Question, ask, list_open_topics
 from handlers.slack.app import SlackServices
 from integrations.slack.render import topic_list_text
@@ -70,6 +71,16 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 await ack(text=f"There is no meeting going on in this channel: it starts with the first `{word}`.")
                 return
             await ack(text="Ending the meeting: closing its topics and writing the summary…")
+            return
+        if parsed.kind is CommandKind.HOME:
+            await open_home(
+                platform=Platform.SLACK,
+                tenant=team_id,
+                user_id=command["user_id"],
+                event_id=command.get("trigger_id") or "",
+                ctx=ctx,
+            )
+            await ack(text="Your organisation's page is Cercle's *Home* tab: open Cercle in the sidebar, then *Home*.")
             return
         if parsed.kind is CommandKind.NETWORKS:
             await ack(text=networks_text(await network_states(ctx=ctx), default_reach=ctx.default_reach))

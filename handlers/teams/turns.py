@@ -6,6 +6,7 @@ answer in the HTTP response, except to a card button's invoke)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from app.domain.commands import Command, CommandKind, parse_command
 from app.domain.models import Person, Platform
@@ -19,12 +20,13 @@ from app.usecases.jobs import CountReaction
 from app.usecases.meeting import ask_to_end
 from app.usecases.networks import network_states, reach_of
 from app.usecases.partners import Said, organisation_installed, organisation_removed
+from app.usecases.people import home_view
 from app.usecases.relay import accept_reply
 from app.usecases.reply_changes import accept_deletion, accept_edit
 from app.usecases.topics import Question, ask, list_open_topics
 from app.usecases.votes import accept_reaction
 from handlers.teams.activities import MEETING_END, Turn, micros
-from integrations.teams import words
+from integrations.teams import cards, words
 from integrations.teams.chat import TeamsChat
 from integrations.teams.directory import TeamsDirectory
 from integrations.teams.text import readable
@@ -100,6 +102,10 @@ class TeamsTurns:
             )
             bound.info("topic.asked", topic=await ask(question=question, ctx=self._ctx))
             return
+        if parsed.kind is CommandKind.HOME:  # the organisation's page, as a card where it was asked
+            home = await home_view(platform=Platform.TEAMS, tenant=turn.tenant, ctx=self._ctx)
+            self._answer(turn, "", card=cards.home_card(home))
+            return
         said = await self._words_for(turn, parsed)  # done before the acknowledgement
         # The connector sends an activity again when it missed the 200: the command ran again (its
         # effects are idempotent), but its reply is posted once. Claimed after it ran, so that a
@@ -135,7 +141,7 @@ class TeamsTurns:
     async def _chat(self, turn: Turn) -> TeamsChat | None:
         return await self._s.directory.chat_for(platform=Platform.TEAMS, tenant=turn.tenant)
 
-    def _answer(self, turn: Turn, said: str) -> None:
+    def _answer(self, turn: Turn, said: str, *, card: dict[str, Any] | None = None) -> None:
         """Reply to the person's message once the request is acknowledged (a tracked task: a stopping
         web process lets it finish)."""
 
@@ -144,7 +150,7 @@ class TeamsTurns:
             if chat is None:
                 log.warning("teams.reply_without_install", platform="teams", tenant=turn.tenant)
                 return
-            await chat.say(place=turn.place, reply_to=turn.reply_to, text=said)
+            await chat.say(place=turn.place, reply_to=turn.reply_to, text=said, card=card)
 
         self._s.inflight.spawn(reply(), name="teams.reply")
 

@@ -144,6 +144,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("/ask partners remove <org>", "end a partnership on both sides (admins)"),
     ("/ask inbox", "make this channel receive your partners' questions (admins)"),
     ("/ask networks", "show which public networks are connected"),
+    ("/ask home", "your organisation's page: the give and take with each partner (also Cercle's Home tab)"),
 )
 VOTING_HELP = (
     "Vote on an answer with a reaction (:+1: for it, :-1: against; one vote per person), or with its "

@@ -11,6 +11,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from app.domain.home import HomeView
+from app.domain.ledger import LedgerField
 from app.domain.models import Answer, Mirror, MirrorStatus, Topic
 from app.domain.summary import MeetingSummary, Outcome, RankedAnswer, TopicSummary
 from integrations.teams.text import sanitise
@@ -256,3 +258,33 @@ def summary_cards(summary: MeetingSummary) -> list[Card]:
         tail.append(text(f"**Thank you to everyone who helped:**\n{helpers}", separator=True))
     bodies[-1] += tail
     return [card(body) for body in bodies]
+
+
+# --- the organisation's page ---------------------------------------------------------------------
+_LEDGER_WORDS = {
+    LedgerField.ASKED_THEM: "questions you sent",
+    LedgerField.ASKED_US: "questions they sent",
+    LedgerField.ANSWERS_FROM_THEM: "answers they gave",
+    LedgerField.ANSWERS_FROM_US: "answers you gave",
+}
+NUDGE = "You have received far more answers than you gave lately: a reply in your inbox keeps the circle going."
+HOME_PARTNERS_SHOWN = 40  # a card stays well under Teams' 28 KB
+
+
+def home_card(home: HomeView) -> Card:
+    """The organisation's give and take with each partner (30 · 90 days), and its networks."""
+    body = [text(f"🏠 {sanitise(home.organisation, limit=80)} on Cercle", weight="Bolder", size="Medium")]
+    if home.partners:
+        body.append(text("**Give and take with your partners** (last 30 days · last 90 days)"))
+        for row in home.partners[:HOME_PARTNERS_SHOWN]:
+            parts = " · ".join(
+                f"{_LEDGER_WORDS[f]} {row.last_30.get(f, 0)} · {row.last_90.get(f, 0)}" for f in LedgerField
+            )
+            body.append(text(f"**{sanitise(row.partner_name, limit=80)}**: {parts}", spacing="Small"))
+        if any(row.takes_far_more for row in home.partners):
+            body.append(text(NUDGE, isSubtle=True))
+    else:
+        body.append(text("No partner yet: `@Cercle partners invite` makes a code for another organisation."))
+    for state in home.networks:
+        body.append(text(f"{sanitise(state.name, limit=80)}: {state.mode}", isSubtle=True, spacing="Small"))
+    return card(body)

@@ -172,8 +172,10 @@ class TeamsChat:
         await self._send(thread_conversation(mirror), card_activity(content, summary="Thank you"))
 
     # --- what one person is told ------------------------------------------------------------
-    async def say(self, *, place: Place, reply_to: str, text: str) -> None:
-        """In reply to a person's message (``reply_to``: "conversation|activity id"), else in ``place``."""
+    async def say(self, *, place: Place, reply_to: str, text: str, card: dict[str, Any] | None = None) -> None:
+        """In reply to a person's message (``reply_to``: "conversation|activity id"), else in ``place``;
+        ``card``: an Adaptive Card instead of the text."""
+        activity = card_activity(card) if card is not None else text_activity(text)
         conversation, _, activity_id = reply_to.partition("|")
         if conversation and activity_id:
             await self._connector.reply(
@@ -181,10 +183,10 @@ class TeamsChat:
                 tenant=self.tenant,
                 conversation=conversation,
                 reply_to=activity_id,
-                activity=text_activity(text),
+                activity=activity,
             )
             return
-        await self._send(thread_conversation(place), text_activity(text))
+        await self._send(thread_conversation(place), activity)
 
     async def tell_asker(self, *, place: Place, asker_id: str, reply_to: str, outcome: AskOutcome) -> None:
         await self.say(place=place, reply_to=reply_to, text=words.asker_text(outcome))

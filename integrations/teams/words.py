@@ -143,6 +143,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("partners remove <org>", "end a partnership on both sides (admins)"),
     ("inbox", "make this channel receive your partners' questions (admins)"),
     ("networks", "show which public networks are connected"),
+    ("home", "your organisation's page: the give and take with each partner"),
 )
 
 

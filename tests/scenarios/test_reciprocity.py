@@ -36,3 +36,22 @@ async def test_each_side_sees_what_it_gave_and_took(start_cercle, slack):
     beta = await home_of(cercle, slack, BETA, "U0ADMIN")
     assert "*Alpha Corp*: questions you sent 0 · 0 · questions they sent 3 · 3 · answers they gave 0 · 0" in beta
     assert "answers you gave 3 · 3" in beta and "far more answers" not in beta
+
+
+async def test_home_in_slack_and_teams(start_cercle, slack, teams):
+    """`/ask home` points to the Home tab and refreshes it; in Teams, `@Cercle home` answers with the
+    organisation's page as a card."""
+    from tests.flows import command
+    from tests.standins.teams_activities import bot_added, channel_message, person
+
+    cercle, _ = await network(start_cercle, slack, (ALPHA, "Alpha Corp"), (BETA, "Beta Org"))
+    said = await command(cercle, slack, "home", team_id=ALPHA, channel="C0MEET0001", user="U0ADMIN")
+    assert "Home" in said
+    await eventually(lambda: slack.calls_to("views.publish"))
+    teams.messages_url = f"{cercle.url}/api/messages"
+    team = teams.add_team("tenant-home", "Contoso", channels={"19:meet@thread.tacv2": "meeting"})
+    await teams.deliver(bot_added(teams, team, by=person("grace")))
+    message = channel_message(teams, team, "19:meet@thread.tacv2", "accueil", by=person("grace"))
+    assert (await teams.deliver(message)).status == 200
+    [page] = await eventually(lambda: [p for p in teams.posted if p.reply_to == message["id"]])
+    assert page.card is not None and "Contoso on Cercle" in page.words and "No partner yet" in page.words

@@ -137,6 +137,8 @@ def test_the_reach_flags_choose_for_one_question_and_are_not_part_of_it():
         ("boîte", CommandKind.INBOX, ""),
         ("boite", CommandKind.INBOX, ""),
         ("réseaux", CommandKind.NETWORKS, ""),
+        ("accueil", CommandKind.HOME, ""),
+        ("home", CommandKind.HOME, ""),
         ("fin de contrat : comment négocier ?", CommandKind.ASK, "fin de contrat : comment négocier ?"),
     ],
 )

@@ -10,6 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from app.domain.home import HomeView
+from app.domain.ledger import LedgerField, Reciprocity
 from app.domain.models import (
     Answer,
     AnswerStatus,
@@ -73,6 +75,11 @@ def every_card(text: str) -> list[dict]:
         answers={f"t{i}": [replace(hostile, topic_id=f"t{i}")] for i in range(20)},
         votes={"a1": 3},
     )
+    rows = tuple(
+        Reciprocity(text[:80] or "x", {LedgerField.ASKED_THEM: 3}, {LedgerField.ANSWERS_FROM_THEM: 9})
+        for _ in range(60)
+    )
+    home = HomeView(organisation=text[:80], partners=rows)
     return [
         cards.topic_card(topic, mirrors=mirrors),
         cards.topic_card(replace(topic, status=topic.status.CLOSED)),
@@ -82,6 +89,7 @@ def every_card(text: str) -> list[dict]:
         cards.mirror_card(topic, asker_org=text[:80], show_asker=True),
         cards.thanks_card(outcome_for(summary.topics[0], partner_name="Beta Org"), asker_org="Alpha", share=True),
         *cards.summary_cards(summary),
+        cards.home_card(home),
     ]
 
 
