@@ -169,6 +169,16 @@ class Mirror:
     started_at: float = 0.0
 
 
+class SkipReason(StrEnum):
+    """Why a mirror was not sent, as kept with it (renderers word it in the reader's language)."""
+
+    NO_LONGER_PARTNER = "no longer a partner"
+    REMOVED = "Cercle removed"
+    NO_INBOX = "no inbox"
+    CLOSED = "closed before it was sent"
+    DISCONNECTED = "not connected any more"
+
+
 class AnswerStatus(StrEnum):
     NEW = "new"  # on its way to the live thread
     INJECTED = "injected"

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import replace
 
 from app.domain.errors import ChannelUnreachable, ClosedToCercle, InstallationGone, MessageGone
-from app.domain.models import Mirror, MirrorStatus, Organisation, Place, Topic
+from app.domain.models import Mirror, MirrorStatus, Organisation, Place, SkipReason, Topic
 from app.usecases.context import Context
 from app.usecases.jobs import CloseMirror, PostMirror, RefreshTopic
 from app.usecases.ledger import note_mirror
@@ -56,20 +56,20 @@ async def post_mirror(job: PostMirror, ctx: Context) -> Mirror | None:
         ctx.partners.are_partners(a=topic.place.org_key, b=job.partner),
     )
     if partner is None or not still_partners:
-        return await _skip(ctx=ctx, mirror=mirror, reason="no longer a partner")
+        return await _skip(ctx=ctx, mirror=mirror, reason=SkipReason.NO_LONGER_PARTNER)
     chat = await ctx.directory.chat_for(platform=partner.platform, tenant=partner.tenant)
     if chat is None:  # first: removing Cercle also forgets the inbox, and this is the reason to show
-        return await _skip(ctx=ctx, mirror=mirror, reason="Cercle removed")
+        return await _skip(ctx=ctx, mirror=mirror, reason=SkipReason.REMOVED)
     inbox = partner.inbox_place
     if inbox is None:
-        return await _skip(ctx=ctx, mirror=mirror, reason="no inbox")
+        return await _skip(ctx=ctx, mirror=mirror, reason=SkipReason.NO_INBOX)
 
     if mirror.status is MirrorStatus.POSTING:  # a previous attempt died after, or while, posting
         found = await chat.find_mirror(topic_id=topic.id, inbox=inbox, since=mirror.started_at)
         if found:
             return await _posted(ctx=ctx, mirror=mirror, inbox_thread=inbox.in_thread(found))
     if not topic.is_open:  # closed while the question waited (a 429 storm, a busy worker): too late to ask
-        return await _skip(ctx=ctx, mirror=mirror, reason="closed before it was sent")
+        return await _skip(ctx=ctx, mirror=mirror, reason=SkipReason.CLOSED)
     await ctx.limiter.acquire(channel_key=inbox.channel_key)  # first: a job told to come back has posted nothing
     posting = replace(mirror, status=MirrorStatus.POSTING, started_at=ctx.clock(), place=inbox)
     await ctx.relay.save_mirror(mirror=posting)
@@ -78,7 +78,7 @@ async def post_mirror(job: PostMirror, ctx: Context) -> Mirror | None:
             topic=topic, inbox=inbox, asker_org=_name(asker_org, topic), show_asker=topic.share_asker
         )
     except InstallationGone:
-        return await _skip(ctx=ctx, mirror=mirror, reason="Cercle removed")
+        return await _skip(ctx=ctx, mirror=mirror, reason=SkipReason.REMOVED)
     except ChannelUnreachable as error:
         return await _skip(ctx=ctx, mirror=mirror, reason=f"inbox unavailable ({error.detail})")
     # anything else is worth another try: the job stays pending

@@ -31,6 +31,7 @@ from app.domain.errors import InstallationGone, PlatformError, RateLimited
 from app.domain.models import Platform
 from app.domain.networks import NetworkPost, NetworkReply, RepliesPage, text_mark
 from app.domain.summary import Outcome
+from integrations.catalog import say_in
 from integrations.networks.words import fit, outcome_post, timestamp
 
 POST_LIMIT = 300  # graphemes; Cercle counts characters, which are never fewer
@@ -154,11 +155,13 @@ class BlueskyNetwork:
         kept = dict(list(present.items())[-SEEN_KEPT:])
         return RepliesPage(replies=(*fresh, *gone), cursor=json.dumps(kept))
 
-    async def answer(self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool) -> None:
+    async def answer(
+        self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool, language: str = "en"
+    ) -> None:
         did = await self._session()
         uri, cid = json.loads(post.post_id)
         question = models.ComAtprotoRepoStrongRef.Main(uri=uri, cid=cid)
-        text = outcome_post(outcome, asker_org=asker_org, share=share, limit=POST_LIMIT)
+        text = outcome_post(outcome, asker_org=asker_org, share=share, limit=POST_LIMIT, say=say_in(language))
         reply_to = models.AppBskyFeedPost.ReplyRef(root=question, parent=question)
         await self._call(self._client.send_post, text, profile_identify=did, reply_to=reply_to)
 

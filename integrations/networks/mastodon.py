@@ -33,6 +33,7 @@ from app.domain.models import Platform
 from app.domain.networks import NetworkPost, NetworkReply, RepliesPage, text_mark
 from app.domain.summary import Outcome
 from app.runtime.logs import get_logger
+from integrations.catalog import say_in
 from integrations.networks.words import outcome_post, plain_text, question_post, timestamp, without_leading_mentions
 
 log = get_logger("integrations.networks.mastodon")
@@ -117,8 +118,10 @@ class MastodonNetwork:
         kept = dict(list(present.items())[-SEEN_KEPT:])
         return RepliesPage(replies=(*fresh, *gone), cursor=json.dumps(kept))
 
-    async def answer(self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool) -> None:
-        text = outcome_post(outcome, asker_org=asker_org, share=share, limit=STATUS_LIMIT)
+    async def answer(
+        self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool, language: str = "en"
+    ) -> None:
+        text = outcome_post(outcome, asker_org=asker_org, share=share, limit=STATUS_LIMIT, say=say_in(language))
         await self._call(
             self._api.status_post,
             text,

@@ -21,6 +21,7 @@ from app.domain.models import Platform
 from app.domain.networks import NetworkPost, NetworkReaction, NetworkReply, RepliesPage, text_mark
 from app.domain.summary import Outcome
 from app.runtime.logs import get_logger
+from integrations.catalog import say_in
 from integrations.networks.words import outcome_post, question_post
 
 log = get_logger("integrations.networks.matrix")
@@ -118,9 +119,11 @@ class MatrixNetwork:
                 found[event.event_id] = [reply, event.sender, str(relation["key"])]
         return found
 
-    async def answer(self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool) -> None:
+    async def answer(
+        self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool, language: str = "en"
+    ) -> None:
         await self._login()
-        body = outcome_post(outcome, asker_org=asker_org, share=share, limit=BODY_LIMIT)
+        body = outcome_post(outcome, asker_org=asker_org, share=share, limit=BODY_LIMIT, say=say_in(language))
         for room, root in json.loads(post.post_id):
             content = {
                 "msgtype": "m.text",

@@ -9,6 +9,7 @@ import time
 from datetime import datetime
 
 from app.domain.summary import Outcome
+from integrations.catalog import ENGLISH, Say
 
 _BREAK = re.compile(r"<\s*(br|/p)\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{0,400}>")
@@ -32,16 +33,17 @@ def question_post(question: str, *, limit: int, hashtag: str = "") -> str:
     )
 
 
-def outcome_post(outcome: Outcome, *, asker_org: str, share: bool, limit: int) -> str:
-    lines = [f"Thank you! {asker_org}'s meeting has ended."]
+def outcome_post(outcome: Outcome, *, asker_org: str, share: bool, limit: int, say: Say = ENGLISH) -> str:
+    """The meeting's outcome, in the asking organisation's language, under the question."""
+    lines = [say("thanks-ended", org=asker_org)]
     if outcome.replies_from_partner:
-        plural = "ies" if outcome.replies_from_partner != 1 else "y"
-        lines.append(f"{outcome.replies_from_partner} repl{plural} came from here.")
+        lines.append(say("network-replies-from-here", count=outcome.replies_from_partner))
     if share and outcome.best is not None:
         best = outcome.best.answer
-        lines.append(f"Best answer ({outcome.best.votes:+d} votes), by {best.author.name}: {best.text}")
+        votes = say.signed(outcome.best.votes)
+        lines.append(say("thanks-best", votes=votes, author=best.author.name, text=best.text))
     elif share:
-        lines.append("No answer stood out this time; thanks for looking.")
+        lines.append(say("thanks-nothing-stood-out"))
     return fit("\n".join(lines), limit=limit)
 
 

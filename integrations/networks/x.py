@@ -22,6 +22,7 @@ from app.domain.errors import InstallationGone, PlatformError, RateLimited
 from app.domain.models import Platform
 from app.domain.networks import NetworkPost, NetworkReply, RepliesPage
 from app.domain.summary import Outcome
+from integrations.catalog import say_in
 from integrations.networks.words import outcome_post, question_post, timestamp, without_leading_mentions
 
 POST_LIMIT = 280  # characters (X counts a link as 23, and some scripts double: Cercle posts no link)
@@ -127,8 +128,10 @@ class XNetwork:
             newest = str(tweet["id"]) if not newest or int(tweet["id"]) > int(newest) else newest
         return RepliesPage(replies=tuple(replies), cursor=newest)
 
-    async def answer(self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool) -> None:
-        text = outcome_post(outcome, asker_org=asker_org, share=share, limit=POST_LIMIT)
+    async def answer(
+        self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool, language: str = "en"
+    ) -> None:
+        text = outcome_post(outcome, asker_org=asker_org, share=share, limit=POST_LIMIT, say=say_in(language))
         body = {"text": text, "reply": {"in_reply_to_tweet_id": post.post_id}}
         await self._call("POST", "tweets", token=self._user_token, json=body)
 

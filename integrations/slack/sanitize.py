@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 MAX_CHARS = 1500
-CUT_SUFFIX = "… see the original"
+CUT_SUFFIX = " […]"  # the same in every language; the answer links to its original beside it
 
 _MARKUP = re.compile(r"<([^<>]*)>")
 _BROADCAST_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)

@@ -1,5 +1,6 @@
 """What Cercle says to people in Slack, in Slack's terms: the core answers with typed results
-(app/domain/asking.py, app/usecases/partners.py, app/domain/errors.py) and this module words them."""
+(app/domain/asking.py, app/usecases/partners.py, app/domain/errors.py) and this module words them,
+in the reader's language, from the catalog (integrations/catalog)."""
 
 from __future__ import annotations
 
@@ -9,221 +10,177 @@ from app.domain.asking import AlreadyAsked, AskOutcome, Opened, Refused
 from app.domain.commands import MAX_QUESTION_CHARS, Command, Problem
 from app.domain.delivery import DeliveryRules
 from app.domain.errors import BotNotInChannel, ChannelUnreachable, InstallationGone, PlatformError, RateLimited, TooLong
-from app.domain.home import HomeView
-from app.domain.ledger import LedgerField, Reciprocity
+from app.domain.home import HomeView, PartnerState
 from app.domain.models import Reach
 from app.domain.networks import NetworkState
-from app.usecases.partners import PartnerReply, PartnerState, Said
+from app.usecases.partners import PartnerReply, Said
 from integrations import wording
+from integrations.catalog import ENGLISH, Say
 from integrations.slack.render import topic_opened_text
 
-MENTION_HINT = (
-    "Hi! To ask your network, type `/ask <your question>` in this channel: I open a thread for it and "
-    "bring the good answers back there. `/ask help` lists everything I can do."
-)
-DIGEST_VOTE_HINT = (
-    "This message carries several answers, so a reaction on it cannot say which one you mean: "
-    "press the *:+1: Helpful* button of the answer you want to vote for."
-)
-
+COMMAND = "/ask"
 _OPEN_REFUSALS: dict[type[PlatformError], str] = {
-    BotNotInChannel: "I am not in this private channel. Invite me with `/invite @Cercle`, then ask again.",
-    ChannelUnreachable: "I cannot post in this channel (it may be archived, or closed to apps).",
-    InstallationGone: "Cercle's installation here is no longer valid. Ask an admin to reinstall it.",
-    TooLong: "That question is too long for Slack. Shorten it and ask again.",
-    RateLimited: "Slack is busy right now. Please ask again in a minute.",
+    BotNotInChannel: "slack-refused-not-in-channel",
+    ChannelUnreachable: "slack-refused-unreachable",
+    InstallationGone: "slack-refused-installation-gone",
+    TooLong: "slack-refused-too-long",
+    RateLimited: "slack-refused-rate-limited",
 }
 _CHANNEL_REASONS = {
-    "channel_not_found": "I cannot see this channel. If it is private, invite me first: `/invite @Cercle`.",
-    "is_archived": "This channel is archived, so I cannot open a topic here.",
-    "restricted_action": "This workspace does not let me post in this channel.",
+    "channel_not_found": "slack-refused-channel-not-found",
+    "is_archived": "slack-refused-archived",
+    "restricted_action": "slack-refused-restricted",
 }
 
 
-def refusal_text(error: PlatformError) -> str:
+def refusal_text(error: PlatformError, *, say: Say = ENGLISH) -> str:
     """Why a topic could not be opened, for the asker."""
     if type(error) is ChannelUnreachable and error.detail in _CHANNEL_REASONS:
-        return _CHANNEL_REASONS[error.detail]
+        return say(_CHANNEL_REASONS[error.detail])
     for kind in type(error).__mro__:
         if kind in _OPEN_REFUSALS:
-            return _OPEN_REFUSALS[kind]
-    return f"Slack refused to open the topic ({error.detail}). Nothing was posted; please try again."
+            return say(_OPEN_REFUSALS[kind])
+    return say("slack-refused-other", detail=error.detail)
 
 
-def asker_text(outcome: AskOutcome, *, can_partner: bool) -> str:
+def asker_text(outcome: AskOutcome, *, can_partner: bool, say: Say = ENGLISH) -> str:
     if isinstance(outcome, Opened):
-        return topic_opened_text(outcome.topic, partners=outcome.partners, can_partner=can_partner) + wording.published(
-            outcome.networks
-        )
+        opened = topic_opened_text(outcome.topic, partners=outcome.partners, can_partner=can_partner, say=say)
+        return wording.joined(opened, wording.published(outcome.networks, say=say))
     if isinstance(outcome, AlreadyAsked):
         if outcome.topic is None:
-            return "You just asked this here: it is on its way."
-        link = f": {outcome.topic.permalink}" if outcome.topic.permalink else "."
-        return f"You already asked this here, and it is still open{link}"
+            return say("ask-just-asked")
+        if outcome.topic.permalink:
+            return say("ask-already-open-at", link=outcome.topic.permalink)
+        return say("ask-already-open")
     assert isinstance(outcome, Refused)
-    return refusal_text(outcome.error)
+    return refusal_text(outcome.error, say=say)
 
 
-NOT_ADMIN = "Only workspace admins and owners (or the people in CERCLE_ADMINS) can manage partners and the inbox."
-_PARTNER_STATES = {
-    PartnerState.ACTIVE: "active",
-    PartnerState.NO_INBOX: "no inbox yet: your questions wait until they choose one",
-    PartnerState.REMOVED: "Cercle was removed from their workspace: your questions are not sent there",
+PARTNER_STATES = {
+    PartnerState.ACTIVE: "partner-state-active",
+    PartnerState.NO_INBOX: "partner-state-no-inbox",
+    PartnerState.REMOVED: "slack-partner-state-removed",
 }
 
 
-def partner_text(reply: PartnerReply) -> str:
+def partner_text(reply: PartnerReply, *, say: Say = ENGLISH) -> str:
     v = reply.values
     match reply.said:
         case Said.NOT_ADMIN:
-            return NOT_ADMIN
+            return say("slack-not-admin")
         case Said.INVITATION:
-            return (
-                f"Your invitation code is `{v['code']}` (single use, valid {v['hours']} hours). Give it to an admin "
-                f"of the other organisation: they type `/ask partners accept {v['code']}` in their workspace."
-            )
+            return say("slack-invitation", code=str(v["code"]), hours=v["hours"])
         case Said.UNKNOWN_CODE:
-            return f"The code `{v['code']}` is unknown, expired (codes last {v['hours']} hours) or already used."
+            return say("partner-unknown-code", code=str(v["code"]), hours=v["hours"])
         case Said.OWN_CODE:
-            return "This code was made in your own workspace: give it to the other organisation's admin instead."
+            return say("slack-own-code")
         case Said.ALREADY_PARTNERS:
-            return f"You are already partners with {v['name']}."
+            return say("partner-already", name=v["name"])
         case Said.CODE_JUST_USED:
-            return f"The code `{v['code']}` has just been used."
+            return say("partner-code-just-used", code=str(v["code"]))
         case Said.TOO_MANY_CODES:
-            return (
-                f"{v['tries']} wrong codes in a minute: wait a minute before you try again, "
-                "and check the code with the admin who sent it."
-            )
+            return say("slack-too-many-codes", tries=v["tries"])
         case Said.NOW_PARTNERS:
-            tail = "" if v.get("has_inbox") else " Choose the channel that receives their questions with `/ask inbox`."
-            return f"You are now partners with {v['name']}. Their questions will reach your inbox.{tail}"
+            now = say("partner-now", name=v["name"])
+            return now if v.get("has_inbox") else wording.joined(now, say("slack-choose-inbox"))
         case Said.REMOVED:
-            return (
-                f"{v['name']} is no longer a partner; neither side receives the other's questions,"
-                " or replies to earlier ones, any more."
-            )
+            return say("slack-partner-removed", name=v["name"])
         case Said.NO_SUCH_PARTNER:
-            return f"No partner is called “{v['name']}”. `/ask partners` lists them."
+            return say("partner-no-such", name=v["name"], cmd=COMMAND)
         case Said.CANNOT_JOIN:
-            return (
-                "I cannot join this private channel by myself: "
-                "invite me with `/invite @Cercle`, then run `/ask inbox` again."
-            )
+            return say("slack-cannot-join")
         case Said.INBOX_SET:
-            return "This channel is now your inbox: your partners' questions will be posted here, one thread each."
-    return _listing(reply)
+            return say("partner-inbox-set")
+        case Said.LANGUAGE_SET | Said.LANGUAGE_SHOWN | Said.LANGUAGE_UNKNOWN:
+            return wording.language_text(reply, platform="Slack", cmd=COMMAND, say=say)
+    return _listing(reply, say=say)
 
 
-def _listing(reply: PartnerReply) -> str:
-    inbox = f"<#{reply.values['inbox']}>" if reply.values.get("inbox") else None
-    where = inbox or "not set (`/ask inbox` in the channel that should receive them)"
-    lines = [f"*Partners of {reply.values['name']}* · your inbox: {where}"]
-    lines += [f"• {name}: {_PARTNER_STATES[state]}" for name, state in reply.partners]
+def _listing(reply: PartnerReply, *, say: Say) -> str:
+    inbox = f"<#{reply.values['inbox']}>" if reply.values.get("inbox") else say("slack-inbox-not-set")
+    lines = [say("slack-partners-heading", org=reply.values["name"], inbox=inbox)]
+    lines += [f"• {name}: {say(PARTNER_STATES[state])}" for name, state in reply.partners]
     if not reply.partners:
-        lines.append("No partner yet. `/ask partners invite` makes a code for another organisation.")
+        lines.append(say("partner-none-yet", cmd=COMMAND))
     return "\n".join(lines)
 
 
-def partnership_text(*, org_name: str, partner_name: str, linked: bool) -> str:
-    if linked:
-        return f"🤝 {org_name} and {partner_name} are now partners on Cercle."
-    return f"{org_name} and {partner_name} are no longer partners."
+def partnership_text(*, org_name: str, partner_name: str, linked: bool, say: Say = ENGLISH) -> str:
+    return say("partnership-linked" if linked else "partnership-unlinked", org=org_name, partner=partner_name)
 
 
+# (usage, meaning): the usage comes after the command word, both from the catalog.
 HELP_LINES: tuple[tuple[str, str], ...] = (
-    ("/ask <question>", "open a “stuck on a topic” thread here and send the question to your network"),
-    ("/ask --with-name <question>", "the same, with your name shown to partners (by default only your organisation)"),
-    ("/ask --public <question>", "the same, published on the connected public networks too (`--partners-only`: not)"),
-    ("/ask help", "show this help"),
-    ("/ask list", "list the open topics of this channel"),
-    ("/ask end", "end the meeting: close every topic and post the summary"),
-    ("/ask partners", "list your partner organisations"),
-    ("/ask partners invite", "get a one-time code for another organisation (admins)"),
-    ("/ask partners accept <code>", "accept a partner's invitation code (admins)"),
-    ("/ask partners remove <org>", "end a partnership on both sides (admins)"),
-    ("/ask inbox", "make this channel receive your partners' questions (admins)"),
-    ("/ask networks", "show which public networks are connected"),
-    ("/ask home", "your organisation's page: the give and take with each partner (also Cercle's Home tab)"),
-)
-VOTING_HELP = (
-    "Vote on an answer with a reaction (:+1: for it, :-1: against; one vote per person), or with its "
-    '*Helpful* button when it came in a digest; in a partner\'s thread, a reaction or a "+1" below a reply '
-    "counts too. The best answers lead the summary at the end of the meeting."
+    ("help-usage-ask", "help-ask"),
+    ("help-usage-with-name", "help-with-name"),
+    ("help-usage-public", "help-public"),
+    ("help-usage-help", "help-help"),
+    ("help-usage-list", "slack-help-list"),
+    ("help-usage-end", "help-end"),
+    ("help-usage-partners", "help-partners"),
+    ("help-usage-partners-invite", "help-partners-invite"),
+    ("help-usage-partners-accept", "slack-help-partners-accept"),
+    ("help-usage-partners-remove", "help-partners-remove"),
+    ("help-usage-inbox", "help-inbox"),
+    ("help-usage-networks", "help-networks"),
+    ("help-usage-home", "slack-help-home"),
+    ("help-usage-language", "help-language"),
 )
 
 
-def delivery_help(rules: DeliveryRules) -> str:
+def delivery_help(rules: DeliveryRules, *, say: Say = ENGLISH) -> str:
     """How answers reach the meeting, with this installation's own pace."""
-    window = rules.window_s
-    pace = f"{window / 60:g} minutes" if window >= 60 and window % 60 == 0 else f"{window:g} seconds"
-    return (
-        f"Answers arrive in the topic's thread, at most {rules.max_per_window} every {pace}; the others wait "
-        "and come together in one digest, best first. Replies judged off-topic are never posted: *Other replies* "
-        "lists them. With *Review answers first*, you approve each answer before it is posted."
-    )
+    return say("slack-help-pace", count=rules.max_per_window, pace=wording.pace(rules, say=say))
 
 
-def help_text(*, command: str = "/ask", rules: DeliveryRules | None = None) -> str:
-    lines = ["*Cercle* puts your question to your network while the meeting goes on.", ""]
+def help_text(*, command: str = COMMAND, rules: DeliveryRules | None = None, say: Say = ENGLISH) -> str:
+    lines = [say("slack-help-title"), ""]
     for usage, meaning in HELP_LINES:
-        lines.append(f"• `{usage.replace('/ask', command, 1)}`: {meaning}")
-    lines += ["", delivery_help(rules or DeliveryRules()), "", VOTING_HELP]
+        lines.append(f"• `{command} {say(usage)}`: {say(meaning)}")
+    lines += ["", delivery_help(rules or DeliveryRules(), say=say), "", say("slack-help-voting")]
     return "\n".join(lines)
 
 
-def problem_text(command: Command, *, word: str = "/ask") -> str:
+def problem_text(command: Command, *, word: str = COMMAND, say: Say = ENGLISH) -> str:
     """Why a command was refused, naming the command as the person typed it."""
     match command.problem:
         case Problem.EMPTY:
-            return f"Your question is empty: type it after `{word}`."
+            return say("problem-empty", cmd=word)
         case Problem.TOO_LONG:
-            return (
-                f"Your question is {command.detail} characters long; the limit is {MAX_QUESTION_CHARS}. "
-                "Shorten it and ask again."
-            )
+            too_long = say("problem-too-long", length=int(command.detail or 0), limit=MAX_QUESTION_CHARS)
+            return wording.joined(too_long, say("problem-shorten"))
         case Problem.NO_CODE:
-            return f"Give the code: `{word} partners accept <code>`."
+            return say("problem-no-code", cmd=word)
         case Problem.NO_PARTNER:
-            return f"Name the partner: `{word} partners remove <org>`."
-    return (
-        f"Did you mean `{word} {command.detail}`? Nothing was sent. To put a question to your network, write it "
-        f"out, e.g. `{word} How do we price a pilot for a large customer?` (end it with a question mark "
-        "to send a short one as it is)."
-    )
+            return say("problem-no-partner", cmd=word)
+    mistyped = say("problem-mistyped", cmd=word, meant=wording.command_words(command.detail, say=say))
+    return wording.joined(mistyped, say("slack-problem-example", cmd=word))
 
 
-def networks_text(states: Sequence[NetworkState], *, default_reach: Reach) -> str:
-    return wording.networks_text(states, default_reach=default_reach, command="/ask", bold="*")
+def networks_text(states: Sequence[NetworkState], *, default_reach: Reach, say: Say = ENGLISH) -> str:
+    return wording.networks_text(states, default_reach=default_reach, command=COMMAND, bold="*", say=say)
 
 
-def home_sections(home: HomeView) -> list[str]:
+def home_sections(home: HomeView, *, say: Say = ENGLISH) -> list[str]:
     """The App Home's give and take and networks, one section each."""
     sections = []
     if home.partners:
-        lines = [f"*Give and take of {home.organisation} with its partners* (last 30 days · last 90 days)"]
-        nudge = False
+        title = say("slack-home-give-and-take", org=home.organisation)
+        lines = [f"{title} {say('home-give-and-take-30-90')}"]
         for row in home.partners:
-            lines.append(f"• *{row.partner_name}*: " + " · ".join(_ledger_part(row, field) for field in LedgerField))
-            nudge = nudge or row.takes_far_more
-        if nudge:
-            lines.append(
-                "_You have received far more answers than you gave lately: a reply in your inbox's threads "
-                "keeps the circle going._"
-            )
+            lines.append(f"• *{row.partner_name}*: {wording.ledger_row(row, say=say)}")
+        if any(row.takes_far_more for row in home.partners):
+            lines.append(say("slack-home-nudge"))
         sections.append("\n".join(lines))
     if home.networks:
-        sections.append(networks_text(home.networks, default_reach=Reach.PARTNERS).split("\n", 1)[-1])
+        sections.append(networks_text(home.networks, default_reach=Reach.PARTNERS, say=say).split("\n", 1)[-1])
     return sections
 
 
-_LEDGER_WORDS = {
-    LedgerField.ASKED_THEM: "questions you sent",
-    LedgerField.ASKED_US: "questions they sent",
-    LedgerField.ANSWERS_FROM_THEM: "answers they gave",
-    LedgerField.ANSWERS_FROM_US: "answers you gave",
-}
+def mention_hint(*, say: Say = ENGLISH) -> str:
+    return say("slack-mention-hint")
 
 
-def _ledger_part(row: Reciprocity, field: LedgerField) -> str:
-    return f"{_LEDGER_WORDS[field]} {row.last_30.get(field, 0)} · {row.last_90.get(field, 0)}"
+def digest_vote_hint(*, say: Say = ENGLISH) -> str:
+    return say("slack-digest-vote-hint")

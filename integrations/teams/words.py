@@ -1,6 +1,7 @@
 """What Cercle says to people in Teams, in Teams' terms (commands are "@Cercle ask …", an
 organisation is a tenant shown by its team's name). The core answers with typed results; this
-module words them, in Markdown as Teams renders it in a message."""
+module words them, in Markdown as Teams renders it in a message, in the reader's language, from
+the catalog (integrations/catalog)."""
 
 from __future__ import annotations
 
@@ -12,180 +13,155 @@ from app.domain.delivery import DeliveryRules
 from app.domain.errors import BotNotInChannel, ChannelUnreachable, InstallationGone, PlatformError, RateLimited, TooLong
 from app.domain.models import Reach, Topic
 from app.domain.networks import NetworkState
-from app.usecases.partners import PartnerReply, PartnerState, Said
+from app.usecases.partners import PartnerReply, Said
 from integrations import wording
+from integrations.catalog import ENGLISH, Say
+from integrations.teams.cards import PARTNER_STATES
 
 COMMAND = "@Cercle"
-MENTION_HINT = (
-    f"Hi! To ask your network, write `{COMMAND} ask <your question>` here: I open a thread for it and bring "
-    f"the good answers back there. `{COMMAND} help` lists everything I can do."
-)
-DIGEST_VOTE_HINT = (
-    "This message carries several answers, so a reaction on it cannot say which one you mean: "
-    "press the **👍 Helpful** button of the answer you want to vote for."
-)
-NOT_A_CHANNEL_INBOX = "An inbox must be a channel of a team: run this in the channel that should receive the questions."
-NOT_INSTALLED = "Cercle is not set up for this team yet: remove it and add it to the team again."
 
 _OPEN_REFUSALS: dict[type[PlatformError], str] = {
-    BotNotInChannel: "I cannot post here. Add Cercle to this team or chat, then ask again.",
-    ChannelUnreachable: "I cannot post in this conversation any more (it may be deleted or archived).",
-    InstallationGone: "Cercle's installation here is no longer valid. Ask the team's owner to add it again.",
-    TooLong: "That question is too long for Teams. Shorten it and ask again.",
-    RateLimited: "Teams is busy right now. Please ask again in a minute.",
+    BotNotInChannel: "teams-refused-not-in-channel",
+    ChannelUnreachable: "teams-refused-unreachable",
+    InstallationGone: "teams-refused-installation-gone",
+    TooLong: "teams-refused-too-long",
+    RateLimited: "teams-refused-rate-limited",
 }
 
 
-def refusal_text(error: PlatformError) -> str:
+def refusal_text(error: PlatformError, *, say: Say = ENGLISH) -> str:
     for kind in type(error).__mro__:
         if kind in _OPEN_REFUSALS:
-            return _OPEN_REFUSALS[kind]
-    return f"Teams refused to open the topic ({error.detail}). Nothing was posted; please try again."
+            return say(_OPEN_REFUSALS[kind])
+    return say("teams-refused-other", detail=error.detail)
 
 
-def topic_opened_text(topic: Topic, *, partners: int) -> str:
-    if partners:
-        plural = "s" if partners != 1 else ""
-        reach = f" It is on its way to {partners} partner{plural}; their replies will be posted in the thread."
-    else:
-        reach = (
-            " No partner organisation receives it yet, so only this conversation sees it: the person who added "
-            f"Cercle can invite one with `{COMMAND} partners invite`."
-        )
-    return f"Your question is open in a new thread here.{reach}"
+def topic_opened_text(topic: Topic, *, partners: int, say: Say = ENGLISH) -> str:
+    reach = say("teams-on-its-way", count=partners) if partners else say("teams-no-partner-yet", cmd=COMMAND)
+    return wording.joined(say("teams-opened"), reach)
 
 
-def asker_text(outcome: AskOutcome) -> str:
+def asker_text(outcome: AskOutcome, *, say: Say = ENGLISH) -> str:
     if isinstance(outcome, Opened):
-        return topic_opened_text(outcome.topic, partners=outcome.partners) + wording.published(outcome.networks)
+        opened = topic_opened_text(outcome.topic, partners=outcome.partners, say=say)
+        return wording.joined(opened, wording.published(outcome.networks, say=say))
     if isinstance(outcome, AlreadyAsked):
-        return (
-            "You just asked this here: it is on its way."
-            if outcome.topic is None
-            else ("You already asked this here, and it is still open.")
-        )
+        return say("ask-just-asked" if outcome.topic is None else "ask-already-open")
     assert isinstance(outcome, Refused)
-    return refusal_text(outcome.error)
+    return refusal_text(outcome.error, say=say)
 
 
-NOT_ADMIN = (
-    "Only the person who added Cercle to the team (or the people in CERCLE_ADMINS) can manage partners and the inbox."
-)
-_PARTNER_STATES = {
-    PartnerState.ACTIVE: "active",
-    PartnerState.NO_INBOX: "no inbox yet: your questions wait until they choose one",
-    PartnerState.REMOVED: "Cercle was removed from their organisation: your questions are not sent there",
-}
-
-
-def partner_text(reply: PartnerReply) -> str:
+def partner_text(reply: PartnerReply, *, say: Say = ENGLISH) -> str:
     v = reply.values
     match reply.said:
         case Said.NOT_ADMIN:
-            return NOT_ADMIN
+            return say("teams-not-admin")
         case Said.INVITATION:
-            return (
-                f"Your invitation code is `{v['code']}` (single use, valid {v['hours']} hours). Give it to an admin "
-                f"of the other organisation: in Slack they type `/ask partners accept {v['code']}`, in Teams "
-                f"`{COMMAND} partners accept {v['code']}`."
-            )
+            return say("teams-invitation", code=str(v["code"]), hours=v["hours"], cmd=COMMAND)
         case Said.UNKNOWN_CODE:
-            return f"The code `{v['code']}` is unknown, expired (codes last {v['hours']} hours) or already used."
+            return say("partner-unknown-code", code=str(v["code"]), hours=v["hours"])
         case Said.OWN_CODE:
-            return "This code was made in your own organisation: give it to the other organisation's admin instead."
+            return say("teams-own-code")
         case Said.ALREADY_PARTNERS:
-            return f"You are already partners with {v['name']}."
+            return say("partner-already", name=v["name"])
         case Said.CODE_JUST_USED:
-            return f"The code `{v['code']}` has just been used."
+            return say("partner-code-just-used", code=str(v["code"]))
         case Said.TOO_MANY_CODES:
-            return (
-                f"{v['tries']} wrong codes in a minute: wait a minute, and check the code with the admin who sent it."
-            )
+            return say("teams-too-many-codes", tries=v["tries"])
         case Said.NOW_PARTNERS:
-            tail = (
-                ""
-                if v.get("has_inbox")
-                else f" Choose the channel that receives their questions: `{COMMAND} inbox` there."
-            )
-            return f"You are now partners with {v['name']}. Their questions will reach your inbox.{tail}"
+            now = say("partner-now", name=v["name"])
+            return now if v.get("has_inbox") else wording.joined(now, say("teams-choose-inbox", cmd=COMMAND))
         case Said.REMOVED:
-            return f"{v['name']} is no longer a partner; neither side receives the other's questions any more."
+            return say("teams-partner-removed", name=v["name"])
         case Said.NO_SUCH_PARTNER:
-            return f"No partner is called “{v['name']}”. `{COMMAND} partners` lists them."
+            return say("partner-no-such", name=v["name"], cmd=COMMAND)
         case Said.CANNOT_JOIN:
-            return "I cannot post in this channel: add Cercle to its team, then run the command again."
+            return say("teams-cannot-join")
         case Said.INBOX_SET:
-            return "This channel is now your inbox: your partners' questions will be posted here, one thread each."
-    inbox = "set" if v.get("inbox") else f"not set (`{COMMAND} inbox` in a channel)"
-    lines = [f"**Partners of {v['name']}** · your inbox: {inbox}"]
-    lines += [f"- {name}: {_PARTNER_STATES[state]}" for name, state in reply.partners]
+            return say("partner-inbox-set")
+        case Said.LANGUAGE_SET | Said.LANGUAGE_SHOWN | Said.LANGUAGE_UNKNOWN:
+            return wording.language_text(reply, platform="Teams", cmd=COMMAND, say=say)
+    inbox = say("teams-inbox-set") if v.get("inbox") else say("teams-inbox-not-set", cmd=COMMAND)
+    lines = [say("teams-partners-heading", org=v["name"], inbox=inbox)]
+    lines += [f"- {name}: {say(PARTNER_STATES[state])}" for name, state in reply.partners]
     if not reply.partners:
-        lines.append(f"No partner yet. `{COMMAND} partners invite` makes a code for another organisation.")
+        lines.append(say("partner-none-yet", cmd=COMMAND))
     return "\n\n".join(lines)
 
 
-def partnership_text(*, org_name: str, partner_name: str, linked: bool) -> str:
-    if linked:
-        return f"🤝 {org_name} and {partner_name} are now partners on Cercle."
-    return f"{org_name} and {partner_name} are no longer partners."
+def partnership_text(*, org_name: str, partner_name: str, linked: bool, say: Say = ENGLISH) -> str:
+    return say("partnership-linked" if linked else "partnership-unlinked", org=org_name, partner=partner_name)
 
 
-HELP_LINES: tuple[tuple[str, str], ...] = (
-    ("ask <question>", "open a “stuck on a topic” thread here and send the question to your network"),
-    ("ask --with-name <question>", "the same, with your name shown to partners (by default only your organisation)"),
-    ("ask --public <question>", "the same, published on the connected public networks too (`--partners-only`: not)"),
-    ("help", "show this help"),
-    ("list", "list the open topics of this conversation"),
-    ("end", "end the meeting: close every topic and post the summary"),
-    ("partners", "list your partner organisations"),
-    ("partners invite", "get a one-time code for another organisation (admins)"),
-    ("partners accept <code>", "accept a partner's invitation code, from Slack or Teams (admins)"),
-    ("partners remove <org>", "end a partnership on both sides (admins)"),
-    ("inbox", "make this channel receive your partners' questions (admins)"),
-    ("networks", "show which public networks are connected"),
-    ("home", "your organisation's page: the give and take with each partner"),
+# (usage, meaning, asks): the usage after "@Cercle", from the catalog; ``asks``: it puts a question,
+# so the usage starts with the word "ask".
+HELP_LINES: tuple[tuple[str, str, bool], ...] = (
+    ("help-usage-ask", "help-ask", True),
+    ("help-usage-with-name", "help-with-name", True),
+    ("help-usage-public", "help-public", True),
+    ("help-usage-help", "help-help", False),
+    ("help-usage-list", "teams-help-list", False),
+    ("help-usage-end", "help-end", False),
+    ("help-usage-partners", "help-partners", False),
+    ("help-usage-partners-invite", "help-partners-invite", False),
+    ("help-usage-partners-accept", "teams-help-partners-accept", False),
+    ("help-usage-partners-remove", "help-partners-remove", False),
+    ("help-usage-inbox", "help-inbox", False),
+    ("help-usage-networks", "help-networks", False),
+    ("help-usage-home", "teams-help-home", False),
+    ("help-usage-language", "help-language", False),
 )
 
 
-def help_text(*, rules: DeliveryRules | None = None) -> str:
+def help_usages(*, say: Say = ENGLISH) -> list[tuple[str, str]]:
+    """(what to type after "@Cercle", what it does), in the reader's language."""
+    return [
+        (f"{say('teams-ask-word')} {say(usage)}" if asks else say(usage), say(meaning))
+        for usage, meaning, asks in HELP_LINES
+    ]
+
+
+def help_text(*, rules: DeliveryRules | None = None, say: Say = ENGLISH) -> str:
     rules = rules or DeliveryRules()
-    window = rules.window_s
-    pace = f"{window / 60:g} minutes" if window >= 60 and window % 60 == 0 else f"{window:g} seconds"
-    lines = ["**Cercle** puts your question to your network while the meeting goes on. Mention me, then:"]
-    lines += [f"- `{COMMAND} {usage}`: {meaning}" for usage, meaning in HELP_LINES]
+    lines = [say("teams-help-title")]
+    lines += [f"- `{COMMAND} {usage}`: {meaning}" for usage, meaning in help_usages(say=say)]
     lines += [
-        f"Answers arrive in the topic's thread, at most {rules.max_per_window} every {pace}; the others come "
-        "together in one digest, best first. With *Review answers first*, you approve each one before it is posted.",
-        "Vote on an answer with a reaction (👍 or ❤️; one vote per person), or with its *Helpful* button in a "
-        "digest. The meeting ends with `end`, when the Teams meeting ends, or after a long quiet spell: "
-        "then the summary is posted here.",
+        say("teams-help-pace", count=rules.max_per_window, pace=wording.pace(rules, say=say)),
+        say("teams-help-voting"),
     ]
     return "\n\n".join(lines)
 
 
-def topic_list_text(topics: list[Topic]) -> str:
+def topic_list_text(topics: list[Topic], *, say: Say = ENGLISH) -> str:
     if not topics:
-        return f"No open topic here. `{COMMAND} ask <question>` opens one."
-    lines = [f"**{len(topics)} open topic{'s' if len(topics) != 1 else ''}:**"]
-    lines += [f"- {t.question[:200]} (asked by {t.asker.name})" for t in topics]
+        return say("teams-topic-list-empty", cmd=COMMAND)
+    lines = [say("teams-topic-list-title", count=len(topics))]
+    lines += [f"- {t.question[:200]} {say('teams-asked-by', asker=t.asker.name)}" for t in topics]
     return "\n\n".join(lines)
 
 
-def problem_text(command: Command) -> str:
+def problem_text(command: Command, *, say: Say = ENGLISH) -> str:
     match command.problem:
         case Problem.EMPTY:
-            return f"Your question is empty: type it after `{COMMAND} ask`."
+            return say("problem-empty", cmd=f"{COMMAND} {say('teams-ask-word')}")
         case Problem.TOO_LONG:
-            return f"Your question is {command.detail} characters long; the limit is {MAX_QUESTION_CHARS}. Shorten it."
+            too_long = say("problem-too-long", length=int(command.detail or 0), limit=MAX_QUESTION_CHARS)
+            return wording.joined(too_long, say("problem-shorten"))
         case Problem.NO_CODE:
-            return f"Give the code: `{COMMAND} partners accept <code>`."
+            return say("problem-no-code", cmd=COMMAND)
         case Problem.NO_PARTNER:
-            return f"Name the partner: `{COMMAND} partners remove <org>`."
-    return (
-        f"Did you mean `{COMMAND} {command.detail}`? Nothing was sent. To put a question to your network, write "
-        f"`{COMMAND} ask` and the question, e.g. `{COMMAND} ask How do we price a pilot for a large customer?`"
-    )
+            return say("problem-no-partner", cmd=COMMAND)
+    mistyped = say("problem-mistyped", cmd=COMMAND, meant=wording.command_words(command.detail, say=say))
+    return wording.joined(mistyped, say("teams-problem-example", cmd=COMMAND))
 
 
-def networks_text(states: Sequence[NetworkState], *, default_reach: Reach) -> str:
-    return wording.networks_text(states, default_reach=default_reach, command="@Cercle ask", bold="**")
+def networks_text(states: Sequence[NetworkState], *, default_reach: Reach, say: Say = ENGLISH) -> str:
+    return wording.networks_text(states, default_reach=default_reach, command=f"{COMMAND} ask", bold="**", say=say)
+
+
+def mention_hint(*, say: Say = ENGLISH) -> str:
+    return say("teams-mention-hint", cmd=COMMAND)
+
+
+def digest_vote_hint(*, say: Say = ENGLISH) -> str:
+    return say("teams-digest-vote-hint")

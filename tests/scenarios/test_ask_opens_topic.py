@@ -90,7 +90,7 @@ async def test_invalid_questions_are_refused_and_nothing_is_stored(start_cercle,
     whitespace = await cercle.ask("   \t ", team_id="TALPHA0001", channel_id="C0MEET0001")
     assert "empty" in await reply_text(whitespace)
     too_long = await cercle.ask("x" * 1001, team_id="TALPHA0001", channel_id="C0MEET0001")
-    assert "1001 characters" in await reply_text(too_long)
+    assert "1,001 characters" in await reply_text(too_long)
     mistyped = await cercle.ask("end meeting", team_id="TALPHA0001", channel_id="C0MEET0001")
     assert "Did you mean `/ask end`?" in await reply_text(mistyped)  # not a question for every partner
     just_right = await cercle.ask("y" * 1000, team_id="TALPHA0001", channel_id="C0MEET0001")

@@ -36,7 +36,10 @@ def test_help_says_how_answers_arrive_at_this_installations_pace():
         ("   ", "Your question is empty: type it after `/ask`."),
         ("partners accept", "Give the code: `/ask partners accept <code>`."),
         ("partners remove", "Name the partner: `/ask partners remove <org>`."),
-        ("x" * 1001, "Your question is 1001 characters long; the limit is 1000."),
+        (
+            "x" * 1001,
+            "Your question is 1,001 characters long; the limit is 1,000.",
+        ),  # numbers as the language writes them
     ],
 )
 def test_a_refused_command_says_why_with_the_command_as_typed(text, said):
