@@ -25,6 +25,7 @@ class CommandKind(StrEnum):
     INBOX = "inbox"
     NETWORKS = "networks"
     HOME = "home"  # the organisation's page: its give and take with its partners, its networks
+    LANGUAGE = "language"  # the organisation's language: shown, or set (admins) with its argument
     INVALID = "invalid"
 
 
@@ -90,6 +91,7 @@ FRENCH_WORDS = {
     "réseaux": "networks",
     "reseaux": "networks",
     "accueil": "home",
+    "langue": "language",
 }
 FRENCH_PARTNER_WORDS = {"inviter": "invite", "accepter": "accept", "retirer": "remove"}
 
@@ -110,6 +112,8 @@ def parse_command(text: str) -> Command:
     rest = words[1:]
     if len(words) == 1 and head in ("help", "list", "end", "inbox", "networks", "partners", "home"):
         return Command(CommandKind(head))
+    if head == "language" and len(rest) <= 1 and "?" not in text:
+        return Command(CommandKind.LANGUAGE, argument=" ".join(rest))
     if head == "partners" and rest:
         sub = _in_english(rest[0], FRENCH_PARTNER_WORDS)
         argument = " ".join(rest[1:])
@@ -131,6 +135,7 @@ def parse_command(text: str) -> Command:
 
 _KEYWORDS = ("help", "list", "end", "inbox", "networks", "partners")
 _PARTNER_WORDS = ("invite", "accept", "remove")
+_FRENCH_KEYWORDS = tuple(word for word, meant in FRENCH_WORDS.items() if meant in _KEYWORDS)
 SHORT_COMMAND_WORDS = 3  # "end the meeting", "partner invite": a command mistyped, not a question
 
 
@@ -138,9 +143,13 @@ def _meant_command(words: list[str]) -> str | None:
     """The command a short text looks like ("lsit", "end meeting", "partner invite"): sent as a
     question, it would reach every partner organisation."""
     folded = [fold(w).strip(".,;:!") for w in words[:2]]  # only the first two words can name a command
-    head = _closest(folded[0], _KEYWORDS if len(words) <= SHORT_COMMAND_WORDS else ("partners",))
+    keywords = (*_KEYWORDS, *_FRENCH_KEYWORDS) if len(words) <= SHORT_COMMAND_WORDS else ("partners", "partenaires")
+    head = _in_english(_closest(folded[0], keywords) or "", FRENCH_WORDS) or None
     if head == "partners" and len(folded) > 1:
-        sub = _closest(folded[1], _PARTNER_WORDS)
+        sub = (
+            _in_english(_closest(folded[1], (*_PARTNER_WORDS, *FRENCH_PARTNER_WORDS)) or "", FRENCH_PARTNER_WORDS)
+            or None
+        )
         if sub is not None:  # "partner remove Beta Org": the organisation's name may be long
             return " ".join(["partners", sub, *words[2:]])
     if head is None or len(words) > SHORT_COMMAND_WORDS:

@@ -83,24 +83,27 @@ class MirrorThreads(Protocol):
 
 
 class PrivateWords(Protocol):
-    """What one person alone is told, and short notices."""
+    """What one person alone is told, and short notices. ``language``: the reader's own (see
+    app/usecases/language.py); None: the organisation's."""
 
-    async def tell_asker(self, *, place: Place, asker_id: str, reply_to: str, outcome: AskOutcome) -> None:
+    async def tell_asker(
+        self, *, place: Place, asker_id: str, reply_to: str, outcome: AskOutcome, language: str | None = None
+    ) -> None:
         """Tell the asker, and only them, what became of their question. ``reply_to``: the platform's
         own way back to that request (Slack: the command's response_url), else a private message."""
 
-    async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
+    async def ask_review(self, *, answer: Answer, topic: Topic, language: str | None = None) -> None:
         """Show the asker, and only the asker, an answer to approve or skip."""
 
-    async def explain_digest_vote(self, *, place: Place, person: str) -> None:
+    async def explain_digest_vote(self, *, place: Place, person: str, language: str | None = None) -> None:
         """Someone reacted on a digest, which carries several answers: show them its buttons."""
 
-    async def show_hint(self, *, place: Place, person: str, hint: Hint) -> None: ...
+    async def show_hint(self, *, place: Place, person: str, hint: Hint, language: str | None = None) -> None: ...
 
     async def announce_partnership(self, *, place: Place, org_name: str, partner_name: str, linked: bool) -> None:
         """In an inbox: the organisation and a partner are now linked (or no longer)."""
 
-    async def publish_home(self, *, person: str, home: HomeView) -> None:
+    async def publish_home(self, *, person: str, home: HomeView, language: str | None = None) -> None:
         """The person's own view of Cercle (Slack's App Home): the help, the organisation's give and
         take with its partners, its networks."""
 
@@ -108,7 +111,12 @@ class PrivateWords(Protocol):
 class People(Protocol):
     """The organisation, its people and channels, and their words in Cercle's neutral form."""
 
+    platform: Platform
     tenant: str
+    language: str  # what its channels read (app/usecases/language.py sets it when the chat is found)
+
+    async def user_locale(self, *, user_id: str) -> str | None:
+        """The person's locale as the platform tells it ("fr-FR"), or None where it cannot."""
 
     async def user_name(self, *, user_id: str) -> str: ...
 
@@ -143,7 +151,9 @@ class Network(Protocol):
     async def replies(self, *, post: NetworkPost, cursor: str) -> RepliesPage:
         """The replies since ``cursor`` ("" the first time), as plain text, and the next cursor."""
 
-    async def answer(self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool) -> None:
+    async def answer(
+        self, *, post: NetworkPost, outcome: Outcome, asker_org: str, share: bool, language: str = "en"
+    ) -> None:
         """The meeting's outcome, as a reply under the question."""
 
 
@@ -184,6 +194,19 @@ class Ledger(Protocol):
         """partner key → field → count, over the last ``days`` days."""
 
 
+class Languages(Protocol):
+    """Which language an organisation's channels read, and each person's own, as last told."""
+
+    async def organisation(self, *, org_key: str) -> str | None: ...
+
+    async def set_organisation(self, *, org_key: str, language: str) -> None: ...
+
+    async def person(self, *, org_key: str, user_id: str) -> str | None:
+        """None: not known; "": the platform said a language Cercle does not speak."""
+
+    async def remember_person(self, *, org_key: str, user_id: str, language: str, seconds: float) -> None: ...
+
+
 class ChatDirectory(Protocol):
     """Finds the installation of an organisation; None when Cercle is not (or no longer) there."""
 
@@ -202,6 +225,12 @@ class TopicRepository(Protocol):
         written, when a topic of that id is stored already (its opening's check came first)."""
 
     async def get_topic(self, *, topic_id: str) -> Topic | None: ...
+
+    async def recent_topics(self, *, org_key: str, limit: int) -> list[Topic]:
+        """The organisation's newest topics, newest first (open or closed)."""
+
+    async def asked_by(self, *, org_key: str, user_id: str, limit: int) -> list[Topic]:
+        """The newest topics one person asked, newest first."""
 
     async def open_topics(self, *, place: Place) -> list[Topic]:
         """The open topics of the channel's current meeting, oldest first."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from app.domain.delivery import DeliveryRules, parse_window
+from app.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from app.domain.timings import MeetingTimings
 from app.domain.votes import DEFAULT_DOWN, DEFAULT_UP, VoteRules, base_emoji
 from app.relevance.multilingual import available as multilingual_available
@@ -73,6 +74,7 @@ class Settings:
     admins: frozenset[str] = field(default_factory=frozenset)
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     networks: NetworkSettings = field(default_factory=NetworkSettings)
+    default_language: str = DEFAULT_LANGUAGE  # an organisation's, until its admins choose
     job_retry_seconds: float = 30.0
     max_inject: int = 3
     inject_window_s: float = 300.0
@@ -304,6 +306,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             raise ConfigError("CERCLE_RELEVANCE_MODEL", f"{extra} needs the extra: pip install -e '.[{extra}]'")
 
     admins = frozenset(a.strip() for a in (_get(env, "CERCLE_ADMINS") or "").split(",") if a.strip())
+    default_language = (_get(env, "CERCLE_DEFAULT_LANGUAGE") or DEFAULT_LANGUAGE).strip().lower()
+    if default_language not in LANGUAGES:
+        raise ConfigError("CERCLE_DEFAULT_LANGUAGE", f"must be {' or '.join(LANGUAGES)}, got {default_language!r}")
     return Settings(
         port=port,
         redis_url=redis_url,
@@ -315,6 +320,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admins=admins,
         teams=teams,
         networks=networks,
+        default_language=default_language,
         job_retry_seconds=job_retry_seconds,
         max_inject=max_inject,
         inject_window_s=inject_window_s,

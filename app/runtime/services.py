@@ -25,6 +25,7 @@ from app.runtime.metrics import Metrics
 from app.runtime.networks import ConnectedNetworks, connect_networks
 from app.store.connection import RedisClient, Replication, connect
 from app.store.counters import Counters
+from app.store.languages import RedisLanguages
 from app.store.ledger import RedisLedger
 from app.store.networks import RedisNetworkLog
 from app.store.partners import RedisPartnerRepository
@@ -216,7 +217,8 @@ def build_runtime(
         by_platform[Platform.SLACK] = slack_directory
     if teams_directory is not None:
         by_platform[Platform.TEAMS] = teams_directory
-    directories = Directories(by_platform)
+    languages = RedisLanguages(redis=redis)
+    directories = Directories(by_platform, languages=languages, default_language=settings.default_language)
     queue = JobQueue(
         redis=redis,
         streams=settings.job_streams,
@@ -238,6 +240,8 @@ def build_runtime(
         networks=connect_networks(settings.networks),
         network_log=RedisNetworkLog(redis=redis),
         ledger=RedisLedger(redis=redis),
+        languages=languages,
+        default_language=settings.default_language,
         default_reach=settings.networks.default_reach,
         poll_s=settings.networks.poll_seconds,
     )

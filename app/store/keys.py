@@ -231,6 +231,11 @@ def teams_people(tenant: str) -> str:
     return f"{PREFIX}:{{teams:{tenant}}}:people"
 
 
+def teams_personal(tenant: str) -> str:
+    """Hash: user id → their 1:1 chat with Cercle, where their personal card goes."""
+    return f"{PREFIX}:{{teams:{tenant}}}:personal"
+
+
 def teams_summary_parts(tenant: str, marker: str) -> str:
     """Hash: part index → message id of a summary being posted: a retried job posts only the rest."""
     return f"{PREFIX}:{{teams:{tenant}}}:summary:{marker}"
@@ -260,3 +265,23 @@ def ledger_day(org_key: str, day: str) -> str:
 def ledger_event(event: str) -> str:
     """An event the ledger counted (a mirror posted, an answer stored): counted once."""
     return f"{PREFIX}:ledger-event:{event}"
+
+
+def organisation_language(org_key: str) -> str:
+    """The language an admin chose for the organisation's channels ("en", "fr")."""
+    return f"{PREFIX}:lang:org:{org_key}"
+
+
+def person_language(org_key: str, user_id: str) -> str:
+    """The language a platform last said a person reads ("" when it said one Cercle does not speak)."""
+    return f"{PREFIX}:lang:person:{org_key}:{user_id}"
+
+
+def organisation_topics(org_key: str) -> str:
+    """Sorted set of an organisation's recent topic ids, by creation time (its page lists the open ones)."""
+    return f"{PREFIX}:org-topics:{org_key}"
+
+
+def person_topics(org_key: str, user_id: str) -> str:
+    """Sorted set of the topics one person asked, by creation time (their page lists them)."""
+    return f"{PREFIX}:person-topics:{org_key}:{user_id}"

@@ -103,6 +103,8 @@ def meeting_from_hash(data: dict[str, str]) -> Meeting:
 
 
 QUESTION_INDEX_S = 24 * 3600  # how long a question typed again finds its open topic
+TOPICS_INDEXED = 200  # an organisation's and a person's newest topics, for their page
+TOPIC_INDEX_S = 90 * 24 * 3600
 
 
 class RedisTopicRepository:
@@ -186,8 +188,27 @@ class RedisTopicRepository:
             if question_key:
                 question = _question(topic.place, topic.asker.id, question_key, "topic")
                 pipe.set(question, topic.id, ex=QUESTION_INDEX_S)
+            org = topic.place.org_key
+            for index in (keys.organisation_topics(org), keys.person_topics(org, topic.asker.id)):
+                pipe.zadd(index, {topic.id: topic.created_at}, nx=True)
+                pipe.zremrangebyrank(index, 0, -TOPICS_INDEXED - 1)  # the newest only
+                pipe.expire(index, TOPIC_INDEX_S)
             await pipe.execute()
         return created
+
+    async def recent_topics(self, *, org_key: str, limit: int) -> list[Topic]:
+        return await self._newest(keys.organisation_topics(org_key), limit)
+
+    async def asked_by(self, *, org_key: str, user_id: str, limit: int) -> list[Topic]:
+        return await self._newest(keys.person_topics(org_key, user_id), limit)
+
+    async def _newest(self, index: str, limit: int) -> list[Topic]:
+        topic_ids = await self._redis.zrevrange(index, 0, max(0, limit - 1))
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic_id in topic_ids:
+                pipe.hgetall(keys.topic(topic_id))
+            rows = await pipe.execute()
+        return [topic_from_hash(row) for row in rows if row]
 
     async def get_topic(self, *, topic_id: str) -> Topic | None:
         data = await self._redis.hgetall(keys.topic(topic_id))

@@ -8,10 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.domain.delivery import DeliveryRules
+from app.domain.language import DEFAULT_LANGUAGE
 from app.domain.models import Reach
 from app.domain.ports import (
     ChatDirectory,
     Jobs,
+    Languages,
     Ledger,
     Network,
     NetworkDirectory,
@@ -56,4 +58,6 @@ class Context:
     default_reach: Reach = Reach.PARTNERS  # a question without --public or --partners-only
     poll_s: float = 20.0  # how often the networks are read for replies while the meeting runs
     ledger: Ledger | None = None  # the give and take between partners
+    languages: Languages | None = None  # each organisation's and person's language
+    default_language: str = DEFAULT_LANGUAGE  # an organisation's that has not chosen
     clock: Callable[[], float] = time.time

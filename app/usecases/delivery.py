@@ -11,6 +11,7 @@ from app.domain.ports import ChatPlatform, RelayRepository
 from app.usecases.context import Context
 from app.usecases.jobs import DeliverAnswer, LateDigest, PostDigest, RefreshTopic, RescoreAnswer
 from app.usecases.judging import author_key, judge_reply
+from app.usecases.language import reader_language
 from app.usecases.relay import inject_answer
 from app.usecases.votes import adopt_parked
 
@@ -39,7 +40,7 @@ async def deliver_answer(job: DeliverAnswer, ctx: Context) -> Answer | None:
         chat = await ctx.directory.chat_for(platform=topic.place.platform, tenant=topic.place.tenant)
         if chat is None:
             return answer
-        return await _to_review(answer=answer, topic=topic, chat=chat, relay=ctx.relay)
+        return await _to_review(answer=answer, topic=topic, chat=chat, ctx=ctx)
     rules = ctx.rules
     granted, oldest = await ctx.relay.reserve_slot(
         topic_id=topic.id, answer_id=answer.id, now=ctx.clock(), window_s=rules.window_s, limit=rules.max_per_window
@@ -63,9 +64,11 @@ async def _approved(*, answer: Answer, topic: Topic, ctx: Context) -> Answer | N
         await ctx.relay.release_review(topic_id=topic.id, answer_id=answer.id)
 
 
-async def _to_review(*, answer: Answer, topic: Topic, chat: ChatPlatform, relay: RelayRepository) -> Answer:
+async def _to_review(*, answer: Answer, topic: Topic, chat: ChatPlatform, ctx: Context) -> Answer:
+    relay = ctx.relay
     try:
-        await chat.ask_review(answer=answer, topic=topic)
+        language = await reader_language(chat=chat, user_id=topic.asker.id, ctx=ctx)
+        await chat.ask_review(answer=answer, topic=topic, language=language)
     except (ClosedToCercle, PersonUnreachable):
         # The asker left the channel: nobody else may approve, so the answer waits, shown in the
         # summary, and goes on if review mode is switched off.
@@ -96,7 +99,7 @@ async def post_digest(job: PostDigest | LateDigest, ctx: Context) -> int:
     if topic.review and topic.is_open and status is AnswerStatus.WAITING:
         # Review mode was switched on while these waited for the window: the asker decides on each.
         for answer in [a for a in waiting if not a.posting_since]:
-            await _to_review(answer=answer, topic=topic, chat=chat, relay=relay)
+            await _to_review(answer=answer, topic=topic, chat=chat, ctx=ctx)
         waiting = [a for a in waiting if a.posting_since]  # a crashed attempt may have posted them
     delivered = 0
     fresh = [a for a in waiting if not a.posting_since]

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.domain.errors import PlatformError, RateLimited, RetryLater
-from app.domain.models import Mirror, MirrorStatus, Organisation, Reach, Topic, person_key
+from app.domain.models import Mirror, MirrorStatus, Organisation, Reach, SkipReason, Topic, person_key
 from app.domain.networks import NetworkMode, NetworkPost, NetworkReply, NetworkState
 from app.domain.ports import Network
 from app.domain.summary import outcome_for, summarise_topic
 from app.usecases.context import Context
 from app.usecases.incoming import IncomingReply
 from app.usecases.jobs import CountReaction, PollNetwork, PublishQuestion, ThankPartner
+from app.usecases.language import organisation_language
 from app.usecases.mirroring import schedule_refresh
 from app.usecases.relay import accept_reply
 from app.usecases.reply_changes import accept_deletion, accept_edit
@@ -63,9 +64,9 @@ async def publish_question(job: PublishQuestion, ctx: Context) -> Mirror | None:
     if mirror is None or topic is None or mirror.status in (MirrorStatus.POSTED, MirrorStatus.SKIPPED):
         return mirror
     if network is None:
-        return await _skipped(mirror=mirror, reason="not connected any more", ctx=ctx)
+        return await _skipped(mirror=mirror, reason=SkipReason.DISCONNECTED, ctx=ctx)
     if not topic.is_open:
-        return await _skipped(mirror=mirror, reason="closed before it was sent", ctx=ctx)
+        return await _skipped(mirror=mirror, reason=SkipReason.CLOSED, ctx=ctx)
     try:
         post = await network.publish(question=topic.question, key=f"cercle-{topic.id}")
     except RateLimited as limited:
@@ -190,6 +191,7 @@ async def answer_outcome(job: ThankPartner, ctx: Context) -> bool:
             outcome=outcome_for(summary, partner_name=network.name),
             asker_org=asker.name if asker else topic.place.tenant,
             share=ctx.timings.share_outcome,
+            language=await organisation_language(platform=topic.place.platform, tenant=topic.place.tenant, ctx=ctx),
         )
     except PlatformError as error:
         await _failed(key=mirror.partner, error=error, ctx=ctx)

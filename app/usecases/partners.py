@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from app.domain.commands import CommandKind
 from app.domain.errors import BotNotInChannel, PlatformError
+from app.domain.home import PartnerState
 from app.domain.models import Organisation, Platform, org_key
 from app.domain.ports import ChatPlatform
 from app.usecases.context import Context
@@ -50,12 +51,9 @@ class Said(StrEnum):
     LISTING = "listing"  # name, inbox; PartnerReply.partners
     CANNOT_JOIN = "cannot_join"
     INBOX_SET = "inbox_set"
-
-
-class PartnerState(StrEnum):
-    ACTIVE = "active"
-    NO_INBOX = "no_inbox"  # the partner has not chosen the channel that receives questions
-    REMOVED = "removed"  # Cercle was removed from the partner's organisation
+    LANGUAGE_SHOWN = "language_shown"  # name, language
+    LANGUAGE_SET = "language_set"  # name, language
+    LANGUAGE_UNKNOWN = "language_unknown"  # name, language: the one in use
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +142,14 @@ async def remove(*, chat: ChatPlatform, caller: Caller, name: str, ctx: Context)
 
 async def list_partners(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> PartnerReply:
     org = await organisation_of(chat=chat, caller=caller, ctx=ctx)
+    listed = await partner_states(org_key=org.key, ctx=ctx)
+    return PartnerReply(Said.LISTING, {"name": org.name, "inbox": org.inbox or ""}, partners=listed)
+
+
+async def partner_states(*, org_key: str, ctx: Context) -> tuple[tuple[str, PartnerState], ...]:
+    """Each partner's name and whether its questions can reach it."""
     listed: list[tuple[str, PartnerState]] = []
-    for key in await ctx.partners.partner_keys(org_key=org.key):
+    for key in await ctx.partners.partner_keys(org_key=org_key):
         partner = await ctx.partners.organisation(org_key=key)
         if partner is None:
             continue
@@ -153,7 +157,7 @@ async def list_partners(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> 
             listed.append((partner.name, PartnerState.REMOVED))
         else:
             listed.append((partner.name, PartnerState.ACTIVE if partner.inbox else PartnerState.NO_INBOX))
-    return PartnerReply(Said.LISTING, {"name": org.name, "inbox": org.inbox or ""}, partners=tuple(listed))
+    return tuple(listed)
 
 
 async def set_inbox(*, chat: ChatPlatform, caller: Caller, ctx: Context) -> PartnerReply:

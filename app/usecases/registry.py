@@ -39,6 +39,7 @@ from app.usecases.jobs import (
     ThankPartner,
     UpdateAnswer,
 )
+from app.usecases.language import reader_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +51,16 @@ class JobKind:
 async def _hint(job: ShowHint, ctx: Context) -> None:
     chat = await ctx.directory.chat_for(platform=job.place.platform, tenant=job.place.tenant)
     if chat is not None:
-        await chat.show_hint(place=job.place, person=job.user_id, hint=Hint(job.hint))
+        language = await reader_language(chat=chat, user_id=job.user_id, ctx=ctx)
+        await chat.show_hint(place=job.place, person=job.user_id, hint=Hint(job.hint), language=language)
 
 
 async def _home(job: PublishHome, ctx: Context) -> None:
     chat = await ctx.directory.chat_for(platform=Platform(job.platform), tenant=job.tenant)
     if chat is not None:
-        home = await people.home_view(platform=Platform(job.platform), tenant=job.tenant, ctx=ctx)
-        await chat.publish_home(person=job.user_id, home=home)
+        home = await people.home_view(platform=Platform(job.platform), tenant=job.tenant, user_id=job.user_id, ctx=ctx)
+        language = await reader_language(chat=chat, user_id=job.user_id, ctx=ctx)
+        await chat.publish_home(person=job.user_id, home=home, language=language)
 
 
 async def _thank(job: ThankPartner, ctx: Context) -> bool:

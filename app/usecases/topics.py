@@ -20,6 +20,7 @@ from app.domain.models import Person, Place, PostedMessage, Reach, Topic
 from app.domain.ports import ChatPlatform
 from app.usecases.context import Context
 from app.usecases.jobs import CloseTopic, OpenTopic
+from app.usecases.language import reader_language
 from app.usecases.meeting import note_activity
 from app.usecases.mirroring import close_mirrors, fan_out
 from app.usecases.networks import publish_everywhere
@@ -89,7 +90,7 @@ async def open_topic(job: OpenTopic, ctx: Context) -> AskOutcome | None:
     if topic is None:
         outcome = await _post_and_store(draft=draft, chat=chat, ctx=ctx)
         if not isinstance(outcome, Opened):
-            await _tell(chat=chat, job=job, outcome=outcome)
+            await _tell(chat=chat, job=job, outcome=outcome, ctx=ctx)
             return outcome
         topic = outcome.topic
     sent = published = 0
@@ -98,13 +99,16 @@ async def open_topic(job: OpenTopic, ctx: Context) -> AskOutcome | None:
         published = await publish_everywhere(topic=topic, ctx=ctx)
         await note_activity(meeting_id=topic.meeting_id, ctx=ctx)
     outcome = Opened(topic=topic, partners=sent, networks=published)
-    await _tell(chat=chat, job=job, outcome=outcome)
+    await _tell(chat=chat, job=job, outcome=outcome, ctx=ctx)
     return outcome
 
 
-async def _tell(*, chat: ChatPlatform, job: OpenTopic, outcome: AskOutcome) -> None:
+async def _tell(*, chat: ChatPlatform, job: OpenTopic, outcome: AskOutcome, ctx: Context) -> None:
     try:
-        await chat.tell_asker(place=job.place, asker_id=job.asker_id, reply_to=job.reply_to, outcome=outcome)
+        language = await reader_language(chat=chat, user_id=job.asker_id, ctx=ctx)
+        await chat.tell_asker(
+            place=job.place, asker_id=job.asker_id, reply_to=job.reply_to, outcome=outcome, language=language
+        )
     except PlatformError:
         pass  # the asker left, or the reply link expired: the topic is open and its partners asked all the same
 

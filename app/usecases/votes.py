@@ -9,6 +9,7 @@ from app.domain.models import Answer, AnswerStatus, Place
 from app.domain.votes import Reaction
 from app.usecases.context import Context
 from app.usecases.jobs import CountReaction, ShowScore
+from app.usecases.language import reader_language
 
 SCORE_REFRESH_S = 3.0  # the injected message shows its score, updated at most this often
 
@@ -52,7 +53,8 @@ async def record_reaction(job: CountReaction, ctx: Context) -> int | OnDigest | 
     chat = await ctx.directory.chat_for(platform=place.platform, tenant=place.tenant)
     if chat is not None:  # the voter is shown the Helpful buttons instead
         try:
-            await chat.explain_digest_vote(place=place.in_thread(digest[1]), person=job.user_id)
+            language = await reader_language(chat=chat, user_id=job.user_id, ctx=ctx)
+            await chat.explain_digest_vote(place=place.in_thread(digest[1]), person=job.user_id, language=language)
         except PlatformError:
             pass  # a pointer, best effort: they may have left the channel
     return OnDigest(topic_id=digest[0], thread=digest[1])

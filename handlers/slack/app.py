@@ -14,13 +14,16 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app.domain.models import Platform
 from app.runtime.config import SlackSettings
 from app.runtime.inflight import InFlight
 from app.runtime.logs import get_logger
 from app.runtime.metrics import Metrics
 from app.store.topics import Deduplicator
 from app.usecases.context import Context
+from app.usecases.language import organisation_language, reader_language
 from handlers.slack import installs, shapes
+from integrations.catalog import ENGLISH, Say, say_in
 from integrations.slack.chat import SlackChat
 from integrations.slack.client import build_client
 from integrations.slack.stores import RedisOAuthStateStore
@@ -54,6 +57,12 @@ class SlackServices:
     def chat(self, *, client: AsyncWebClient, team_id: str) -> SlackChat:
         """The workspace as the request's own client reaches it (Bolt chose its token)."""
         return SlackChat(client=client, team_id=team_id, multi_workspace=self.multi_workspace, rules=self.ctx.rules)
+
+    async def reader(self, *, client: AsyncWebClient, team_id: str, user_id: str) -> Say:
+        """The words of the person who typed or clicked: their Slack language, else their organisation's."""
+        chat = self.chat(client=client, team_id=team_id)
+        chat.language = await organisation_language(platform=Platform.SLACK, tenant=team_id, ctx=self.ctx)
+        return say_in(await reader_language(chat=chat, user_id=user_id, ctx=self.ctx))
 
 
 def _delivery_key(body: dict[str, Any]) -> str | None:
@@ -130,9 +139,7 @@ def _register_exactly_once(*, app: AsyncApp, services: SlackServices) -> None:
         return BoltResponse(status=200, body="")
 
 
-UNAVAILABLE = (
-    "Cercle could not do that just now (an internal error, logged). Nothing was posted; please try again in a minute."
-)
+UNAVAILABLE = ENGLISH("slack-internal-error")  # said when Redis, where the languages are, may be away
 
 
 def _register_error_reply(*, app: AsyncApp, services: SlackServices) -> None:

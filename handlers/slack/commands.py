@@ -11,6 +11,7 @@ from app.domain.commands import CommandKind, parse_command
 from app.domain.models import Person, Place, Platform
 from app.runtime.logs import get_logger
 from app.usecases import partners as partner_cases
+from app.usecases.language import language_command
 from app.usecases.meeting import ask_to_end
 from app.usecases.networks import network_states, reach_of
 from app.usecases.partners import Said
@@ -22,11 +23,6 @@ from integrations.slack.text import neutral
 from integrations.slack.words import help_text, networks_text, partner_text, problem_text
 
 log = get_logger("handlers.slack.commands")
-
-SINGLE_WORKSPACE = (
-    "Partnerships link workspaces that each installed Cercle through its install page (OAuth). "
-    "This Cercle runs for one workspace only (SLACK_BOT_TOKEN)."
-)
 
 
 def register(*, app: AsyncApp, services: SlackServices) -> None:
@@ -56,21 +52,23 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
             await ack()  # recorded: a worker opens it and answers through the response_url
             bound.info("topic.asked", topic=topic_id)
             return
+        say = await services.reader(client=client, team_id=team_id, user_id=command["user_id"])
         if parsed.kind is CommandKind.HELP:
-            await ack(text=help_text(command=word, rules=ctx.rules))
+            await ack(text=help_text(command=word, rules=ctx.rules, say=say))
             return
         if parsed.kind is CommandKind.INVALID:
-            await ack(text=problem_text(parsed, word=word))
+            await ack(text=problem_text(parsed, word=word, say=say))
             services.metrics.asks.labels("slack", "invalid").inc()
             return
         if parsed.kind is CommandKind.LIST:
-            await ack(text=topic_list_text(await list_open_topics(place=place, ctx=ctx)))
+            topics = await list_open_topics(place=place, ctx=ctx)
+            await ack(text=topic_list_text(topics, command=word, say=say))
             return
         if parsed.kind is CommandKind.END:
             if await ask_to_end(place=place, by=command["user_id"], ctx=ctx) is None:
-                await ack(text=f"There is no meeting going on in this channel: it starts with the first `{word}`.")
+                await ack(text=say("ask-no-meeting", cmd=word))
                 return
-            await ack(text="Ending the meeting: closing its topics and writing the summary…")
+            await ack(text=say("ask-ending"))
             return
         if parsed.kind is CommandKind.HOME:
             await open_home(
@@ -80,20 +78,27 @@ def register(*, app: AsyncApp, services: SlackServices) -> None:
                 event_id=command.get("trigger_id") or "",
                 ctx=ctx,
             )
-            await ack(text="Your organisation's page is Cercle's *Home* tab: open Cercle in the sidebar, then *Home*.")
+            await ack(text=say("slack-home-pointer"))
             return
         if parsed.kind is CommandKind.NETWORKS:
-            await ack(text=networks_text(await network_states(ctx=ctx), default_reach=ctx.default_reach))
+            await ack(text=networks_text(await network_states(ctx=ctx), default_reach=ctx.default_reach, say=say))
             return
         await ack()
-        if not services.multi_workspace:
-            await respond(text=SINGLE_WORKSPACE, response_type="ephemeral")
-            return
         caller = partner_cases.Caller(Platform.SLACK, team_id, command["user_id"], place.channel)
         chat = services.chat(client=client, team_id=team_id)
+        if parsed.kind is CommandKind.LANGUAGE:  # an organisation's own setting: no partner needed
+            reply = await language_command(chat=chat, caller=caller, arg=parsed.argument, ctx=ctx)
+            if reply.said is Said.LANGUAGE_SET:  # the answer is in the new language, unless Slack says theirs
+                bound.info("language.set", language=reply.values.get("language"))
+                say = await services.reader(client=client, team_id=team_id, user_id=command["user_id"])
+            await respond(text=partner_text(reply, say=say), response_type="ephemeral")
+            return
+        if not services.multi_workspace:
+            await respond(text=say("slack-single-workspace"), response_type="ephemeral")
+            return
         reply = await partner_cases.run_command(
             kind=parsed.kind, chat=chat, caller=caller, arg=parsed.argument, ctx=ctx
         )
         if reply.said in (Said.UNKNOWN_CODE, Said.TOO_MANY_CODES):  # someone may be guessing codes
             bound.warning("partners.code_refused", said=str(reply.said), wrong=reply.values.get("wrong"))
-        await respond(text=partner_text(reply), response_type="ephemeral")
+        await respond(text=partner_text(reply, say=say), response_type="ephemeral")

@@ -15,6 +15,7 @@ from integrations.teams.installs import Conversation
 from integrations.teams.text import strip_mentions
 
 MEETING_END = "application/vnd.microsoft.meetingEnd"
+ASK_WORDS = ("ask", "demande")  # "@Cercle demande …": the question, in French too
 CARD_ACTION = "adaptiveCard/action"
 THREAD_MARK = ";messageid="
 
@@ -135,7 +136,7 @@ class Turn:
         """What follows "@Cercle", and a leading "ask": "@Cercle ask how…" → "how…"."""
         said = strip_mentions(str(self.activity.text or ""), names=self.bot_mentions())
         head, _, rest = said.partition(" ")
-        return rest.strip() if head.lower() == "ask" else said
+        return rest.strip() if head.lower() in ASK_WORDS else said
 
     @property
     def event_kind(self) -> str:

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.models import Platform
 from app.usecases.context import Context
 from app.usecases.delivery import other_replies, review_decision, set_review_mode
+from app.usecases.language import remember_locale
 from app.usecases.meeting import ask_to_end
 from app.usecases.topics import Closing, close_asked
 from app.usecases.votes import vote_with_button
 from handlers.teams.activities import Turn
+from integrations.catalog import say_in
 from integrations.teams import cards
 
 _CLOSING = {
-    Closing.CLOSED: "Topic closed. The partners are told, and the summary will include it.",
-    Closing.UNKNOWN: "I do not know this topic any more.",
-    Closing.ALREADY_CLOSED: "This topic is already closed.",
+    Closing.CLOSED: "teams-closed",
+    Closing.UNKNOWN: "button-unknown-topic",
+    Closing.ALREADY_CLOSED: "button-topic-closed",
 }
 
 
@@ -39,44 +42,48 @@ async def pressed(turn: Turn, *, ctx: Context) -> dict[str, Any]:
     verb = str(action.get("verb") or "")
     data: dict[str, Any] = action["data"] if isinstance(action.get("data"), dict) else {}
     topic_id, answer_id = str(data.get("topic") or ""), str(data.get("answer") or "")
-    if not topic_id:
-        return refused("This button carries no topic.")
     tenant, user = turn.tenant, turn.user_id
+    language = await remember_locale(
+        platform=Platform.TEAMS, tenant=tenant, user_id=user, locale=str(turn.activity.locale or ""), ctx=ctx
+    )
+    say = say_in(language)
+    if not topic_id:
+        return refused(say("button-no-topic"))
     if verb == cards.CLOSE_VERB:
-        return message(_CLOSING[await close_asked(topic_id=topic_id, tenant=tenant, by=user, ctx=ctx)])
+        return message(say(_CLOSING[await close_asked(topic_id=topic_id, tenant=tenant, by=user, ctx=ctx)]))
     if verb == cards.REVIEW_MODE_VERB:
         switched = await set_review_mode(
             topic_id=topic_id, tenant=tenant, user_id=user, review=data.get("review") == "on", ctx=ctx
         )
         if switched is None:
-            return message("Only the person who asked can change how answers arrive.")
+            return message(say("button-only-asker-mode"))
         topic, released = switched
         if topic.review:
-            return message("Review mode is on: each answer waits for your approval before it is posted.")
-        return message(f"Answers are posted directly again ({released} released from review).")
+            return message(say("teams-review-on"))
+        return message(say("teams-review-off", count=released))
     if verb in (cards.APPROVE_VERB, cards.SKIP_VERB):
         approve = verb == cards.APPROVE_VERB
         asked = await ctx.topics.get_topic(topic_id=topic_id)
         if asked is None or asked.asker.id != user or asked.place.tenant != tenant:
-            return message("Only the person who asked can approve or skip answers.")
+            return message(say("button-only-asker-review"))
         answer = await review_decision(
             topic_id=topic_id, answer_id=answer_id, tenant=tenant, user_id=user, approve=approve, ctx=ctx
         )
         if answer is None:
-            return message("This answer was already handled.")
-        return message(f"Answer from {answer.author.name} {'posted in the thread' if approve else 'skipped'}.")
+            return message(say("button-already-handled"))
+        return message(say("button-approved" if approve else "button-skipped", name=answer.author.name))
     if verb == cards.DIGEST_VOTE_VERB:
         vote = await vote_with_button(topic_id=topic_id, answer_id=answer_id, tenant=tenant, voter=turn.voter, ctx=ctx)
         if vote is None:
-            return message("This answer can no longer be voted on.")
-        state = "counts" if vote.counted else "is taken back"
-        return message(f"Your vote for {vote.answer.author.name}'s answer {state} ({vote.tally:+d} in all).")
+            return message(say("button-vote-gone"))
+        state = "button-vote-counts" if vote.counted else "button-vote-taken-back"
+        return message(say(state, name=vote.answer.author.name, tally=say.signed(vote.tally)))
     if verb == cards.END_MEETING_VERB:
         ended = await ask_to_end(place=turn.place, by=user, ctx=ctx)
-        return message(
-            "This meeting has already ended." if ended is None else "Ending the meeting: the summary follows."
-        )
+        return message(say("button-meeting-ended" if ended is None else "teams-ending"))
     if verb == cards.OTHER_REPLIES_VERB:
         below = await other_replies(topic_id=topic_id, tenant=tenant, ctx=ctx)
-        return message("These replies are not available here." if below is None else cards.other_replies_text(below))
-    return refused(f"Unknown button {verb[:40]!r}.")
+        if below is None:
+            return message(say("button-replies-unavailable"))
+        return message(cards.other_replies_text(below, say=say))
+    return refused(say("button-unknown", verb=repr(verb[:40])))

@@ -17,15 +17,17 @@ from app.usecases import partners as partner_cases
 from app.usecases.context import Context
 from app.usecases.incoming import IncomingReply
 from app.usecases.jobs import CountReaction
+from app.usecases.language import language_command, remember_locale
 from app.usecases.meeting import ask_to_end
 from app.usecases.networks import network_states, reach_of
 from app.usecases.partners import Said, organisation_installed, organisation_removed
-from app.usecases.people import home_view
+from app.usecases.people import home_view, open_home
 from app.usecases.relay import accept_reply
 from app.usecases.reply_changes import accept_deletion, accept_edit
 from app.usecases.topics import Question, ask, list_open_topics
 from app.usecases.votes import accept_reaction
 from handlers.teams.activities import MEETING_END, Turn, micros
+from integrations.catalog import Say, say_in
 from integrations.teams import cards, words
 from integrations.teams.chat import TeamsChat
 from integrations.teams.directory import TeamsDirectory
@@ -91,6 +93,7 @@ class TeamsTurns:
         parsed = parse_command(turn.command_text())
         bound = log.bind(platform="teams", tenant=turn.tenant, channel=turn.channel[:60], command=str(parsed.kind))
         if parsed.kind is CommandKind.ASK:
+            await self._reader(turn)  # the person's locale, for what the worker tells them
             question = Question(
                 place=turn.place,
                 asker=Person(turn.user_id, turn.user_name),
@@ -102,41 +105,60 @@ class TeamsTurns:
             )
             bound.info("topic.asked", topic=await ask(question=question, ctx=self._ctx))
             return
+        say = await self._reader(turn)
         if parsed.kind is CommandKind.HOME:  # the organisation's page, as a card where it was asked
-            home = await home_view(platform=Platform.TEAMS, tenant=turn.tenant, ctx=self._ctx)
-            self._answer(turn, "", card=cards.home_card(home))
+            home = await home_view(platform=Platform.TEAMS, tenant=turn.tenant, user_id=turn.user_id, ctx=self._ctx)
+            self._answer(turn, "", card=cards.home_card(home, say=say))
             return
-        said = await self._words_for(turn, parsed)  # done before the acknowledgement
+        said = await self._words_for(turn, parsed, say)  # done before the acknowledgement
         # The connector sends an activity again when it missed the 200: the command ran again (its
         # effects are idempotent), but its reply is posted once. Claimed after it ran, so that a
         # command that failed half-way runs again in full.
         if await self._s.dedupe.claim(scope=f"teams:{turn.tenant}", key=f"reply:{turn.activity.id}"):
             self._answer(turn, said)
 
-    async def _words_for(self, turn: Turn, parsed: Command) -> str:
+    async def _reader(self, turn: Turn) -> Say:
+        """The person's words: the activity's locale (kept for what the worker tells them later), else
+        the organisation's language."""
+        language = await remember_locale(
+            platform=Platform.TEAMS,
+            tenant=turn.tenant,
+            user_id=turn.user_id,
+            locale=str(turn.activity.locale or ""),
+            ctx=self._ctx,
+        )
+        return say_in(language)
+
+    async def _words_for(self, turn: Turn, parsed: Command, say: Say) -> str:
         kind = parsed.kind
         if kind is CommandKind.HELP:
-            return words.help_text(rules=self._ctx.rules)
+            return words.help_text(rules=self._ctx.rules, say=say)
         if kind is CommandKind.INVALID:
-            return words.problem_text(parsed)
+            return words.problem_text(parsed, say=say)
         if kind is CommandKind.LIST:
-            return words.topic_list_text(await list_open_topics(place=turn.place, ctx=self._ctx))
+            return words.topic_list_text(await list_open_topics(place=turn.place, ctx=self._ctx), say=say)
         if kind is CommandKind.END:
             if await ask_to_end(place=turn.place, by=turn.user_id, ctx=self._ctx) is None:
-                return "There is no meeting going on here: it starts with the first question."
-            return "Ending the meeting: closing its topics and writing the summary…"
+                return say("teams-no-meeting")
+            return say("ask-ending")
         if kind is CommandKind.NETWORKS:
-            return words.networks_text(await network_states(ctx=self._ctx), default_reach=self._ctx.default_reach)
+            states = await network_states(ctx=self._ctx)
+            return words.networks_text(states, default_reach=self._ctx.default_reach, say=say)
         if kind is CommandKind.INBOX and turn.kind != "channel":
-            return words.NOT_A_CHANNEL_INBOX
+            return say("teams-not-a-channel-inbox")
         chat = await self._chat(turn)
         if chat is None:
-            return words.NOT_INSTALLED
+            return say("teams-not-installed")
         caller = partner_cases.Caller(Platform.TEAMS, turn.tenant, turn.user_id, turn.channel)
+        if kind is CommandKind.LANGUAGE:
+            reply = await language_command(chat=chat, caller=caller, arg=parsed.argument, ctx=self._ctx)
+            if reply.said is Said.LANGUAGE_SET:
+                log.info("language.set", platform="teams", tenant=turn.tenant, language=reply.values.get("language"))
+            return words.partner_text(reply, say=say)
         reply = await partner_cases.run_command(kind=kind, chat=chat, caller=caller, arg=parsed.argument, ctx=self._ctx)
         if reply.said in (Said.UNKNOWN_CODE, Said.TOO_MANY_CODES):
             log.warning("partners.code_refused", platform="teams", tenant=turn.tenant, said=str(reply.said))
-        return words.partner_text(reply)
+        return words.partner_text(reply, say=say)
 
     async def _chat(self, turn: Turn) -> TeamsChat | None:
         return await self._s.directory.chat_for(platform=Platform.TEAMS, tenant=turn.tenant)
@@ -222,6 +244,12 @@ class TeamsTurns:
                     platform=Platform.TEAMS, tenant=turn.tenant, name=team_name or turn.tenant, ctx=self._ctx
                 )
             log.info("organisation.installed", platform="teams", tenant=turn.tenant, team=team_id, kind=turn.kind)
+            if turn.kind == "personal" and turn.user_id:  # their own page, in the chat just opened
+                await self._reader(turn)
+                event_id = f"teams-personal:{turn.activity.id or turn.channel}"
+                await open_home(
+                    platform=Platform.TEAMS, tenant=turn.tenant, user_id=turn.user_id, event_id=event_id, ctx=self._ctx
+                )
         elif removed:
             if await self._installs.removed(tenant=turn.tenant, conversation_id=turn.channel, team_id=team_id):
                 await organisation_removed(platform=Platform.TEAMS, tenant=turn.tenant, ctx=self._ctx)

@@ -15,11 +15,14 @@ from app.domain.asking import AskOutcome, Hint
 from app.domain.delivery import DeliveryRules
 from app.domain.errors import BotNotInChannel, PlatformError
 from app.domain.home import HomeView
-from app.domain.models import Answer, Mirror, Place, PostedMessage, Topic
+from app.domain.language import DEFAULT_LANGUAGE
+from app.domain.models import Answer, Mirror, Place, Platform, PostedMessage, Topic
 from app.domain.summary import MeetingSummary, Outcome
 from app.runtime.logs import get_logger
+from integrations.catalog import Speaks
 from integrations.slack import render, words
 from integrations.slack.errors import error_code, from_slack, platform_error
+from integrations.slack.home import home_view
 from integrations.slack.sanitize import sanitise
 from integrations.slack.summary import summary_messages, thanks_text
 from integrations.slack.text import UNNAMED_MENTION, neutral
@@ -37,10 +40,11 @@ _RECOVERY_PAGE = 200
 _RECOVERY_PAGES = 10
 
 
-class SlackChat:
+class SlackChat(Speaks):
     """One workspace's installation of Cercle."""
 
     digest_capacity = render.DIGEST_MAX_ANSWERS
+    platform = Platform.SLACK
 
     def __init__(
         self, *, client: AsyncWebClient, team_id: str, multi_workspace: bool = False, rules: DeliveryRules | None = None
@@ -49,6 +53,7 @@ class SlackChat:
         self.tenant = team_id
         self._multi_workspace = multi_workspace  # partners are possible (OAuth installs of many workspaces)
         self._rules = rules or DeliveryRules()
+        self.language = DEFAULT_LANGUAGE  # its channels'; the directory sets the organisation's
 
     async def _call(self, method: str, **kwargs: Any) -> Any:
         try:
@@ -75,8 +80,9 @@ class SlackChat:
 
     # --- topic roots in the live channel ----------------------------------------------------
     async def _post_root(self, *, topic: Topic) -> str:
-        root = render.topic_root_blocks(topic)
-        return await self._post(place=topic.place, text=render.topic_fallback_text(topic), blocks=root, raw=True)
+        root = render.topic_root_blocks(topic, say=self._say)
+        text = render.topic_fallback_text(topic, say=self._say)
+        return await self._post(place=topic.place, text=text, blocks=root, raw=True)
 
     async def post_topic(self, *, topic: Topic) -> PostedMessage:
         bound = log.bind(platform="slack", team=self.tenant, channel=topic.place.channel, topic=topic.id)
@@ -104,16 +110,16 @@ class SlackChat:
             "chat_update",
             channel=place.channel,
             ts=place.thread,
-            text=render.topic_fallback_text(topic),
-            blocks=render.topic_root_blocks(topic, mirrors=mirrors),
+            text=render.topic_fallback_text(topic, say=self._say),
+            blocks=render.topic_root_blocks(topic, mirrors=mirrors, say=self._say),
         )
 
     # --- mirrors in partner inboxes ---------------------------------------------------------
     async def post_mirror(self, *, topic: Topic, inbox: Place, asker_org: str, show_asker: bool) -> PostedMessage:
         ts = await self._post(
             place=inbox,
-            text=render.mirror_fallback_text(topic, asker_org=asker_org),
-            blocks=render.mirror_blocks(topic, asker_org=asker_org, show_asker=show_asker),
+            text=render.mirror_fallback_text(topic, asker_org=asker_org, say=self._say),
+            blocks=render.mirror_blocks(topic, asker_org=asker_org, show_asker=show_asker, say=self._say),
         )
         return PostedMessage(place=inbox.in_thread(ts), message_id=ts)
 
@@ -147,13 +153,13 @@ class SlackChat:
             "chat_update",
             channel=mirror.channel,
             ts=mirror.thread,
-            text=render.mirror_fallback_text(topic, asker_org=asker_org),
-            blocks=render.mirror_blocks(topic, asker_org=asker_org, show_asker=topic.share_asker),
+            text=render.mirror_fallback_text(topic, asker_org=asker_org, say=self._say),
+            blocks=render.mirror_blocks(topic, asker_org=asker_org, show_asker=topic.share_asker, say=self._say),
         )
 
     # --- answers in the live thread ---------------------------------------------------------
     async def post_answer(self, *, answer: Answer, topic: Topic, votes: int = 0) -> str:
-        blocks = render.answer_blocks(answer, votes=votes)
+        blocks = render.answer_blocks(answer, votes=votes, say=self._say)
         return await self._post(place=topic.place, text=render.answer_fallback_text(answer), blocks=blocks)
 
     async def find_answer(self, *, answer_id: str, live: Place, since: float) -> str | None:
@@ -170,8 +176,9 @@ class SlackChat:
         return render.find_marked(response.get("messages") or [], marker_id)
 
     async def post_digest(self, *, answers: Sequence[Answer], topic: Topic, marker: str) -> str:
-        blocks = render.digest_blocks(answers, marker=marker)
-        return await self._post(place=topic.place, text=render.digest_fallback_text(answers), blocks=blocks)
+        blocks = render.digest_blocks(answers, marker=marker, say=self._say)
+        text = render.digest_fallback_text(answers, say=self._say)
+        return await self._post(place=topic.place, text=text, blocks=blocks)
 
     async def post_summary(
         self, *, summary: MeetingSummary, place: Place, marker: str, resume_since: float | None = None
@@ -180,15 +187,18 @@ class SlackChat:
         if resume_since is not None:
             there = render.block_ids(await self._history_since(channel=place.channel, since=resume_since))
         posted = []
-        for text, blocks in summary_messages(summary, marker=marker, already_posted=there):
+        for text, blocks in summary_messages(summary, marker=marker, already_posted=there, say=self._say):
             posted.append(await self._post(place=place, text=text, blocks=blocks))
         return posted
 
     async def post_thanks(self, *, outcome: Outcome, mirror: Place, asker_org: str, share: bool) -> None:
-        await self._post(place=mirror, text=thanks_text(outcome, asker_org=asker_org, share=share))
+        text = thanks_text(outcome, asker_org=asker_org, share=share, say=self._say)
+        await self._post(place=mirror, text=text)
 
-    async def tell_asker(self, *, place: Place, asker_id: str, reply_to: str, outcome: AskOutcome) -> None:
-        text = words.asker_text(outcome, can_partner=self._multi_workspace)
+    async def tell_asker(
+        self, *, place: Place, asker_id: str, reply_to: str, outcome: AskOutcome, language: str | None = None
+    ) -> None:
+        text = words.asker_text(outcome, can_partner=self._multi_workspace, say=self._reader(language))
         if reply_to:  # the command's response_url: works wherever the command was typed, for 30 minutes
             webhook = AsyncWebhookClient(url=reply_to, session=self._client.session)
             response = await webhook.send(text=text, response_type="ephemeral", replace_original=False)
@@ -197,32 +207,32 @@ class SlackChat:
             log.warning("slack.response_url_failed", platform="slack", team=self.tenant, status=response.status_code)
         await self._call("chat_postEphemeral", channel=place.channel, user=asker_id, text=text)
 
-    async def explain_digest_vote(self, *, place: Place, person: str) -> None:
+    async def explain_digest_vote(self, *, place: Place, person: str, language: str | None = None) -> None:
         await self._call(
             "chat_postEphemeral",
             channel=place.channel,
             user=person,
             thread_ts=place.thread,
-            text=words.DIGEST_VOTE_HINT,
+            text=words.digest_vote_hint(say=self._reader(language)),
         )
 
-    async def show_hint(self, *, place: Place, person: str, hint: Hint) -> None:
-        await self._call("chat_postEphemeral", channel=place.channel, user=person, text=words.MENTION_HINT)
+    async def show_hint(self, *, place: Place, person: str, hint: Hint, language: str | None = None) -> None:
+        text = words.mention_hint(say=self._reader(language))
+        await self._call("chat_postEphemeral", channel=place.channel, user=person, text=text)
 
-    async def publish_home(self, *, person: str, home: HomeView) -> None:
-        sections = [words.help_text(rules=self._rules), *words.home_sections(home)]
-        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}} for text in sections]
-        view = {"type": "home", "blocks": blocks[:100]}  # Slack's limits: 100 blocks, 3,000 characters a section
+    async def publish_home(self, *, person: str, home: HomeView, language: str | None = None) -> None:
+        view = home_view(home, rules=self._rules, say=self._reader(language))
         await self._call("views_publish", user_id=person, view=view)
 
-    async def ask_review(self, *, answer: Answer, topic: Topic) -> None:
+    async def ask_review(self, *, answer: Answer, topic: Topic, language: str | None = None) -> None:
+        say = self._reader(language)
         await self._call(
             "chat_postEphemeral",
             channel=topic.place.channel,
             user=topic.asker.id,
             thread_ts=topic.place.thread,
-            text=f"Approve this answer? {render.answer_fallback_text(answer)}",
-            blocks=render.review_blocks(answer),
+            text=say("slack-review-fallback", answer=render.answer_fallback_text(answer)),
+            blocks=render.review_blocks(answer, say=say),
         )
 
     async def update_answer(self, *, answer: Answer, topic: Topic, votes: int | None = None) -> None:
@@ -231,7 +241,7 @@ class SlackChat:
             channel=topic.place.channel,
             ts=answer.injected_id,
             text=render.answer_fallback_text(answer),
-            blocks=render.answer_blocks(answer, votes=votes),
+            blocks=render.answer_blocks(answer, votes=votes, say=self._say),
         )
 
     async def delete_message(self, *, place: Place, message_id: str) -> None:
@@ -249,6 +259,13 @@ class SlackChat:
     async def _user(self, user_id: str) -> dict[str, Any]:
         response = await self._call("users_info", user=user_id)
         return dict(response.get("user") or {})
+
+    async def user_locale(self, *, user_id: str) -> str | None:
+        try:
+            response = await self._call("users_info", user=user_id, include_locale=True)
+        except PlatformError:
+            return None
+        return str((response.get("user") or {}).get("locale") or "") or None
 
     async def user_name(self, *, user_id: str) -> str:
         try:
@@ -281,7 +298,7 @@ class SlackChat:
             raise from_slack(error) from error
 
     async def announce_partnership(self, *, place: Place, org_name: str, partner_name: str, linked: bool) -> None:
-        text = words.partnership_text(org_name=org_name, partner_name=partner_name, linked=linked)
+        text = words.partnership_text(org_name=org_name, partner_name=partner_name, linked=linked, say=self._say)
         await self._post(place=place, text=sanitise(text, limit=3000))
 
     async def organisation_name(self) -> str:

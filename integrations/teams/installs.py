@@ -50,7 +50,9 @@ class TeamsInstallations:
             pipe.hset(keys.teams_tenant(tenant), mapping=fields)
             pipe.hsetnx(keys.teams_tenant(tenant), "installed_at", str(time.time()))
             pipe.hset(keys.teams_conversations(tenant), conversation.id, _dump(conversation))
-            if installer:
+            if installer and conversation.kind == "personal":  # for oneself: no say over the organisation's partners
+                pipe.hset(keys.teams_personal(tenant), installer, conversation.id)
+            elif installer:
                 pipe.sadd(keys.teams_installers(tenant), installer)
             await pipe.execute()
         return first
@@ -81,6 +83,8 @@ class TeamsInstallations:
             pipe.hset(keys.teams_conversations(tenant), conversation.id, _dump(conversation))
             if conversation.team_name:
                 pipe.hsetnx(keys.teams_tenant(tenant), "team_name", conversation.team_name)
+            if conversation.kind == "personal" and person[0]:
+                pipe.hset(keys.teams_personal(tenant), person[0], conversation.id)
             await pipe.execute()
 
     async def tenant(self, *, tenant: str) -> TenantInstall | None:
@@ -101,6 +105,11 @@ class TeamsInstallations:
         the tenant who wrote in a thread Cercle reads; it follows a change of name)."""
         if user_id and name:
             await self._redis.hset(keys.teams_people(tenant), user_id, name)
+
+    async def personal_chat(self, *, tenant: str, user_id: str) -> str | None:
+        """The person's 1:1 chat with Cercle, once they installed it for themselves or wrote to it."""
+        raw = await self._redis.hget(keys.teams_personal(tenant), user_id)
+        return None if raw is None else _text(raw)
 
     async def name(self, *, tenant: str, user_id: str) -> str | None:
         raw = await self._redis.hget(keys.teams_people(tenant), user_id)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import jsonschema
 
-from integrations.teams.words import HELP_LINES
+from integrations.catalog import ENGLISH
+from integrations.teams.words import help_usages
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifests/teams"
@@ -54,7 +55,8 @@ def test_the_manifest_asks_for_what_cercle_needs() -> None:
     [bot] = manifest["bots"]
     assert set(bot["scopes"]) == {"team", "groupChat", "personal"}
     titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
-    assert titles == [usage.split(" <")[0] for usage, _ in HELP_LINES if not usage.startswith("ask --")]
+    usages = [usage for usage, _ in help_usages(say=ENGLISH)]
+    assert titles == [usage.split(" <")[0].split(" fr|")[0] for usage in usages if not usage.startswith("ask --")]
     permissions = {p["name"] for p in manifest["authorization"]["permissions"]["resourceSpecific"]}
     assert permissions == {
         "ChannelMessage.Read.Group",

@@ -374,6 +374,7 @@ class SlackStandIn(SlackPeople, SlackMethods, SlackInstallAndSockets):
                 "is_app_user": False,
                 "updated": 1600000000,
                 "profile": profile,
+                **({"locale": user["locale"]} if _truthy(params.get("include_locale")) else {}),
             },
         }
 
@@ -402,3 +403,8 @@ class SlackStandIn(SlackPeople, SlackMethods, SlackInstallAndSockets):
         return web.json_response(
             {"calls": counts, "responses": len(self.responses), "violations": self.violations[:20]}
         )
+
+
+def _truthy(value: Any) -> bool:
+    """Slack's boolean arguments arrive as form or query text ("true", "1") or JSON."""
+    return value is True or str(value).lower() in ("true", "1")

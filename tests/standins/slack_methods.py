@@ -42,8 +42,11 @@ class Workspace:
         self.channels[channel_id] = channel
         return channel
 
-    def add_user(self, user_id: str, name: str, *, admin: bool = False, owner: bool = False) -> None:
-        self.users[user_id] = {"id": user_id, "name": name, "is_admin": admin, "is_owner": owner}
+    def add_user(
+        self, user_id: str, name: str, *, admin: bool = False, owner: bool = False, locale: str = "en-US"
+    ) -> None:
+        """``locale``: the person's Slack language, told by users.info with include_locale."""
+        self.users[user_id] = {"id": user_id, "name": name, "is_admin": admin, "is_owner": owner, "locale": locale}
 
 
 class SlackMethods:

@@ -65,6 +65,19 @@ def bot_added(connector: BotConnectorStandIn, team: Team, *, by: TeamsUser) -> d
     return _stamp(activity, connector)
 
 
+def bot_added_for_oneself(
+    connector: BotConnectorStandIn, team: Team, *, by: TeamsUser, locale: str = "en-US"
+) -> dict[str, Any]:
+    """Someone adds Cercle for themselves (personal scope): a conversationUpdate in their 1:1 chat."""
+    activity = bot_added(connector, team, by=by)
+    chat = f"a:1{by.aad.replace('-', '')}"
+    connector.chats[chat] = team.tenant
+    activity["conversation"] = {"conversationType": "personal", "id": chat, "tenantId": team.tenant}
+    activity["channelData"] = {"tenant": {"id": team.tenant}}
+    activity["locale"] = locale
+    return activity
+
+
 def bot_removed(connector: BotConnectorStandIn, team: Team, *, by: TeamsUser) -> dict[str, Any]:
     activity = sample("conversationUpdate.membersRemoved.team")
     activity.update(id=f"f:{next(_IDS)}", membersRemoved=[{"id": connector.bot_id}], **{"from": by.account()})
@@ -83,10 +96,14 @@ def channel_message(
     by: TeamsUser,
     thread: str | None = None,
     mention: bool = True,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     """A message in a team channel: a new post (its conversation is the thread it starts), or a reply
-    in ``thread``; with ``mention``, "@Cercle" first, as Teams writes it (``<at>`` and an entity)."""
+    in ``thread``; with ``mention``, "@Cercle" first, as Teams writes it (``<at>`` and an entity);
+    ``locale``: the sender's Teams language (the sample's is en-US)."""
     activity = sample("message.personal.inbound")
+    if locale is not None:
+        activity["locale"] = locale
     message_id = str(next(_IDS))
     root = thread or message_id
     activity.update(id=message_id, text=text, textFormat="plain", **{"from": by.account()})

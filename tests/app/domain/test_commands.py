@@ -151,3 +151,27 @@ def test_the_flags_in_french():
     parsed = parse_command("--partenaires --avec-nom Comment fixer le prix d'un pilote ?")
     assert (parsed.argument, parsed.public, parsed.share_asker) == ("Comment fixer le prix d'un pilote ?", False, True)
     assert parse_command("partenaires accepter").problem is Problem.NO_CODE
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "argument"),
+    [
+        ("language", CommandKind.LANGUAGE, ""),
+        ("langue fr", CommandKind.LANGUAGE, "fr"),
+        ("Language EN", CommandKind.LANGUAGE, "EN"),
+        ("language barriers?", CommandKind.ASK, "language barriers?"),  # a question, not the setting
+        ("language models in production", CommandKind.ASK, "language models in production"),
+    ],
+)
+def test_the_language_command(text: str, kind: CommandKind, argument: str) -> None:
+    parsed = parse_command(text)
+    assert (parsed.kind, parsed.argument) == (kind, argument)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [("lsite", "list"), ("partenaire retirer Beta Org", "partners remove Beta Org"), ("reseau", "networks")],
+)
+def test_a_mistyped_french_command_is_caught_too(text: str, meant: str) -> None:
+    parsed = parse_command(text)
+    assert (parsed.kind, parsed.problem, parsed.detail) == (CommandKind.INVALID, Problem.MISTYPED, meant)
