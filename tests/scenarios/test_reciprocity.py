@@ -6,7 +6,18 @@ from __future__ import annotations
 
 import json
 
-from tests.scenarios.test_partner_relay import ALPHA, BETA, INBOX, asked, mirror_roots, network, settled_answers
+from tests.flows import command
+from tests.scenarios.test_partner_relay import (
+    ALPHA,
+    BETA,
+    INBOX,
+    MEET,
+    asked,
+    mirror_roots,
+    network,
+    roots,
+    settled_answers,
+)
 from tests.waiting import eventually
 
 
@@ -36,6 +47,25 @@ async def test_each_side_sees_what_it_gave_and_took(start_cercle, slack):
     beta = await home_of(cercle, slack, BETA, "U0ADMIN")
     assert "*Alpha Corp*: questions you sent 0 · 0 · questions they sent 3 · 3 · answers they gave 0 · 0" in beta
     assert "answers you gave 3 · 3" in beta and "far more answers" not in beta
+
+    # The asker's page: the organisation's open topics, with links, and their own questions' state.
+    mine = await home_of(cercle, slack, ALPHA, "U0MEMBER")
+    assert "*Open topics of Alpha Corp*" in mine and "Which CRM do you use?> · <#C0MEET0001>" in mine
+    assert "*Your questions*" in mine and "Who audits cloud costs?> · open · 1 answer" in mine
+    assert "You have not asked anything yet." in await home_of(cercle, slack, ALPHA, "U0ADMIN")
+
+    # Another meeting: the counts go on from the first.
+    await command(cercle, slack, "end", team_id=ALPHA, channel=MEET, user="U0MEMBER")
+    await eventually(lambda: [m for m in roots(slack, ALPHA, MEET) if m["text"].startswith("Meeting summary")])
+    live = await asked(cercle, slack, "Who hosts your wiki?")
+    topic_id = live["blocks"][2]["elements"][0]["value"]
+    mirror = (await eventually(lambda: [m for m in mirror_roots(slack, BETA) if "wiki" in m["text"]]))[0]
+    slack.user_post(BETA, INBOX, "U0ADMIN", "We host our wiki ourselves.", thread_ts=mirror["ts"])
+    await settled_answers(cercle, topic_id, count=1)
+    alpha = await home_of(cercle, slack, ALPHA, "U0MEMBER")
+    assert "*Beta Org*: questions you sent 4 · 4 · questions they sent 0 · 0 · answers they gave 4 · 4" in alpha
+    assert "Who hosts your wiki?> · <#C0MEET0001>" in alpha and "Which CRM do you use?> · <#" not in alpha
+    assert "Which CRM do you use?> · closed · 1 answer" in alpha  # the first meeting's, closed at its end
 
 
 async def test_home_in_slack_and_teams(start_cercle, slack, teams):
