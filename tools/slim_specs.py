@@ -46,6 +46,7 @@ COPIED = (
     "slack/payloads/socket_mode.slash_command.python-slack-sdk.json",
     "slack/events-api/slack_common_event_wrapper_schema.json",
     "teams/MicrosoftTeams.schema.json",
+    "teams/MicrosoftTeams.Localization.schema.json",
     "teams/adaptive-cards/adaptive-card.1.5.0.json",
     "teams/activities/conversationUpdate.channelCreated.json",
     "teams/activities/conversationUpdate.membersAdded.personal.json",

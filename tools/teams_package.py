@@ -1,5 +1,5 @@
-"""Write the Teams app package: the manifest and its two icons at the root of a zip, ready to upload
-(Teams admin center, or "Upload a custom app"). Also draws the icons when asked.
+"""Write the Teams app package: the manifest, its two icons and its French strings at the root of a zip,
+ready to upload (Teams admin center, or "Upload a custom app"). Also draws the icons when asked.
 
     python tools/teams_package.py [--icons] [output.zip]
 
@@ -64,8 +64,8 @@ def package(output: Path, *, app_id: str | None) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest(app_id), indent=2) + "\n")
-        for icon in ("color.png", "outline.png"):
-            archive.write(HERE / icon, icon)
+        for name in ("color.png", "outline.png", "fr-fr.json"):  # the icons, the French strings
+            archive.write(HERE / name, name)
     return output
 
 

@@ -14,12 +14,15 @@ from pathlib import Path
 
 import jsonschema
 
-from integrations.catalog import ENGLISH
+from app.domain.commands import FRENCH_WORDS
+from handlers.teams.activities import ASK_WORDS
+from integrations.catalog import ENGLISH, say_in
 from integrations.teams.words import help_usages
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifests/teams"
-SCHEMA = json.loads((ROOT / "tests/specs/teams/MicrosoftTeams.schema.json").read_text())
+SPECS = ROOT / "tests/specs/teams"
+SCHEMA = json.loads((SPECS / "MicrosoftTeams.schema.json").read_text())
 APP_ID = "4f3c1a52-8c1e-4a8b-9d3e-2b6f0c9e7a11"
 
 
@@ -80,7 +83,7 @@ def test_make_teams_package_writes_the_zip_with_the_app_id(tmp_path: Path) -> No
     env = {"MICROSOFT_APP_ID": APP_ID, "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, str(ROOT / "tools/teams_package.py"), str(output)], check=True, env=env)
     with zipfile.ZipFile(output) as archive:
-        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(archive.namelist()) == ["color.png", "fr-fr.json", "manifest.json", "outline.png"]
         manifest = json.loads(archive.read("manifest.json"))
         assert archive.read("color.png") == (MANIFEST / "color.png").read_bytes()
     assert manifest["id"] == manifest["bots"][0]["botId"] == manifest["webApplicationInfo"]["id"] == APP_ID
@@ -93,3 +96,17 @@ def test_a_wrong_app_id_is_refused(tmp_path: Path) -> None:
         [sys.executable, str(ROOT / "tools/teams_package.py"), str(tmp_path / "x.zip")], env=env, capture_output=True
     )
     assert done.returncode != 0 and b"must be the bot's app id" in done.stderr
+
+
+def test_the_french_strings_are_valid_and_match_the_french_help() -> None:
+    """Teams shows French speakers the commands in French: the words Cercle reads, as its help says them."""
+    manifest = json.loads((MANIFEST / "manifest.json").read_text())
+    [french] = manifest["localizationInfo"]["additionalLanguages"]
+    strings = json.loads((MANIFEST / french["file"]).read_text())
+    schema = json.loads((SPECS / "MicrosoftTeams.Localization.schema.json").read_text())
+    assert list(jsonschema.Draft4Validator(schema).iter_errors(strings)) == []
+    commands = manifest["bots"][0]["commandLists"][0]["commands"]
+    titles = [strings[f"bots[0].commandLists[0].commands[{n}].title"] for n in range(len(commands))]
+    usages = [usage for usage, _ in help_usages(say=say_in("fr")) if not usage.startswith("demande --")]
+    assert titles == [usage.split(" <")[0].split(" fr|")[0] for usage in usages]
+    assert all(title.split()[0] in {*FRENCH_WORDS, *ASK_WORDS} for title in titles)  # words Cercle reads
