@@ -28,7 +28,10 @@ async def reader_language(*, chat: ChatPlatform, user_id: str, ctx: Context) -> 
     key = org_key(platform=chat.platform, tenant=chat.tenant)
     known = await ctx.languages.person(org_key=key, user_id=user_id)
     if known is None:
-        known = language_of(await chat.user_locale(user_id=user_id)) or ""
+        locale = await chat.user_locale(user_id=user_id)
+        if locale is None:  # the platform could not say (slow, down, or never does): ask again next time
+            return chat.language
+        known = language_of(locale) or ""
         await ctx.languages.remember_person(
             org_key=key, user_id=user_id, language=known, seconds=PERSON_LANGUAGE_KEPT_S
         )

@@ -38,6 +38,7 @@ MENTIONS_NAMED = 5
 # (Slack's advice for history), at most 10 of them.
 _RECOVERY_PAGE = 200
 _RECOVERY_PAGES = 10
+LOCALE_TIMEOUT_S = 1.0  # users.info for a reader's language; past it, the organisation's language
 
 
 class SlackChat(Speaks):
@@ -261,11 +262,15 @@ class SlackChat(Speaks):
         return dict(response.get("user") or {})
 
     async def user_locale(self, *, user_id: str) -> str | None:
+        """Asked before a command's acknowledgement: a slow Slack must not cost the 3 seconds."""
         try:
-            response = await self._call("users_info", user=user_id, include_locale=True)
-        except PlatformError:
+            response = await asyncio.wait_for(
+                self._call("users_info", user=user_id, include_locale=True), timeout=LOCALE_TIMEOUT_S
+            )
+        except (PlatformError, TimeoutError):
+            log.warning("slack.locale_unknown", platform="slack", team=self.tenant)
             return None
-        return str((response.get("user") or {}).get("locale") or "") or None
+        return str((response.get("user") or {}).get("locale") or "")
 
     async def user_name(self, *, user_id: str) -> str:
         try:

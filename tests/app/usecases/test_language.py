@@ -60,3 +60,17 @@ async def test_a_told_locale_is_kept_and_an_unknown_one_falls_back(connected) ->
     assert told == "en"
     assert await remember_locale(platform=Platform.TEAMS, tenant="t1", user_id="u2", locale="ja-JP", ctx=ctx) == "fr"
     assert await ctx.languages.person(org_key="teams:t1", user_id="u1") == "en"
+
+
+async def test_a_slow_slack_costs_the_reader_their_language_once_not_the_answer(connected, slack, workspace) -> None:
+    """users.info is asked before a command's acknowledgement: past a second, the organisation's
+    language, and the locale is asked again next time."""
+    workspace.add_user("U0FR", "camille", locale="fr-FR")
+    ctx = context(redis=connected.redis, directory=connected.directory, languages=RedisLanguages(redis=connected.redis))
+    chat = await ctx.directory.chat_for(platform=Platform.SLACK, tenant=TEAM)
+    assert chat is not None
+    slack.latency_after_s["users.info"] = 3.0
+    assert await reader_language(chat=chat, user_id="U0FR", ctx=ctx) == "en"  # gave up waiting: not 3 s
+    assert await ctx.languages.person(org_key=f"slack:{TEAM}", user_id="U0FR") is None  # nothing kept
+    slack.latency_after_s.pop("users.info")
+    assert await reader_language(chat=chat, user_id="U0FR", ctx=ctx) == "fr"
