@@ -43,7 +43,9 @@ async def test_review_buttons_answer_only_the_asker(start_cercle, slack, teams: 
 
     await teams.deliver(channel_message(teams, team, TEAMS_MEETING, "ask How do we onboard a bank?", by=ADA))
     root = (await eventually(lambda: [p for p in teams.in_conversation(TEAMS_MEETING) if p.card]))[0]
-    topic = (await cercle.runtime.topics.open_topics(place=Place(Platform.TEAMS, TENANT, TEAMS_MEETING)))[0]
+    # The root is posted, then stored: wait for the record, not only the card.
+    place = Place(Platform.TEAMS, TENANT, TEAMS_MEETING)
+    [topic] = await eventually(lambda: cercle.runtime.topics.open_topics(place=place))
     said = await press(teams, team, "cercle_review_mode", {"topic": topic.id, "review": "on"}, by=LINUS)
     assert said == "Only the person who asked can change how answers arrive."
     said = await press(teams, team, "cercle_review_mode", {"topic": topic.id, "review": "on"}, by=ADA)
