@@ -13,7 +13,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.domain.asking import AskOutcome, Hint
 from app.domain.delivery import DeliveryRules
-from app.domain.errors import BotNotInChannel, PlatformError
+from app.domain.errors import BotNotInChannel, PlatformError, RateLimited
 from app.domain.home import HomeView
 from app.domain.language import DEFAULT_LANGUAGE
 from app.domain.models import Answer, Mirror, Place, Platform, PostedMessage, Topic
@@ -267,9 +267,11 @@ class SlackChat(Speaks):
             response = await asyncio.wait_for(
                 self._call("users_info", user=user_id, include_locale=True), timeout=LOCALE_TIMEOUT_S
             )
-        except (PlatformError, TimeoutError):
+        except (RateLimited, TimeoutError):  # Slack could not say now: asked again next time
             log.warning("slack.locale_unknown", platform="slack", team=self.tenant)
             return None
+        except PlatformError:
+            return ""  # Slack said (no such user, say): nothing to ask again today
         return str((response.get("user") or {}).get("locale") or "")
 
     async def user_name(self, *, user_id: str) -> str:

@@ -26,6 +26,10 @@ async def test_a_reader_gets_their_slack_language_asked_once(connected, slack, w
     assert await reader_language(chat=chat, user_id="U0FR", ctx=ctx) == "fr"
     assert len(slack.calls_to("users.info")) == before + 1  # kept for a day
     assert await reader_language(chat=chat, user_id="U0DE", ctx=ctx) == "en"  # German: the organisation's
+    before = len(slack.calls)
+    for _ in range(3):  # Slack knows no such person: that is an answer too, kept like a locale
+        assert await reader_language(chat=chat, user_id="U0NOBODY", ctx=ctx) == "en"
+    assert len([c for c in slack.calls[before:] if c.method == "users.info"]) == 1
 
 
 async def test_an_admin_sets_the_organisation_language(connected, workspace) -> None:
