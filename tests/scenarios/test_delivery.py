@@ -7,7 +7,18 @@ import asyncio
 import json
 
 from tests.flows import organisation, partner_up
-from tests.scenarios.test_partner_relay import ALPHA, BETA, GAMMA, INBOX, MEET, asked, mirror_roots, roots, thread
+from tests.scenarios.test_partner_relay import (
+    ALPHA,
+    BETA,
+    GAMMA,
+    INBOX,
+    MEET,
+    asked,
+    mirror_roots,
+    roots,
+    settled_answers,
+    thread,
+)
 from tests.waiting import eventually
 
 GOOD = "Charge a paid pilot at 20% of the annual licence, credited if they sign within three months."
@@ -114,8 +125,12 @@ async def test_the_same_answer_from_two_places_is_one_answer_with_both_sources(s
     await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"])[0]["text"].startswith("linus"))
     (shown,) = thread(slack, ALPHA, MEET, live["ts"])
     assert shown["text"] == f"linus (Gamma Inc): {copy_text}" and "also from" not in json.dumps(shown["blocks"])
-    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
-    assert (answer.status, answer.organisation, answer.also_from) == ("injected", "Gamma Inc", ())
+
+    async def recorded():  # the message changes, then its record: wait for the record
+        (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+        return (answer.status, answer.organisation, answer.also_from) == ("injected", "Gamma Inc", ())
+
+    await eventually(recorded)
     assert slack.calls_to("chat.delete") == []
 
     # Then linus deletes his: nobody stands behind the answer any more, it leaves the meeting.
@@ -377,7 +392,7 @@ async def test_a_placeholder_edited_into_an_answer_reaches_the_thread(start_cerc
     slack.user_edit(BETA, INBOX, placeholder, GOOD)
     (injected,) = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
     assert injected["text"] == f"grace (Beta Org): {GOOD}"
-    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+    (answer,) = await settled_answers(cercle, topic_id, count=1)  # posted, then recorded: wait for the record
     assert answer.status == "injected" and answer.score > 0.3 and answer.reasons
 
 

@@ -59,5 +59,5 @@ async def test_an_answer_to_another_question_fixed_by_its_author_reaches_the_mee
     slack.user_edit(BETA, INBOX, reply, GOOD)
     (injected,) = await eventually(lambda: thread(slack, ALPHA, MEET, live["ts"]))
     assert injected["text"] == f"grace (Beta Org): {GOOD}"
-    (answer,) = await cercle.runtime.relay.answers(topic_id=topic_id)
+    (answer,) = await settled_answers(cercle, topic_id, count=1)  # posted, then recorded: wait for the record
     assert answer.status == "injected" and answer.reasons[0] == "+semantic"
